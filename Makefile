@@ -1,0 +1,85 @@
+# Makefile — builds osconf, runs the demo, the tests, the fuzzer and the benchmark.
+# `make demo` and `make check` first install missing Debian packages (as root) via mk/deps.sh.
+
+VERSION    := 0.1.0
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       := blkid libmnl libcrypt ext2fs com_err
+BUILD      := build
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+DESTDIR    ?=
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
+            -Isrc -DOSCONF_VERSION='"$(VERSION)"'
+LDFLAGS  += -pie -Wl,-z,relro,-z,now
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+SRCS     := $(sort $(shell find src -name '*.c' ! -name main.c))
+OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
+DEPFILES := $(OBJS:.o=.d) $(BUILD)/src/main.d
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-check demo check test unit fuzz bench install uninstall clean deb rpm
+all: $(BUILD)/osconf
+
+deps:
+	@mk/deps.sh build
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libosconf.a: $(OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/osconf: $(BUILD)/src/main.o $(BUILD)/libosconf.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosconf.a tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags cmocka) $< -o $@ \
+		$(BUILD)/libosconf.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
+
+# Corpus replay of the fuzz target, built with gcc sanitizers (the libFuzzer build is `make fuzz`).
+$(BUILD)/tests/fuzz-replay: tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(SRCS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS) \
+		tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(SRCS) -o $@ $(PKG_LIBS)
+
+fuzz: deps
+	@mk/deps.sh fuzz
+	@mkdir -p $(BUILD)/fuzz-corpus
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
+		tests/fuzz/fuzz_conf.c $(SRCS) -o $(BUILD)/fuzz_conf $(PKG_LIBS)
+	$(BUILD)/fuzz_conf -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
+		-dict=tests/fuzz/osconf.dict $(BUILD)/fuzz-corpus tests/fuzz/corpus
+
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/osconf
+	@tests/demo.sh
+
+check: 
+	@mk/deps.sh check
+	@$(MAKE) --no-print-directory $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay
+	@tests/run-all
+
+bench: deps
+	@mk/deps.sh bench
+	@$(MAKE) --no-print-directory $(BUILD)/osconf
+	@tests/bench/run
+
+install: $(BUILD)/osconf
+	install -D -m 0755 $(BUILD)/osconf $(DESTDIR)$(SBINDIR)/osconf
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(DEPFILES)

@@ -1,0 +1,12 @@
+/* commands.c — the one table of subcommands (one row per command, implemented in cmd_*.c). */
+#include "cli/cli.h"
+
+const struct command commands[] = {
+	{ "check", cmd_check, "FILE", "validate an os.conf; every problem as FILE:LINE: message" },
+	{ "show", cmd_show, "FILE [--json]", "print the parsed settings (the password only as set/unset)" },
+	{ "plan", cmd_plan, "[--conf FILE] [--root DIR] [--backend NAME] [--no-live]",
+	  "print every change apply would make; change nothing" },
+	{ "apply", cmd_apply, "[--conf FILE] [--root DIR] [--backend NAME] [--no-live] [--keep]",
+	  "apply os.conf, then remove it (unless --keep)" },
+};
+const int commands_count = sizeof(commands) / sizeof(commands[0]);

@@ -1,0 +1,92 @@
+/* plan.h — the computed effects of an os.conf as data; printed by `plan`, executed by `apply`. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "conf/model.h"
+#include "sys/atomic.h"
+#include "sys/root.h"
+#include "util/buf.h"
+
+struct apply_ctx {
+	struct root *root;
+	bool live;          /* the target is the running system and live changes are allowed */
+	char err[256];      /* filled by an entry's apply() to explain a failure */
+};
+
+struct plan_entry;
+
+struct plan_entry_ops {
+	/* Human-readable description for `osconf plan` (a diff, "ip route add …", …). */
+	void (*describe)(const struct plan_entry *e, FILE *out);
+	/* Perform it. 0 = done, 1 = nothing needed, negative errno = failed (ctx->err explains). */
+	int (*apply)(struct plan_entry *e, struct apply_ctx *ctx);
+	/* One line for the log after a successful apply, e.g. "wrote /etc/hostname". */
+	void (*summary)(const struct plan_entry *e, char *out, size_t size);
+	void (*destroy)(void *data);
+};
+
+/* A whole-file replacement. Several targets may edit the same file (e.g.
+ * /etc/sysconfig/network: HOSTNAME= and GATEWAY=); they share one entry. */
+struct plan_file {
+	char *path;           /* absolute inside the root, e.g. "/etc/hostname" */
+	bool existed;
+	struct buf old;       /* current content ("" when !existed) */
+	struct buf new;       /* planned content */
+	struct file_meta meta;  /* for a new file (or forced, see flags) */
+	unsigned flags;       /* ATOMIC_* */
+	bool remove;          /* plan to delete the file instead */
+	bool secret;          /* never print the content */
+};
+
+struct plan_entry {
+	const struct plan_entry_ops *ops;
+	unsigned sections;    /* SEC_BIT()s that depend on this entry */
+	void *data;           /* ops-specific; struct plan_file for file entries */
+};
+
+struct plan {
+	struct plan_entry *entries;
+	size_t n, cap;
+	struct buf notes;     /* lines explaining decisions ("backend ifcfg: …"), printed by plan */
+};
+
+void plan_init(struct plan *p);
+void plan_free(struct plan *p);
+
+/* Add a generic entry (takes ownership of data, freed with ops->destroy). */
+int plan_add(struct plan *p, const struct plan_entry_ops *ops, unsigned sections, void *data);
+
+/* Get the pending file entry for path, creating it from the current content in the
+ * root when it is not planned yet. The caller edits f->new (which starts as the current
+ * or already planned content). Fails on unreadable or non-regular files. */
+int plan_file(struct plan *p, int rootfd, const char *path, unsigned sections, const struct file_meta *meta,
+	      struct plan_file **out);
+
+/* Set the planned content of path to content (moved out of it). */
+int plan_file_set(struct plan *p, int rootfd, const char *path, unsigned sections,
+		  const struct file_meta *meta, struct buf *content);
+
+/* Plan the removal of path (no-op when absent). */
+int plan_file_remove(struct plan *p, int rootfd, const char *path, unsigned sections);
+
+/* Drop entries that would change nothing (file content identical, …). */
+void plan_prune(struct plan *p);
+
+int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print every entry (diffs for files). */
+void plan_print(const struct plan *p, FILE *out);
+
+/* Execute in order. Returns the SEC_BIT()s that failed; reports each failure once. */
+unsigned plan_apply(struct plan *p, struct apply_ctx *ctx);
+
+/* Whether a file entry changes anything. */
+bool plan_file_changes(const struct plan_file *f);
+
+extern const struct plan_entry_ops plan_file_ops;
+
+/* Write a unified diff of a → b (3 lines of context). */
+void diff_unified(FILE *out, const char *label_a, const char *label_b, const struct buf *a, const struct buf *b);

@@ -1,0 +1,168 @@
+/* root.c — path resolution confined to the target root (openat2 RESOLVE_IN_ROOT). */
+#define _GNU_SOURCE
+#include "sys/root.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/macros.h"
+
+int root_open(const char *path, struct root *out)
+{
+	_cleanup_close_ int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	struct stat a, b;
+	if (fstat(fd, &a) < 0 || stat("/", &b) < 0)
+		return negerrno();
+	char *p = strdup(path);
+	if (!p)
+		return -ENOMEM;
+	out->fd = TAKE_FD(fd);
+	out->path = p;
+	out->is_host = a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return 0;
+}
+
+void root_close(struct root *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->path);
+	*r = (struct root)ROOT_INIT;
+}
+
+static const char *strip_slashes(const char *rel)
+{
+	while (*rel == '/')
+		rel++;
+	return *rel ? rel : ".";
+}
+
+int root_openat(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	struct open_how how = {
+		.flags = (unsigned)(flags | O_CLOEXEC),
+		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, rootfd, strip_slashes(rel), &how, sizeof(how));
+	return fd < 0 ? negerrno() : (int)fd;
+}
+
+int root_open_parent(int rootfd, const char *rel, bool create, const char **base)
+{
+	rel = strip_slashes(rel);
+	const char *slash = strrchr(rel, '/');
+	*base = slash ? slash + 1 : rel;
+	if (!slash)
+		return root_openat(rootfd, ".", O_PATH | O_DIRECTORY, 0);
+	_cleanup_free_ char *dir = strndup(rel, (size_t)(slash - rel));
+	if (!dir)
+		return -ENOMEM;
+	int fd = root_openat(rootfd, dir, O_PATH | O_DIRECTORY, 0);
+	if (fd != -ENOENT || !create)
+		return fd;
+	/* Create missing components one by one, each resolved inside the root. */
+	for (char *p = dir;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		const char *leaf;
+		_cleanup_close_ int pfd = root_open_parent(rootfd, dir, false, &leaf);
+		if (pfd < 0)
+			return pfd;
+		if (mkdirat(pfd, leaf, 0755) < 0 && errno != EEXIST)
+			return negerrno();
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	return root_openat(rootfd, dir, O_PATH | O_DIRECTORY, 0);
+}
+
+int root_read_file(int rootfd, const char *rel, size_t max, struct buf *out)
+{
+	_cleanup_close_ int fd = root_openat(rootfd, rel, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return fd == -ELOOP ? -EINVAL : fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return negerrno();
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((size_t)st.st_size > max)
+		return -EFBIG;
+	struct buf b = { .secret = out->secret };
+	for (;;) {
+		int r = buf_reserve(&b, 4096);
+		if (r < 0) {
+			buf_free(&b);
+			return r;
+		}
+		ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = negerrno();
+			buf_free(&b);
+			return r;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		b.data[b.len] = '\0';
+		if (b.len > max) {
+			buf_free(&b);
+			return -EFBIG;
+		}
+	}
+	if (!b.data && buf_reserve(&b, 0) < 0)
+		return -ENOMEM;
+	buf_move(out, &b);
+	return 0;
+}
+
+int root_lstat(int rootfd, const char *rel, struct stat *st)
+{
+	const char *base;
+	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, false, &base);
+	if (dfd < 0)
+		return dfd;
+	if (fstatat(dfd, base, st, AT_SYMLINK_NOFOLLOW) < 0)
+		return negerrno();
+	return 0;
+}
+
+int root_readlink(int rootfd, const char *rel, char *out, size_t size)
+{
+	const char *base;
+	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, false, &base);
+	if (dfd < 0)
+		return dfd;
+	ssize_t n = readlinkat(dfd, base, out, size - 1);
+	if (n < 0)
+		return negerrno();
+	out[n] = '\0';
+	return 0;
+}
+
+bool root_exists(int rootfd, const char *rel)
+{
+	struct stat st;
+	return root_lstat(rootfd, rel, &st) == 0;
+}
+
+bool root_is_dir(int rootfd, const char *rel)
+{
+	_cleanup_close_ int fd = root_openat(rootfd, rel, O_PATH | O_DIRECTORY, 0);
+	return fd >= 0;
+}

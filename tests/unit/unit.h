@@ -1,0 +1,9 @@
+/* unit.h — common includes for the cmocka unit tests. */
+#pragma once
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
