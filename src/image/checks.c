@@ -283,6 +283,10 @@ static void check_root(struct inspect *ctx, struct check_result *c)
 	}
 	if (!contents_ready(ctx, c))
 		return;
+	if (!ctx->disk.pttype[0]) {
+		result_set(c, CHECK_SKIP, NULL, "no partition table (see partition-table)");
+		return;
+	}
 	if (ctx->root_idx < 0) {
 		result_set(c, CHECK_FAIL,
 			   "make sure the root file system is in the image (ext2/3/4 or FAT can be inspected), or label its partition root",
@@ -441,7 +445,8 @@ static void check_recorded_partition(struct inspect *ctx, struct check_result *c
 		char spec[256];
 		snprintf(spec, sizeof(spec), "%.*s", (int)(len - 10), s + 10);
 		int i = ctx->directory ? -1 : inspect_part_index(ctx, 1);
-		if (i < 0) {
+		const struct partition *p1 = i >= 0 ? &ctx->disk.parts[i] : NULL;
+		if (!p1 || !fstype_allowed(p1->fstype, p1->fsversion)) {   /* see partition-1 */
 			result_detail(c, "/etc/osconf.conf records partition=%s", spec);
 		} else if (spec_names_partition(spec, &ctx->disk.parts[i])) {
 			result_detail(c, "/etc/osconf.conf records partition=%s (partition 1)", spec);

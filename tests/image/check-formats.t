@@ -1,0 +1,44 @@
+#!/bin/bash
+# tests/image/check-formats.t — `osconf image check` reads qcow2, VHD (fixed, dynamic) and VMDK
+# made by qemu-img: virtual size from the header, partitions and files through the block map.
+. "$(dirname "$0")/../lib/tap.sh"
+scratch
+. "$(dirname "$0")/lib.sh"
+need_tools sfdisk mkfs.vfat mcopy mkfs.ext4 qemu-img python3
+[ -x "$OSCONF" ] || skip_all "build/osconf not built"
+
+make_root "$SCRATCH/root"
+make_image "$SCRATCH/pass.img" dos vfat "$SCRATCH/root" 2>/dev/null
+cp -a "$SCRATCH/root" "$SCRATCH/pw"
+printf 'root:$6$salt$0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstu:19700:0:99999:7:::\n' >"$SCRATCH/pw/etc/shadow"
+make_image "$SCRATCH/pw.img" gpt ext4 "$SCRATCH/pw" 2>/dev/null
+make_image "$SCRATCH/small.img" dos vfat "$SCRATCH/root" 4G 2>/dev/null
+
+# format_is FORMAT DETAIL: the last JSON output names the container
+format_is() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert (d["format"], d["format_detail"]) == (sys.argv[2], sys.argv[3]), d["format_detail"]' \
+		"$SCRATCH/out.json" "$1" "$2"
+}
+
+for f in "qcow2::qcow2:v3" "qcow2:-o compat=0.10:qcow2:v2" "vpc:-o subformat=fixed:vhd:fixed" \
+	"vpc:-o subformat=dynamic:vhd:dynamic" "vmdk::vmdk:monolithicSparse"; do
+	IFS=: read -r fmt opts name detail <<<"$f"
+	conv="$SCRATCH/img.$fmt.$detail"
+	qemu-img convert -O "$fmt" $opts "$SCRATCH/pass.img" "$conv"
+	run_check "$name $detail: passing image passes" "$conv" pass 0
+	format_is "$name" "$detail" && ok "$name $detail: format named" || fail "$name $detail: format"
+	qemu-img convert -O "$fmt" $opts "$SCRATCH/pw.img" "$conv"
+	run_check "$name $detail: default password found through the block map" "$conv" fail 1 root-password
+	qemu-img convert -O "$fmt" $opts "$SCRATCH/small.img" "$conv"
+	run_check "$name $detail: 4 GiB virtual size from the header" "$conv" fail 1 virtual-size
+	rm -f "$conv"
+done
+
+# a container whose contents are not read is said clearly: warnings, never a pass
+qemu-img convert -O vmdk -o subformat=streamOptimized "$SCRATCH/pass.img" "$SCRATCH/stream.vmdk"
+run_check "streamOptimized VMDK: contents not inspected, warnings" "$SCRATCH/stream.vmdk" pass 0 "" \
+	format,partition-table,partition-1,partition-1-writable,custom-dir,root-fs,agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab
+
+qemu-img create -q -f qcow2 -b "$SCRATCH/pass.img" -F raw "$SCRATCH/overlay.qcow2"
+run_check "qcow2 with a backing file fails" "$SCRATCH/overlay.qcow2" fail 1 format "*"
+done_testing
