@@ -151,8 +151,7 @@ static void find_root(struct inspect *ctx)
 	if (count == 1) {
 		ctx->root_idx = found;
 		snprintf(ctx->root_how, sizeof(ctx->root_how),
-			 "partition %d is the only file system with /etc/os-release",
-			 ctx->disk.parts[found].number);
+			 "the only file system with /etc/os-release");
 	} else if (count > 1) {
 		/* Several systems: the one an fstab's "/" entry names. */
 		for (int i = 0; i < n && ctx->root_idx < 0; i++) {
@@ -181,8 +180,7 @@ static void find_root(struct inspect *ctx)
 			if (labelled_root(&ctx->disk.parts[i])) {
 				ctx->root_idx = i;
 				snprintf(ctx->root_how, sizeof(ctx->root_how),
-					 "partition %d is labelled or typed as a root partition (no readable file system has /etc/os-release)",
-					 ctx->disk.parts[i].number);
+					 "labelled or typed as a root partition (no readable file system has /etc/os-release)");
 			}
 	}
 	if (ctx->root_idx < 0) {

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 . "$(dirname "$0")/lib.sh"
-need_tools sfdisk mkfs.vfat mcopy mkfs.ext4 python3
+need_tools sfdisk mkfs.vfat mcopy mkfs.ext4 debugfs python3
 [ -x "$OSCONF" ] || skip_all "build/osconf not built"
 
 make_root "$SCRATCH/root"
@@ -62,6 +62,23 @@ mkdir -p "$SCRATCH/other/etc/init.d"
 printf '#!/bin/bash\nos_conf_dir=${first_partition_dir}/aliyun_custom_image\n' >"$SCRATCH/other/etc/init.d/aliyun-custom-os"
 make_image "$SCRATCH/other.img" dos vfat "$SCRATCH/other" 2>/dev/null
 run_check "another os.conf agent is a warning" "$SCRATCH/other.img" pass 0 "" agent
+
+# two systems with /etc/os-release: the root is the one the fstab "/" entry names
+make_image "$SCRATCH/two.img" gpt ext4 "$SCRATCH/root" 2>/dev/null
+debugfs -w -R "mkdir etc" "$SCRATCH/two.img?offset=$((P1_START * 512))" >/dev/null 2>&1
+debugfs -w -R "write $SCRATCH/root/etc/os-release etc/os-release" "$SCRATCH/two.img?offset=$((P1_START * 512))" >/dev/null 2>&1
+run_check "two systems: root chosen by fstab" "$SCRATCH/two.img" pass 0
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["root"]; assert r["partition"] == 2 and "fstab" in r["how"], r' \
+	"$SCRATCH/out.json" && ok "root named by fstab, and said so" || fail "root by fstab"
+
+# a root file system that cannot be read (here: none at all on the GPT root partition) is a
+# warning on every check that needed it, never a pass
+make_image "$SCRATCH/noroot.img" gpt ext4 "$SCRATCH/root" 2>/dev/null
+dd if=/dev/zero of="$SCRATCH/noroot.img" bs=1M seek=$((P2_START / 2048)) count=2 conv=notrunc status=none
+run_check "unreadable root: warnings" "$SCRATCH/noroot.img" pass 0 "" \
+	root-fs,agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["root"]; assert r["partition"] == 2 and "typed as a root" in r["how"], r' \
+	"$SCRATCH/out.json" && ok "root found by GPT type, and said so" || fail "root by type"
 
 # an unpacked tree
 mkdir -p "$SCRATCH/root/boot/efi/aliyun_custom_image"
