@@ -235,7 +235,6 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 	if (!w)
 		return -ENOMEM;
 	bool default_found = false;
-	char mac[18];
 
 	for (int i = 0; i < OSCONF_MAX_NICS; i++) {
 		const struct nic_conf *nic = &m->nics[i];
@@ -255,9 +254,7 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 				goto out;
 			continue;
 		}
-		if (nic->has_mac && !streq(l->name, nic->name) &&
-		    buf_printf(notes, "live: %s is %s (MAC %s)\n", nic->name, l->name, mac_str(nic->mac, mac)) < 0)
-			goto out;
+		/* (that eth0 is ens5 by its MAC is noted by the network target) */
 		if (!nic->has_mac && buf_printf(notes, "live: %s has no MAC in os.conf; matched by name\n", nic->name) < 0)
 			goto out;
 		if (m->default_nic == i)
