@@ -229,7 +229,6 @@ static int nic_addrs(const struct nic_conf *nic, const struct nl_link *l, const 
 int live_compute(const struct osconf_model *m, const struct live_state *st, struct live_ops *out, struct buf *notes)
 {
 	_cleanup_free_ struct wanted_list *w = calloc(1, sizeof(*w));
-	_cleanup_free_ bool *deleted = NULL;
 	struct live_ops missing = { 0 };
 	int r = -ENOMEM;
 	if (!w)
@@ -287,27 +286,13 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 		}
 	}
 
-	/* Never two default routes: the one above replaced the default with our key; others
-	 * in the main table (other metrics, e.g. a DHCP client's) go, when ours could be set. */
-	deleted = calloc(st->n_routes + 1, sizeof(*deleted));
-	if (!deleted)
-		goto out;
-	for (size_t k = 0; k < st->n_routes && default_found; k++) {
-		const struct nl_route4 *e = &st->routes[k];
-		if (e->prefix != 0 || e->type != RTN_UNICAST || wanted_has_key(w, e))
-			continue;
-		const struct nl_link *l = link_by_index(st, e->oif);
-		struct live_op *op = push(out, LIVE_ROUTE_DEL, l ? l->name : "?", l ? l->name : "?", e->oif);
-		if (!op)
-			goto out;
-		op->route = *e;
-		deleted[k] = true;
-	}
-
-	/* Stale routes osconf added before (its protocol) and no longer wants. */
+	/* Routes to remove: stale ones osconf added before (its protocol) and no longer wants,
+	 * and, once our default route could be set, every other default route of the main
+	 * table (other metrics, e.g. a DHCP client's): never two default routes. */
 	for (size_t k = 0; k < st->n_routes; k++) {
 		const struct nl_route4 *e = &st->routes[k];
-		if (e->protocol != LIVE_RTPROT || deleted[k] || wanted_has_key(w, e))
+		bool other_default = default_found && e->prefix == 0 && e->type == RTN_UNICAST;
+		if ((e->protocol != LIVE_RTPROT && !other_default) || wanted_has_key(w, e))
 			continue;
 		const struct nl_link *l = link_by_index(st, e->oif);
 		struct live_op *op = push(out, LIVE_ROUTE_DEL, l ? l->name : "?", l ? l->name : "?", e->oif);

@@ -46,6 +46,18 @@ static const struct nl_link *find(struct nl_link *l, size_t n, const char *name)
 	return x;
 }
 
+/* Open a socket and return t0's ifindex. */
+static int open_t0(struct nl *nl, char *err, size_t errlen)
+{
+	assert_int_equal(nl_open(nl, err, errlen), 0);
+	struct nl_link *links = NULL;
+	size_t n = 0;
+	assert_int_equal(nl_dump_links(nl, &links, &n, err, errlen), 0);
+	int ifindex = find(links, n, "t0")->ifindex;
+	free(links);
+	return ifindex;
+}
+
 static void test_links_by_mac(void **state)
 {
 	(void)state;
@@ -75,12 +87,7 @@ static void test_addresses_and_routes(void **state)
 	NEED_NETNS();
 	struct nl nl = NL_INIT;
 	char err[200];
-	assert_int_equal(nl_open(&nl, err, sizeof(err)), 0);
-	struct nl_link *links = NULL;
-	size_t n = 0;
-	assert_int_equal(nl_dump_links(&nl, &links, &n, err, sizeof(err)), 0);
-	int ifindex = find(links, n, "t0")->ifindex;
-	free(links);
+	int ifindex = open_t0(&nl, err, sizeof(err));
 	assert_int_equal(nl_link_set_up(&nl, ifindex, err, sizeof(err)), 0);
 
 	struct nl_addr4 a = { .ifindex = ifindex, .local = ip("10.0.0.2"), .peer = ip("10.0.0.2"), .prefix = 24 };
@@ -89,6 +96,7 @@ static void test_addresses_and_routes(void **state)
 	assert_int_equal(nl_addr4(&nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &a, err, sizeof(err)), -EEXIST);
 
 	struct nl_addr4 *addrs = NULL;
+	size_t n = 0;
 	assert_int_equal(nl_dump_addrs4(&nl, &addrs, &n, err, sizeof(err)), 0);
 	bool seen = false;
 	for (size_t i = 0; i < n; i++)
@@ -127,12 +135,7 @@ static void test_extended_ack(void **state)
 	NEED_NETNS();
 	struct nl nl = NL_INIT;
 	char err[200];
-	assert_int_equal(nl_open(&nl, err, sizeof(err)), 0);
-	struct nl_link *links = NULL;
-	size_t n = 0;
-	assert_int_equal(nl_dump_links(&nl, &links, &n, err, sizeof(err)), 0);
-	int ifindex = find(links, n, "t0")->ifindex;
-	free(links);
+	int ifindex = open_t0(&nl, err, sizeof(err));
 	/* a gateway no address of the link covers: the kernel explains why */
 	struct nl_route4 r = { .dst = ip("10.9.0.0"), .prefix = 16, .protocol = 111, .type = RTN_UNICAST,
 			       .has_gw = true, .gw = ip("192.0.2.77"), .oif = ifindex, .table = RT_TABLE_MAIN };
