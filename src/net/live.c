@@ -184,15 +184,24 @@ static const struct nl_route4 *find_key(const struct live_state *st, const struc
 	return NULL;
 }
 
-static int nic_addrs(const struct nic_conf *nic, const struct nl_link *l, const struct live_state *st,
-		     struct live_ops *out, bool *changed)
+static bool is_configured(const struct nl_addr4 *a, const struct nic_conf *nic)
 {
-	bool have = false;
+	return a->local.s_addr == nic->addr.s_addr && a->prefix == nic->prefix && a->peer.s_addr == a->local.s_addr;
+}
+
+/* Exactly the configured address on the NIC. *flushed: addresses are removed, which can
+ * take the NIC's routes along. */
+static int nic_addrs(const struct nic_conf *nic, const struct nl_link *l, const struct live_state *st,
+		     struct live_ops *out, bool *flushed)
+{
+	bool exists = false, permanent = false;
 	for (size_t j = 0; j < st->n_addrs; j++) {
 		const struct nl_addr4 *a = &st->addrs[j];
-		if (a->ifindex == l->ifindex && a->local.s_addr == nic->addr.s_addr && a->prefix == nic->prefix &&
-		    a->peer.s_addr == a->local.s_addr)
-			have = true;
+		if (a->ifindex == l->ifindex && is_configured(a, nic)) {
+			exists = true;
+			/* A DHCP lease of the same address would expire: replace makes it permanent. */
+			permanent = a->flags & IFA_F_PERMANENT;
+		}
 	}
 	/* Secondaries first: deleting a primary address also deletes its secondaries
 	 * (unless promote_secondaries), so the configured address is re-asserted below. */
@@ -200,28 +209,24 @@ static int nic_addrs(const struct nic_conf *nic, const struct nl_link *l, const 
 		for (size_t j = 0; j < st->n_addrs; j++) {
 			const struct nl_addr4 *a = &st->addrs[j];
 			bool secondary = a->flags & IFA_F_SECONDARY;
-			if (a->ifindex != l->ifindex || secondary != (pass == 0))
-				continue;
-			if (a->local.s_addr == nic->addr.s_addr && a->prefix == nic->prefix &&
-			    a->peer.s_addr == a->local.s_addr)
+			if (a->ifindex != l->ifindex || secondary != (pass == 0) || is_configured(a, nic))
 				continue;
 			struct live_op *op = push(out, LIVE_ADDR_DEL, nic->name, l->name, l->ifindex);
 			if (!op)
 				return -ENOMEM;
 			op->addr = *a;
-			*changed = true;
+			*flushed = true;
 		}
 	}
-	if (!have || *changed) {
+	if (!exists || !permanent || *flushed) {
 		struct live_op *op = push(out, LIVE_ADDR_ADD, nic->name, l->name, l->ifindex);
 		if (!op)
 			return -ENOMEM;
-		op->exists = have;
+		op->exists = exists;
 		op->addr = (struct nl_addr4){
 			.ifindex = l->ifindex, .local = nic->addr, .peer = nic->addr, .prefix = nic->prefix,
 			.scope = RT_SCOPE_UNIVERSE,
 		};
-		*changed = true;
 	}
 	return 0;
 }
@@ -260,8 +265,8 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 			default_found = true;
 		if (!(l->flags & IFF_UP) && !push(out, LIVE_LINK_UP, nic->name, l->name, l->ifindex))
 			goto out;
-		bool changed = false;
-		if (nic->has_addr && nic_addrs(nic, l, st, out, &changed) < 0)
+		bool flushed = false;
+		if (nic->has_addr && nic_addrs(nic, l, st, out, &flushed) < 0)
 			goto out;
 
 		size_t first = w->n;
@@ -277,7 +282,7 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 				continue;
 			}
 			/* Removing addresses can flush the NIC's routes: re-assert them all then. */
-			if (e && same_route(e, &w->items[k].r) && !changed)
+			if (e && same_route(e, &w->items[k].r) && !flushed)
 				continue;
 			struct live_op *op = push(out, LIVE_ROUTE_REPLACE, nic->name, l->name, l->ifindex);
 			if (!op)

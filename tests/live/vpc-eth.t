@@ -60,6 +60,19 @@ out=$(osconf_apply vpc 2>&1); rc=$?
 same "second apply exits 0" 0 "$rc"
 if grep -q ' ip ' <<<"$out"; then fail "second apply changes nothing live"; diag "$out"; else ok "second apply changes nothing live"; fi
 
+# The same address from a DHCP lease (finite lifetime) would expire: it is made permanent.
+ip addr change 10.171.254.123/24 dev eth0 valid_lft 300 preferred_lft 300
+out=$(osconf_plan vpc 2>&1)
+if grep -qxF "ip addr replace 10.171.254.123/24 dev eth0" <<<"$out"; then
+	ok "plan: a leased address is replaced"
+else
+	fail "plan: a leased address is replaced"; diag "$out"
+fi
+osconf_apply vpc >/dev/null 2>&1
+lft=$(ip -j -4 addr show dev eth0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["addr_info"][0]["valid_life_time"])')
+same "the address is permanent now" 4294967295 "$lft"
+same "the default route survived" "default via 10.171.254.1 dev eth0 proto 111" "$(routes | grep ^default)"
+
 # The kernel's message reaches the user: a route whose gateway is the NIC's own broadcast.
 conf bad <<'EOF'
 eth0_ip_addr=10.171.254.123

@@ -36,7 +36,7 @@ static void link_add(struct fake *f, int ifindex, const char *name, uint8_t last
 static void addr_add(struct fake *f, int ifindex, const char *a, uint8_t prefix, bool secondary)
 {
 	f->addrs[f->na++] = (struct nl_addr4){ .ifindex = ifindex, .local = ip(a), .peer = ip(a), .prefix = prefix,
-					       .flags = secondary ? IFA_F_SECONDARY : 0 };
+					       .flags = IFA_F_PERMANENT | (secondary ? IFA_F_SECONDARY : 0) };
 }
 
 static void route_add(struct fake *f, int oif, const char *dst, uint8_t prefix, const char *gw, uint8_t proto,
@@ -155,6 +155,15 @@ static void test_changed_address_reasserts_routes(void **state)
 		 "ip addr replace 10.171.254.123/24 dev ens5\n"
 		 "ip route replace 10.0.0.0/8 via 10.171.254.1 dev ens5 proto 111\n"
 		 "ip route replace 172.16.0.0/12 via 10.171.254.1 dev ens5 proto 111\n");
+}
+
+static void test_leased_address_made_permanent(void **state)
+{
+	(void)state;
+	struct fake f = { 0 };
+	classic_applied(&f);
+	f.addrs[1].flags = 0; /* 42.120.74.105 from a DHCP lease: it would expire */
+	want_ops(classic, &f, "ip addr replace 42.120.74.105/24 dev ens6\n");
 }
 
 static void test_stale_and_foreign_routes(void **state)
@@ -276,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_fresh_classic),
 		cmocka_unit_test(test_applied_is_noop),
 		cmocka_unit_test(test_changed_address_reasserts_routes),
+		cmocka_unit_test(test_leased_address_made_permanent),
 		cmocka_unit_test(test_stale_and_foreign_routes),
 		cmocka_unit_test(test_route_taken_over),
 		cmocka_unit_test(test_one_default_route),
