@@ -304,6 +304,7 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 		if (!op)
 			goto out;
 		op->route = *e;
+		op->other_default = other_default;
 	}
 
 	/* NICs that do not exist fail last, after everything that can be done is done. */
@@ -379,6 +380,7 @@ void live_op_format(const struct live_op *op, char *buf, size_t size)
 struct live_conn {
 	struct nl nl;
 	unsigned refs;
+	bool default_failed;   /* our default route could not be set: keep the others */
 };
 
 struct live_entry {
@@ -448,8 +450,12 @@ static int entry_apply(struct plan_entry *e, struct apply_ctx *ctx)
 		break;
 	case LIVE_ROUTE_REPLACE:
 		r = nl_route4(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &op->route, kerr, sizeof(kerr));
+		if (r < 0 && op->route.prefix == 0)
+			le->conn->default_failed = true;
 		break;
 	case LIVE_ROUTE_DEL:
+		if (op->other_default && le->conn->default_failed)
+			return 1; /* never leave the system without a default route */
 		r = nl_route4(nl, RTM_DELROUTE, 0, &op->route, kerr, sizeof(kerr));
 		if (r == -ESRCH)
 			return 1; /* already gone (flushed with an address) */

@@ -40,6 +40,7 @@ struct live_op {
 	uint8_t mac[6];
 	bool has_mac;
 	bool exists;          /* LIVE_ADDR_ADD: the address is there already (re-asserted) */
+	bool other_default;   /* LIVE_ROUTE_DEL of another default route: only once ours is set */
 	struct nl_addr4 addr;
 	struct nl_route4 route;
 };

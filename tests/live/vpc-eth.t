@@ -89,4 +89,20 @@ else
 	fail "the error names the NIC, the operation and carries the kernel's message"; diag "$out"
 fi
 [ -e "$SCRATCH/os.conf" ] && ok "os.conf kept after a failure" || fail "os.conf kept after a failure"
+
+# Our default route refused by the kernel: the other default routes are kept, never none.
+ip route add default via 10.171.254.1 dev eth0 proto dhcp metric 100
+conf baddefault <<'EOF'
+eth0_ip_addr=10.171.254.123
+eth0_mac_addr=00:8c:fa:5e:14:23
+eth0_netmask=255.255.255.0
+eth0_route="0.0.0.0/0 10.171.254.255"
+EOF
+out=$(osconf_apply baddefault 2>&1); rc=$?
+same "a default route the kernel refuses: exit 1" 1 "$rc"
+if routes | grep -qxF "default via 10.171.254.1 dev eth0 proto dhcp metric 100"; then
+	ok "the other default route is kept"
+else
+	fail "the other default route is kept"; diag "$(routes)"; diag "$out"
+fi
 done_testing
