@@ -166,9 +166,11 @@ static int nic_routes(const struct osconf_model *m, int i, const struct live_sta
 		if (dup)
 			continue;
 		w->items[w->n++] = (struct wanted){ h, true };
-		if (buf_printf(notes, "live: %s: gateway %s is outside %s/%u; reached through an on-link host route\n",
-			       nic->name, ip4_str(gw, a), nic->has_addr ? ip4_str(nic->addr, b) : "its addresses",
-			       nic->has_addr ? nic->prefix : 0) < 0)
+		char subnet[24] = "its subnets";
+		if (nic->has_addr)
+			snprintf(subnet, sizeof(subnet), "%s/%u", ip4_str(nic->addr, b), nic->prefix);
+		if (buf_printf(notes, "live: %s: gateway %s is outside %s; reached through an on-link host route\n",
+			       nic->name, ip4_str(gw, a), subnet) < 0)
 			return -ENOMEM;
 	}
 	for (size_t k = 0; k < n; k++)
