@@ -138,4 +138,24 @@ rm -rf "$SCRATCH/r/etc/sysconfig/network-scripts"; ln -s "$SCRATCH/outside" "$SC
 cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"
 "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1
 [ -z "$(ls -A "$SCRATCH/outside")" ] && ok "symlinks in the image never lead outside the root" || fail "wrote outside: $(ls "$SCRATCH/outside")"
+# --- show: human and JSON, never the password
+"$OSCONF" show "$CASES/01-classic.conf" > "$SCRATCH/show" 2>&1
+grep -q '^password: set' "$SCRATCH/show" && grep -q 'default route: via 42.120.74.1 dev eth1' "$SCRATCH/show" \
+	&& ok "show: classic sample" || { fail "show"; diag "$(cat "$SCRATCH/show")"; }
+"$OSCONF" show --json "$CASES/01-classic.conf" > "$SCRATCH/show.json"
+check "show --json: structure" python3 -c 'import json,sys
+m=json.load(open(sys.argv[1]))
+assert m["password_set"] is True and m["network_type"]=="classic", m
+assert [n["name"] for n in m["nics"]]==["eth0","eth1"] and m["nics"][1]["default_via"]=="42.120.74.1", m
+assert [r["to"] for r in m["nics"][0]["routes"]]==["10.0.0.0/8","172.16.0.0/12"], m
+assert m["dns"]==["7.7.7.7","8.8.8.8"] and m["invalid_sections"]==[], m' "$SCRATCH/show.json"
+grep -q 'qwer1234\|cXdlcjEyMzQK' "$SCRATCH/show" "$SCRATCH/show.json" && fail "show prints the password" || ok "show never prints the password"
+"$OSCONF" show --json "$CASES/09-bad-values.conf" > "$SCRATCH/show.json" 2>/dev/null; rc=$?
+check "show --json of invalid input lists problems (exit $rc)" python3 -c 'import json,sys
+m=json.load(open(sys.argv[1])); assert len(m["invalid_sections"])==4 and len(m["problems"])>=7, m' "$SCRATCH/show.json"
+
+# --- directories osconf creates are world-readable whatever the umask
+newroot; cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"; rm -rf "$SCRATCH/r/etc/sysconfig/network-scripts"
+(umask 077; "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" >/dev/null 2>&1)
+[ "$(stat -c %a "$SCRATCH/r/etc/sysconfig/network-scripts")" = 755 ] && ok "created directories are 0755 under umask 077" || fail "dir mode $(stat -c %a "$SCRATCH/r/etc/sysconfig/network-scripts")"
 done_testing
