@@ -22,6 +22,13 @@ eth1_route="0.0.0.0/0 42.120.74.1"
 dns_nameserver="7.7.7.7 8.8.8.8"
 EOF
 
+out=$(osconf_plan classic --no-live 2>&1)
+if grep -q '^ip ' <<<"$out"; then fail "--no-live: no live change planned"; diag "$out"; else ok "--no-live: no live change planned"; fi
+mkdir -p "$SCRATCH/img/etc"
+cp "$SCRATCH/classic.conf" "$SCRATCH/img.conf"
+out=$("$OSCONF" plan --conf "$SCRATCH/img.conf" --root "$SCRATCH/img" 2>&1)
+if grep -q '^ip ' <<<"$out"; then fail "another --root: no live change planned"; diag "$out"; else ok "another --root: no live change planned"; fi
+
 out=$(osconf_plan classic 2>&1)
 for line in "ip link set dev ens5 up" "ip addr add 10.171.254.123/24 dev ens5" \
 	"ip route replace 100.64.0.0/10 via 10.171.254.1 dev ens5 proto 111" \
