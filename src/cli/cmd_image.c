@@ -52,11 +52,13 @@ int cmd_image(int argc, char **argv)
 	struct report rep = { 0 };
 	_cleanup_buf_ struct buf out = BUF_INIT;
 	r = image_checks_run(&ctx, &rep);
-	if (r == 0)
-		r = json ? report_render_json(&rep, &out) : report_render_text(&rep, &out);
+	if (r == 0 && !json)
+		r = report_render_text(&rep, &out);
 	int status = r < 0 ? EXIT_FAILED : report_count(&rep, CHECK_FAIL) ? EXIT_FAILED : 0;
 	if (r < 0)
 		log_error("osconf image check: %s", strerror(-r));
+	else if (json)
+		report_render_json(&rep, stdout);
 	else
 		fwrite(out.data, 1, out.len, stdout);
 	report_free(&rep);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/json.h"
 #include "util/macros.h"
 
 struct check_result *report_begin(struct report *r, const char *id, const char *title)
@@ -135,88 +136,77 @@ int report_render_text(const struct report *r, struct buf *out)
 	return out->data ? 0 : -ENOMEM;
 }
 
-static void json_str(struct buf *out, const char *s)
+static void kv_str(struct json *j, const char *key, const char *s)
 {
-	if (!s) {
-		buf_puts(out, "null");
-		return;
-	}
-	buf_puts(out, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_printf(out, "\\%c", *p);
-		else if (*p == '\n')
-			buf_puts(out, "\\n");
-		else if (*p < 0x20 || *p == 0x7f)
-			buf_printf(out, "\\u%04x", *p);
-		else
-			buf_append(out, p, 1);
-	}
-	buf_puts(out, "\"");
+	json_key(j, key);
+	if (s && s[0])
+		json_string(j, s);
+	else
+		json_null(j);
 }
 
-int report_render_json(const struct report *r, struct buf *out)
+void report_render_json(const struct report *r, FILE *out)
 {
-	buf_puts(out, "{\n  \"target\": ");
-	json_str(out, r->target);
-	buf_printf(out, ",\n  \"mode\": \"%s\",\n  \"format\": ", r->directory ? "directory" : "image");
-	json_str(out, r->format);
-	buf_puts(out, ",\n  \"format_detail\": ");
-	json_str(out, r->format_detail);
-	if (r->virtual_size)
-		buf_printf(out, ",\n  \"virtual_size\": %llu", r->virtual_size);
-	else
-		buf_puts(out, ",\n  \"virtual_size\": null");
-	buf_puts(out, ",\n  \"partition_table\": ");
-	json_str(out, r->pttype && r->pttype[0] ? r->pttype : NULL);
-	buf_puts(out, ",\n  \"partitions\": [");
+	struct json j;
+	json_begin(&j, out);
+	kv_str(&j, "target", r->target);
+	kv_str(&j, "mode", r->directory ? "directory" : "image");
+	kv_str(&j, "format", r->format);
+	kv_str(&j, "format_detail", r->format_detail);
+	json_key(&j, "virtual_size");
+	r->virtual_size ? json_int(&j, (long long)r->virtual_size) : json_null(&j);
+	kv_str(&j, "partition_table", r->pttype);
+	json_key(&j, "partitions");
+	json_array(&j);
 	for (int i = 0; i < r->nparts; i++) {
 		const struct report_partition *p = &r->parts[i];
-		buf_printf(out, "%s\n    {\"number\": %d, \"start\": %llu, \"size\": %llu, \"type\": ",
-			   i ? "," : "", p->number, p->start, p->size);
-		const char *fields[][2] = {
-			{ "fstype", p->fstype }, { "fsversion", p->fsversion }, { "uuid", p->uuid },
-			{ "label", p->label }, { "partuuid", p->partuuid }, { "partname", p->partname },
-		};
-		json_str(out, p->type);
-		for (size_t f = 0; f < ARRAY_SIZE(fields); f++) {
-			buf_printf(out, ", \"%s\": ", fields[f][0]);
-			json_str(out, fields[f][1][0] ? fields[f][1] : NULL);
-		}
-		buf_puts(out, "}");
+		json_object(&j);
+		json_kv_int(&j, "number", p->number);
+		json_kv_int(&j, "start", (long long)p->start);
+		json_kv_int(&j, "size", (long long)p->size);
+		kv_str(&j, "type", p->type);
+		kv_str(&j, "fstype", p->fstype);
+		kv_str(&j, "fsversion", p->fsversion);
+		kv_str(&j, "uuid", p->uuid);
+		kv_str(&j, "label", p->label);
+		kv_str(&j, "partuuid", p->partuuid);
+		kv_str(&j, "partname", p->partname);
+		json_close(&j, '}');
 	}
-	buf_puts(out, r->nparts ? "\n  ],\n  \"root\": " : "],\n  \"root\": ");
+	json_close(&j, ']');
+	json_key(&j, "root");
 	if (r->root_how) {
-		if (r->root_partition)
-			buf_printf(out, "{\"partition\": %d, \"how\": ", r->root_partition);
-		else
-			buf_puts(out, "{\"partition\": null, \"how\": ");
-		json_str(out, r->root_how);
-		buf_puts(out, "}");
+		json_object(&j);
+		json_key(&j, "partition");
+		r->root_partition ? json_int(&j, r->root_partition) : json_null(&j);
+		kv_str(&j, "how", r->root_how);
+		json_close(&j, '}');
 	} else {
-		buf_puts(out, "null");
+		json_null(&j);
 	}
-	buf_puts(out, ",\n  \"checks\": [");
+	json_key(&j, "checks");
+	json_array(&j);
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct check_result *c = &r->results[i];
-		buf_printf(out, "%s\n    {\"id\": \"%s\", \"title\": ", i ? "," : "", c->id);
-		json_str(out, c->title);
-		buf_printf(out, ", \"status\": \"%s\", \"message\": ", check_status_name(c->status));
-		json_str(out, c->message);
-		buf_puts(out, ", \"advice\": ");
-		json_str(out, c->advice);
-		buf_puts(out, ", \"details\": [");
-		for (size_t j = 0; j < c->ndetails; j++) {
-			if (j)
-				buf_puts(out, ", ");
-			json_str(out, c->details[j]);
-		}
-		buf_puts(out, "]}");
+		json_object(&j);
+		kv_str(&j, "id", c->id);
+		kv_str(&j, "title", c->title);
+		kv_str(&j, "status", check_status_name(c->status));
+		kv_str(&j, "message", c->message);
+		kv_str(&j, "advice", c->advice);
+		json_key(&j, "details");
+		json_array(&j);
+		for (size_t d = 0; d < c->ndetails; d++)
+			json_string(&j, c->details[d]);
+		json_close(&j, ']');
+		json_close(&j, '}');
 	}
-	size_t fails = report_count(r, CHECK_FAIL);
-	buf_printf(out, "\n  ],\n  \"summary\": {\"pass\": %zu, \"warn\": %zu, \"fail\": %zu, \"skip\": %zu},\n"
-			"  \"result\": \"%s\"\n}\n",
-		   report_count(r, CHECK_PASS), report_count(r, CHECK_WARN), fails,
-		   report_count(r, CHECK_SKIP), fails ? "fail" : "pass");
-	return out->data ? 0 : -ENOMEM;
+	json_close(&j, ']');
+	json_key(&j, "summary");
+	json_object(&j);
+	for (enum check_status st = CHECK_PASS; st <= CHECK_SKIP; st++)
+		json_kv_int(&j, check_status_name(st), (long long)report_count(r, st));
+	json_close(&j, '}');
+	kv_str(&j, "result", report_count(r, CHECK_FAIL) ? "fail" : "pass");
+	json_end(&j);
 }

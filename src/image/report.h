@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "util/buf.h"
 
@@ -51,4 +52,4 @@ const char *check_status_name(enum check_status st);
 size_t report_count(const struct report *r, enum check_status st);
 
 int report_render_text(const struct report *r, struct buf *out);
-int report_render_json(const struct report *r, struct buf *out);
+void report_render_json(const struct report *r, FILE *out);   /* one object, util/json.h */
