@@ -4,7 +4,7 @@
 VERSION    := 0.1.0
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := blkid libmnl libcrypt ext2fs com_err
+PKGS       := blkid libmnl libcrypt ext2fs com_err zlib
 BUILD      := build
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin

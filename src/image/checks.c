@@ -14,7 +14,7 @@
 #include "util/macros.h"
 
 #define CUSTOM_DIR "aliyun_custom_image"
-#define ADVICE_CONVERT "convert it to raw or qcow2 (qemu-img convert -O qcow2 IN OUT) so it can be inspected, or check the unpacked tree with --root DIR"
+#define ADVICE_CONVERT "convert it to raw or an uncompressed qcow2 (qemu-img convert -O qcow2 IN OUT) so it can be inspected, or check the unpacked tree with --root DIR"
 
 struct check {
 	const char *id, *title;
@@ -83,15 +83,16 @@ static void check_format(struct inspect *ctx, struct check_result *c)
 	} else if (img->format == IMG_UNSUPPORTED) {
 		result_set(c, CHECK_FAIL, "convert it to raw, qcow2, VHD or VMDK (qemu-img convert -O qcow2 IN OUT)",
 			   "the file is %s, which cannot be imported or checked", img->detail);
+	} else if (img->backing_file) {
+		result_set(c, CHECK_FAIL, "flatten it into a standalone image: qemu-img convert -O qcow2 IN OUT",
+			   "the qcow2 image depends on the backing file %s, which is not uploaded with it",
+			   img->backing_file);
+	} else if (img->format == IMG_VMDK_DESCRIPTOR) {
+		result_set(c, CHECK_FAIL, "make a single-file image: qemu-img convert -O vmdk -o subformat=streamOptimized IN OUT (or -O qcow2)",
+			   "the VMDK is a text descriptor whose data lies in separate extent files, which are not uploaded with it");
 	} else if (!img->readable) {
 		result_set(c, CHECK_WARN, ADVICE_CONVERT, "%s %s: header read, contents not inspected: %s",
 			   image_format_name(img->format), img->detail ? img->detail : "", img->why_unreadable);
-		if (img->backing_file) {
-			result_detail(c, "backing file: %s", img->backing_file);
-			result_set(c, CHECK_FAIL, "flatten it into a standalone image: qemu-img convert -O qcow2 IN OUT",
-				   "the qcow2 image depends on the backing file %s, which is not uploaded with it",
-				   img->backing_file);
-		}
 	} else {
 		result_set(c, CHECK_PASS, NULL, "%s%s%s, contents readable", image_format_name(img->format),
 			   img->detail ? " " : "", img->detail ? img->detail : "");

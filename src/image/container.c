@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "util/macros.h"
 
 #define HEAD_LEN 65536
@@ -240,6 +242,7 @@ void image_close(struct image *img)
 		close(img->fd);
 	free(img->l1);
 	free(img->backing_file);
+	free(img->unit_buf);
 	if (img->cache) {
 		for (unsigned i = 0; i < CACHE_SLOTS; i++)
 			free(img->cache->slot[i].data);
@@ -254,7 +257,7 @@ int image_pread(struct image *img, void *buf, size_t len, uint64_t off)
 		return -EINVAL;
 	if (!img->readable)
 		return -ENOTSUP;
-	int (*map)(struct image *, uint64_t, uint64_t *, uint64_t *);
+	int (*map)(struct image *, uint64_t, uint64_t *, uint64_t *, const uint8_t **);
 	switch (img->format) {
 	case IMG_RAW:
 	case IMG_VHD_FIXED: return image_host_read(img, buf, len, off);
@@ -266,12 +269,15 @@ int image_pread(struct image *img, void *buf, size_t len, uint64_t off)
 	uint8_t *p = buf;
 	while (len) {
 		uint64_t host, unit;
-		int r = map(img, off, &host, &unit);
+		const uint8_t *data = NULL;
+		int r = map(img, off, &host, &unit, &data);
 		if (r < 0)
 			return r;
 		uint64_t in = off % unit;
 		size_t n = (size_t)(unit - in < len ? unit - in : len);
-		if (host)
+		if (data)
+			memcpy(p, data + in, n);
+		else if (host)
 			r = image_host_read(img, p, n, host + in);
 		else
 			memset(p, 0, n);
@@ -281,6 +287,40 @@ int image_pread(struct image *img, void *buf, size_t len, uint64_t off)
 		off += n;
 		len -= n;
 	}
+	return 0;
+}
+
+int image_inflate(struct image *img, uint64_t off, size_t comp_len, bool raw, size_t out_len,
+		  const uint8_t **out)
+{
+	if (img->unit_buf && img->unit_key == off + 1) {
+		*out = img->unit_buf;
+		return 0;
+	}
+	if (comp_len > out_len + 4096 + out_len / 8)   /* deflate never grows data that much */
+		return -EIO;
+	_cleanup_free_ uint8_t *in = malloc(comp_len ? comp_len : 1);
+	uint8_t *dst = realloc(img->unit_buf, out_len);
+	if (!in || !dst)
+		return -ENOMEM;
+	img->unit_buf = dst;
+	img->unit_key = 0;
+	/* a compressed qcow2 cluster may end short of its last sector at the end of the file */
+	if (off < img->file_size && comp_len > img->file_size - off)
+		comp_len = (size_t)(img->file_size - off);
+	int r = image_host_read(img, in, comp_len, off);
+	if (r < 0)
+		return r;
+	z_stream z = { .next_in = in, .avail_in = (uInt)comp_len, .next_out = dst, .avail_out = (uInt)out_len };
+	if (inflateInit2(&z, raw ? -15 : 15) != Z_OK)
+		return -ENOMEM;
+	int zr = inflate(&z, Z_FINISH);
+	size_t got = out_len - z.avail_out;
+	inflateEnd(&z);
+	if ((zr != Z_STREAM_END && zr != Z_BUF_ERROR && zr != Z_OK) || got != out_len)
+		return -EIO;
+	img->unit_key = off + 1;
+	*out = dst;
 	return 0;
 }
 

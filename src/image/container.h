@@ -95,7 +95,11 @@ struct image {
 	uint32_t block_size;        /* VHD dynamic block / VMDK grain, bytes */
 	uint32_t bitmap_size;       /* VHD dynamic: sector bitmap bytes before each block */
 	uint32_t gtes_per_gt;       /* VMDK */
+	uint32_t compressed_bits;   /* qcow2 compressed descriptors: offset bits (0: none allowed) */
+	bool vmdk_markers;          /* VMDK streamOptimized: grains are compressed, behind markers */
 	struct map_cache *cache;
+	uint8_t *unit_buf;          /* the last decompressed cluster/grain … */
+	uint64_t unit_key;          /* … and its host offset + 1 (0: empty) */
 };
 
 #define IMAGE_INIT { .fd = -1 }
@@ -114,18 +118,23 @@ int image_pread(struct image *img, void *buf, size_t len, uint64_t off);
 /* Format-specific openers and readers (qcow2.c, vhd.c, vmdk.c). */
 int qcow2_open(struct image *img, const uint8_t *head, size_t head_len, char *err, size_t errlen);
 /* Map guest offset off to a host offset (*host = 0: reads as zeros) within a unit of
- * *unit bytes (cluster, block, grain) that starts at a multiple of *unit. */
-int qcow2_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit);
+ * *unit bytes (cluster, block, grain) that starts at a multiple of *unit; or, for a
+ * compressed unit, to its decompressed bytes in *data (else left NULL). */
+int qcow2_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data);
 int vhd_open(struct image *img, const uint8_t *footer, char *err, size_t errlen);
-int vhd_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit);
+int vhd_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data);
 int vmdk_open(struct image *img, const uint8_t *head, size_t head_len, char *err, size_t errlen);
-int vmdk_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit);
+int vmdk_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data);
 
 /* Shared helpers for the format readers (container.c). */
 int image_host_read(struct image *img, void *buf, size_t len, uint64_t off);
 /* Load n 32-bit entries at host offset off into img->l1 (the VHD BAT, the VMDK grain
  * directory); -EINVAL when they lie outside the file. */
 int image_load_table32(struct image *img, uint64_t off, uint64_t n, bool big_endian);
+/* Inflate comp_len bytes at host offset off (raw deflate when raw, else zlib format) into
+ * exactly out_len bytes, cached as the last unit; *out valid until the next call. */
+int image_inflate(struct image *img, uint64_t off, size_t comp_len, bool raw, size_t out_len,
+		  const uint8_t **out);
 /* The bytes [off, off+len) of the host file through a small cache of second-level tables
  * (qcow2 L2, VMDK grain tables); *table stays valid until the next call. */
 int image_cached_table(struct image *img, uint64_t off, uint32_t len, const uint8_t **table);

@@ -88,6 +88,8 @@ int qcow2_open(struct image *img, const uint8_t *head, size_t head_len, char *er
 		why = "the qcow2 image is marked corrupt (run qemu-img check -r all)";
 	else if (q.incompatible_features & QCOW2_INCOMPAT_DATA_FILE)
 		why = "the qcow2 image keeps its data in an external file";
+	else if ((q.incompatible_features & QCOW2_INCOMPAT_COMPRESSION) && (head_len < 105 || head[104] != 0))
+		why = "the qcow2 image compresses with zstd, which this reader does not decode";
 	else if (q.incompatible_features & QCOW2_INCOMPAT_EXTL2)
 		why = "the qcow2 image uses extended L2 entries (subclusters), which this reader does not decode";
 	else if (q.incompatible_features & ~QCOW2_KNOWN_INCOMPAT)
@@ -107,11 +109,12 @@ int qcow2_open(struct image *img, const uint8_t *head, size_t head_len, char *er
 	}
 	for (uint64_t i = 0; i < q.l1_size; i++)
 		img->l1[i] = get_be64((const uint8_t *)&img->l1[i]);
+	img->compressed_bits = 62 - (q.cluster_bits - 8);
 	img->readable = true;
 	return 0;
 }
 
-int qcow2_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit)
+int qcow2_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data)
 {
 	uint32_t cbits = img->cluster_bits, l2_bits = cbits - 3;
 	uint64_t l1i = off >> (cbits + l2_bits);
@@ -128,8 +131,15 @@ int qcow2_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit)
 	if (r < 0)
 		return r;
 	uint64_t e = get_be64(l2 + l2i * 8);
-	if (e & QCOW2_COMPRESSED)
-		return -ENOTSUP;
+	if (e & QCOW2_COMPRESSED) {
+		/* offset in the low bits, then the count of further 512-byte sectors */
+		uint32_t x = img->compressed_bits;
+		if (!x)
+			return -ENOTSUP;
+		uint64_t coff = e & ((1ULL << x) - 1);
+		uint64_t nsec = ((e >> x) & ((1ULL << (cbits - 8)) - 1)) + 1;
+		return image_inflate(img, coff, (size_t)(nsec * 512 - (coff & 511)), true, (size_t)*unit, data);
+	}
 	if (!(e & QCOW2_ZERO))
 		*host = e & QCOW2_OFFSET_MASK;
 	return 0;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/macros.h"
+
 #define VHD_UNALLOCATED 0xffffffffu
 #define VHD_MAX_BAT_ENTRIES (4u << 20)
 
@@ -117,7 +119,7 @@ int vhd_open(struct image *img, const uint8_t *footer, char *err, size_t errlen)
 	return 0;
 }
 
-int vhd_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit)
+int vhd_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data _unused_)
 {
 	uint64_t idx = off / img->block_size;
 	*unit = img->block_size;

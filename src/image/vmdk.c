@@ -11,6 +11,7 @@
 #include "util/macros.h"
 
 #define VMDK_FLAG_COMPRESSED (1u << 16)
+#define VMDK_COMPRESS_DEFLATE 1
 #define VMDK_MAX_GD_ENTRIES (4u << 20)
 
 static bool pow2(uint64_t v) { return v && !(v & (v - 1)); }
@@ -84,13 +85,28 @@ int vmdk_open(struct image *img, const uint8_t *head, size_t head_len, char *err
 	if (r < 0)
 		return r;
 	img->virtual_size = v.capacity * 512;
-	if (v.gd_offset == VMDK_GD_AT_END || (v.flags & VMDK_FLAG_COMPRESSED) || v.compress_algorithm) {
-		img->detail = "streamOptimized";
-		snprintf(img->why_unreadable, sizeof(img->why_unreadable),
-			 "the VMDK is streamOptimized (compressed grains), which this reader does not decode");
-		return 0;
-	}
 	img->detail = "monolithicSparse";
+	if ((v.flags & VMDK_FLAG_COMPRESSED) || v.compress_algorithm) {
+		img->detail = "streamOptimized";
+		if (v.compress_algorithm != VMDK_COMPRESS_DEFLATE) {
+			snprintf(img->why_unreadable, sizeof(img->why_unreadable),
+				 "the VMDK compresses grains with algorithm %u, which this reader does not decode",
+				 v.compress_algorithm);
+			return 0;
+		}
+		img->vmdk_markers = true;
+	}
+	if (v.gd_offset == VMDK_GD_AT_END) {
+		/* streamOptimized: the real header is the footer, 1024 bytes before the end */
+		uint8_t foot[512];
+		struct vmdk_header f;
+		if (img->file_size < 1536 || image_host_read(img, foot, sizeof(foot), img->file_size - 1024) < 0 ||
+		    vmdk_parse_header(foot, sizeof(foot), &f, err, errlen) < 0 || f.gd_offset == VMDK_GD_AT_END) {
+			snprintf(err, errlen, "VMDK footer (with the grain directory offset) missing");
+			return -EINVAL;
+		}
+		v.gd_offset = f.gd_offset;
+	}
 	uint64_t per_gt = v.grain_size * v.num_gtes_per_gt;   /* sectors one GT maps */
 	uint64_t n = (v.capacity + per_gt - 1) / per_gt;
 	if (n > VMDK_MAX_GD_ENTRIES) {
@@ -108,7 +124,7 @@ int vmdk_open(struct image *img, const uint8_t *head, size_t head_len, char *err
 	return 0;
 }
 
-int vmdk_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit)
+int vmdk_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data)
 {
 	uint64_t grain = off / img->block_size;
 	uint64_t gde = grain / img->gtes_per_gt, gte = grain % img->gtes_per_gt;
@@ -123,7 +139,16 @@ int vmdk_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit)
 	if (r < 0)
 		return r;
 	uint32_t e = get_le32(gt + gte * 4);
-	if (e > 1)   /* 0 unallocated, 1 a zeroed grain */
+	if (e <= 1)   /* 0 unallocated, 1 a zeroed grain */
+		return 0;
+	if (!img->vmdk_markers) {
 		*host = (uint64_t)e * 512;
-	return 0;
+		return 0;
+	}
+	/* a compressed grain: marker (guest sector u64, size u32), then zlib data */
+	uint8_t marker[12];
+	r = image_host_read(img, marker, sizeof(marker), (uint64_t)e * 512);
+	if (r < 0)
+		return r;
+	return image_inflate(img, (uint64_t)e * 512 + 12, get_le32(marker + 8), false, img->block_size, data);
 }

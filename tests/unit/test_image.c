@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "image/checks.h"
 #include "image/container.h"
@@ -209,15 +210,29 @@ static void test_qcow2_read(void **state)
 	assert_int_equal(image_pread(&img, buf, 16, 4096), 0);   /* unallocated: zeros */
 	assert_int_equal(buf[0] | buf[15], 0);
 	assert_int_equal(image_pread(&img, buf, 16, (1 << 20) - 8), -EINVAL);
-	/* a compressed cluster is refused, not misread */
 	image_close(&img);
-	put_be64(file + 1024 + 5 * 8, (1ULL << 62) | 1536);
-	FILE *f = fopen(path, "r+");
+	/* a compressed cluster: raw deflate at host 2048, one sector */
+	uint8_t plain[512] = { 0 }, z[2048 + 512] = { 0 };
+	memcpy(plain + 7, "zipped", 6);
+	z_stream zs = { 0 };
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -12, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = plain;
+	zs.avail_in = sizeof(plain);
+	zs.next_out = z + 2048;
+	zs.avail_out = 512;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&zs);
+	memcpy(z, file, 2048);
+	put_be64(z + 1024 + 5 * 8, (1ULL << 62) | 2048);   /* 9-bit clusters: offset in bits 0..60 */
+	put_be64(z + 1024 + 6 * 8, (1ULL << 62) | (2048 + 3));   /* garbage: starts mid-stream */
+	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	fwrite(file, 1, sizeof(file), f);
+	fwrite(z, 1, sizeof(z), f);
 	fclose(f);
 	assert_int_equal(image_open(path, &img, err, sizeof(err)), 0);
-	assert_int_equal(image_pread(&img, buf, 5, 5 * 512 + 7), -ENOTSUP);
+	assert_int_equal(image_pread(&img, buf, 6, 5 * 512 + 7), 0);
+	assert_memory_equal(buf, "zipped", 6);
+	assert_int_equal(image_pread(&img, buf, 6, 6 * 512 + 7), -EIO);
 	image_close(&img);
 	unlink(path);
 	free(path);
