@@ -1,5 +1,4 @@
-/* cmd_image.c — `osconf image check IMAGE|--root DIR [--json]`: check an image against the
- * Customized Linux limits and security rules before it is uploaded. */
+/* cmd_image.c — `osconf image check IMAGE|--root DIR [--json]`: check before upload. */
 #include <stdio.h>
 #include <string.h>
 

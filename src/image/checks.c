@@ -1,5 +1,4 @@
-/* checks.c — the checks of `image check`, as one table of functions over the inspected
- * image: container, size, partitions, then what is inside the file systems. */
+/* checks.c — the checks of `image check`: one table of functions over the inspected image. */
 #define _GNU_SOURCE
 #include "image/checks.h"
 

@@ -1,5 +1,4 @@
-/* checks.h — `image check`: the table of checks run over an inspected image or tree, and
- * the pure rules they apply (exposed for the unit tests). */
+/* checks.h — run the `image check` table; the pure rules are exposed for unit tests. */
 #pragma once
 
 #include <stdbool.h>

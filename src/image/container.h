@@ -1,5 +1,4 @@
-/* container.h — disk image container formats (raw, qcow2, VHD, VMDK): header parsing,
- * virtual size, and reading guest bytes through each format's block map. */
+/* container.h — raw/qcow2/VHD/VMDK: headers, virtual size, guest reads via block maps. */
 #pragma once
 
 #include <stdbool.h>

@@ -1,5 +1,4 @@
-/* disk.c — probe an image's partition table and file systems with libblkid, never through a
- * loop device or a mount. */
+/* disk.c — an image's partitions and file-system types via libblkid (no loop, no mount). */
 #define _GNU_SOURCE
 #include "image/disk.h"
 

@@ -1,5 +1,4 @@
-/* fs_dir.c — an unpacked image tree (--root DIR) as a file-system view; every lookup is
- * resolved inside the tree with openat2(RESOLVE_IN_ROOT), so symlinks cannot leave it. */
+/* fs_dir.c — an unpacked tree (--root DIR) as a file-system view, confined by openat2. */
 #define _GNU_SOURCE
 #include "image/fsview.h"
 

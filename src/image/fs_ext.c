@@ -1,5 +1,4 @@
-/* fs_ext.c — ext2/3/4 read through libext2fs, with an io_manager that reads guest bytes of
- * a partition through the image's container block map (raw, qcow2, VHD, VMDK alike). */
+/* fs_ext.c — ext2/3/4 via libext2fs, with an io_manager reading through the container. */
 #define _GNU_SOURCE
 #include "image/fsview.h"
 

@@ -1,5 +1,4 @@
-/* fs_fat.c — a small read-only FAT32 reader (boot sector, FAT chains, long file names) over
- * guest bytes of a partition; enough to find aliyun_custom_image/ and read small files. */
+/* fs_fat.c — a small read-only FAT32 reader (FAT chains, long names) over guest bytes. */
 #include "image/fsview.h"
 
 #include <errno.h>

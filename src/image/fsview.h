@@ -1,5 +1,4 @@
-/* fsview.h — read-only access to a file system inside an image (libext2fs, our FAT reader)
- * or to an unpacked directory tree, through one small interface the checks use. */
+/* fsview.h — one read-only file-system interface over ext (libext2fs), FAT and a tree. */
 #pragma once
 
 #include <stdbool.h>

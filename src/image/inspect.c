@@ -1,5 +1,4 @@
-/* inspect.c — open an image (or a tree), probe it, open its file systems read-only and
- * decide which partition holds the root file system and how. */
+/* inspect.c — open an image or tree, probe it, open its file systems, find the root. */
 #include "image/inspect.h"
 
 #include <errno.h>

@@ -1,5 +1,4 @@
-/* inspect.h — what `image check` learns before checking: the container, the partitions,
- * their file systems (opened read-only), and which one holds the root file system. */
+/* inspect.h — what `image check` learns first: container, partitions, fs views, root. */
 #pragma once
 
 #include <stdbool.h>

@@ -1,5 +1,4 @@
-/* report.h — the results of `image check`: one result per check, rendered for people or
- * as JSON. Library code fills it; cmd_image prints it. */
+/* report.h — `image check` results, one per check, rendered as text or JSON. */
 #pragma once
 
 #include <stdbool.h>

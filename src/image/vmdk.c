@@ -1,5 +1,4 @@
-/* vmdk.c — VMware hosted sparse extents (KDMV): header, grain directory/tables, guest reads;
- * and the size of a text descriptor's extents. */
+/* vmdk.c — VMware sparse extents (KDMV): header, grain directory/tables; descriptors. */
 #include "image/container.h"
 
 #include <ctype.h>

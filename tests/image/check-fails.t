@@ -20,6 +20,17 @@ run_check "partition 1 without a file system" "$SCRATCH/p1none.img" fail 1 parti
 make_image "$SCRATCH/p1absent.img" dos absent "$SCRATCH/root" 2>/dev/null
 run_check "no partition 1" "$SCRATCH/p1absent.img" fail 1 partition-1
 
+if command -v mkfs.xfs >/dev/null; then
+	(P1_SECTORS=614400; P2_START=$((P1_START + P1_SECTORS))
+	 make_image "$SCRATCH/xfs.img" dos xfs "$SCRATCH/root" 2>/dev/null)
+	run_check "XFS partition 1" "$SCRATCH/xfs.img" fail 1 partition-1
+	grep -q 'partition 1 is xfs' "$SCRATCH/out.json" && ok "says xfs" || fail "says xfs"
+	rm -f "$SCRATCH/xfs.img"
+else
+	skip "mkfs.xfs missing (xfsprogs)"
+	skip "mkfs.xfs missing (xfsprogs)"
+fi
+
 make_image "$SCRATCH/fat16.img" dos fat16 "$SCRATCH/root" 2>/dev/null
 run_check "FAT16 partition 1" "$SCRATCH/fat16.img" fail 1 partition-1
 

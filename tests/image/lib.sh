@@ -38,7 +38,8 @@ make_root() {
 	printf 'partition=LABEL=CUSTOMIMG\n' >"$d"/etc/osconf.conf
 }
 
-# make_image OUT LABEL(dos|gpt) P1(vfat|ext4|none|absent|fat16) ROOTDIR [SIZE] [CUSTOM(1|0)]
+# make_image OUT LABEL(dos|gpt) P1(vfat|ext4|ext4-ro|xfs|fat16|none|absent) ROOTDIR [SIZE] [CUSTOM(1|0)]
+# (xfs needs P1_SECTORS of at least 300 MiB, P2_START after it)
 make_image() {
 	local out=$1 label=$2 p1=$3 root=$4 size=${5:-6G} custom=${6:-1}
 	local t1 t2=83 hdr x1="" x2=""
@@ -78,6 +79,12 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 		[ "$p1" = fat16 ] && fat=16 && s=4
 		mkfs.vfat -F $fat -s $s -n CUSTOMIMG -i 5EED0001 --offset=$P1_START "$out" $((P1_SECTORS / 2)) >/dev/null
 		[ "$custom" = 1 ] && mcopy -s -i "$out@@$((P1_START * 512))" "$cdir/aliyun_custom_image" ::/
+		;;
+	xfs)   # mkfs.xfs has no offset option (and needs 300 MiB): make it aside, copy it in
+		truncate -s $((P1_SECTORS * 512)) "$cdir.xfs"
+		mkfs.xfs -q -f "$cdir.xfs"
+		dd if="$cdir.xfs" of="$out" bs=1M seek=$((P1_START / 2048)) conv=notrunc,sparse status=none
+		rm -f "$cdir.xfs"
 		;;
 	ext4|ext4-ro)
 		mkfs.ext4 -q -F -L CUSTOMIMG -U $P1_UUID_EXT -E offset=$((P1_START * 512)) -d "$cdir" \

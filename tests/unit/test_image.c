@@ -1,5 +1,4 @@
-/* test_image.c — unit tests for image check: container header parsers on synthetic headers,
- * block-map reads of tiny synthetic qcow2/VHD files, and the pure rules of the checks. */
+/* test_image.c — image check: header parsers, synthetic block-map reads, check rules. */
 #include "unit.h"
 
 #include <errno.h>
