@@ -512,11 +512,14 @@ static void check_agent(struct inspect *ctx, struct check_result *c)
 			   bin ? "enabled" : "installed", other);
 		return;
 	}
-	if (bin || unit || sysv_script)
-		result_set(c, CHECK_FAIL, install, "osconf is installed but not enabled for %s (%s%s%s)",
-			   init ? init : "any init system", bin ? "/usr/sbin/osconf" : "no /usr/sbin/osconf",
-			   unit ? ", osconf.service without a .wants link" : "",
-			   sysv_script ? ", /etc/init.d/osconf without rc links" : "");
+	if (!bin && (unit || sysv_script))
+		result_set(c, CHECK_FAIL, install, "osconf's %s is there, but /usr/sbin/osconf is missing",
+			   unit ? "systemd unit" : "init script");
+	else if (bin)
+		result_set(c, CHECK_FAIL, install, "/usr/sbin/osconf is installed but not enabled for %s%s%s",
+			   init ? init : "any init system",
+			   unit ? " (osconf.service has no .wants link)" : "",
+			   sysv_script ? " (/etc/init.d/osconf has no rc or runlevel link)" : "");
 	else
 		result_set(c, CHECK_FAIL, install,
 			   "no os.conf agent: neither osconf nor another script that handles aliyun_custom_image");

@@ -79,6 +79,11 @@ rm -rf "$SCRATCH/notenabled/etc/systemd/system/sysinit.target.wants"
 make_image "$SCRATCH/notenabled.img" dos vfat "$SCRATCH/notenabled" 2>/dev/null
 run_check "osconf installed but not enabled" "$SCRATCH/notenabled.img" fail 1 agent
 
+variant nobinary
+rm -f "$SCRATCH/nobinary/usr/sbin/osconf"
+make_image "$SCRATCH/nobinary.img" dos vfat "$SCRATCH/nobinary" 2>/dev/null
+run_check "osconf enabled but its binary missing" "$SCRATCH/nobinary.img" fail 1 agent
+
 variant wrongpart
 printf 'partition=UUID=0000-0000\n' >"$SCRATCH/wrongpart/etc/osconf.conf"
 make_image "$SCRATCH/wrongpart.img" dos vfat "$SCRATCH/wrongpart" 2>/dev/null
