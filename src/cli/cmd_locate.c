@@ -54,7 +54,9 @@ int cmd_locate(int argc, char **argv)
 	}
 	struct located l;
 	char err[512] = "";
-	r = locate_osconf(root.fd, NULL, &l, err, sizeof(err));
+	struct locate_env env = LOCATE_ENV_DEFAULT;
+	env.mount_ro = true;   /* only to look */
+	r = locate_osconf(root.fd, &env, &l, err, sizeof(err));
 	print_located(&l);
 	located_release(&l);
 	root_close(&root);

@@ -244,10 +244,20 @@ struct mount_search {
 	int fd;
 };
 
+/* A FUSE mount (fusefat …) of the device: the daemon names the device as its source
+ * (fsname=) and it was mounted by root — a user's FUSE mount is never trusted. */
+static bool fuse_mount_of(const struct mount_entry *e, dev_t devno)
+{
+	struct stat st;
+	return !strncmp(e->fstype, "fuse", 4) && e->user_id == 0 && e->source[0] == '/' && stat(e->source, &st) == 0 &&
+	       S_ISBLK(st.st_mode) && st.st_rdev == devno;
+}
+
 static int match_mount(const struct mount_entry *e, void *ctx)
 {
 	struct mount_search *s = ctx;
-	if (e->dev != s->l->devno)
+	bool fuse = false;
+	if (e->dev != s->l->devno && !(fuse = fuse_mount_of(e, s->l->devno)))
 		return 0;
 	if (!streq(e->root, "/")) {
 		note(s->l, "%s is %s of %s only; not the whole file system", e->mountpoint, e->root, s->l->device);
@@ -263,9 +273,13 @@ static int match_mount(const struct mount_entry *e, void *ctx)
 	}
 	snprintf(s->l->mountpoint, sizeof(s->l->mountpoint), "%s", e->mountpoint);
 	snprintf(s->l->fstype, sizeof(s->l->fstype), "%s", e->fstype);
+	struct blk_info bi;
+	char ignored[256];
+	if (fuse && blk_probe(s->l->device, &bi, ignored, sizeof(ignored)) == 0 && bi.fstype[0])
+		snprintf(s->l->fstype, sizeof(s->l->fstype), "%s", bi.fstype);
 	s->l->read_only = e->ro;
-	note(s->l, "%s is already mounted on %s (%s%s): using that mount", s->l->device, e->mountpoint, e->fstype,
-	     e->ro ? ", read-only" : "");
+	note(s->l, "%s is already mounted on %s (%s%s%s): using that mount", s->l->device, e->mountpoint, e->fstype,
+	     fuse ? ", a FUSE mount by root naming the device" : "", e->ro ? ", read-only" : "");
 	s->fd = fd;
 	return 1;
 }
@@ -296,13 +310,16 @@ static int open_mount(const struct locate_env *env, struct located *l, char *err
 	snprintf(l->fstype, sizeof(l->fstype), "%s", bi.fstype);
 	note(l, "%s is not mounted; libblkid says %s%s%s%s%s", l->device, bi.fstype[0] ? bi.fstype : "no file system",
 	     bi.uuid[0] ? " UUID=" : "", bi.uuid, bi.label[0] ? " LABEL=" : "", bi.label);
-	r = mnt_private(l->device, bi.fstype, env->run, l->mountpoint, sizeof(l->mountpoint), &l->read_only, err,
-			errlen);
+	r = mnt_private(l->device, bi.fstype, env->run, env->mount_ro, l->mountpoint, sizeof(l->mountpoint),
+			&l->read_only, err, errlen);
 	if (r < 0)
 		return r;
 	l->we_mounted = true;
 	note(l, "mounted it privately on %s (nosuid,nodev,noexec%s%s); unmounted when done", l->mountpoint,
-	     streq(bi.fstype, "vfat") ? ",umask=077" : "", l->read_only ? ",read-only" : "");
+	     streq(bi.fstype, "vfat") ? ",umask=077" : "", l->read_only || env->mount_ro ? ",read-only" : "");
+	if (l->read_only)
+		note(l, "%s can only be mounted read-only here: os.conf could not be removed after applying",
+		     l->device);
 	int fd = open(l->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		r = negerrno();

@@ -54,8 +54,8 @@ static int make_rundir(const char *rundir, char *err, size_t errlen)
 	return 0;
 }
 
-int mnt_private(const char *devname, const char *fstype, const char *rundir, char *mountpoint, size_t size,
-		bool *read_only, char *err, size_t errlen)
+int mnt_private(const char *devname, const char *fstype, const char *rundir, bool want_ro, char *mountpoint,
+		size_t size, bool *read_only, char *err, size_t errlen)
 {
 	if (!mnt_supported(fstype)) {
 		snprintf(err, errlen, "%s holds %s, which osconf does not mount (vfat, ext2/3/4, ufs)", devname,
@@ -71,7 +71,8 @@ int mnt_private(const char *devname, const char *fstype, const char *rundir, cha
 		return -EIO;
 	}
 	own_namespace();
-	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (want_ro ? MS_RDONLY : 0);
+	bool ro = false;
 	struct { const char *type, *opts; } tries[3];
 	int n = 0;
 	if (streq(fstype, "vfat")) {
@@ -79,6 +80,7 @@ int mnt_private(const char *devname, const char *fstype, const char *rundir, cha
 	} else if (streq(fstype, "ufs")) {
 		/* Linux writes no UFS: read-only, FreeBSD's UFS2 first. */
 		flags |= MS_RDONLY;
+		ro = true;
 		tries[n++] = (typeof(tries[0])){ "ufs", "ufstype=ufs2" };
 		tries[n++] = (typeof(tries[0])){ "ufs", "ufstype=44bsd" };
 	} else {
@@ -91,16 +93,18 @@ int mnt_private(const char *devname, const char *fstype, const char *rundir, cha
 		r = mount(devname, dir, tries[i].type, flags, tries[i].opts) < 0 ? negerrno() : 0;
 		if ((r == -EROFS || r == -EACCES) && !(flags & MS_RDONLY)) {
 			flags |= MS_RDONLY;
+			ro = true;
 			r = mount(devname, dir, tries[i].type, flags, tries[i].opts) < 0 ? negerrno() : 0;
 		}
 	}
 	if (r < 0) {
 		rmdir(dir);
-		snprintf(err, errlen, "cannot mount %s (%s) on %s: %s", devname, fstype, dir, strerror(-r));
+		snprintf(err, errlen, "cannot mount %s (%s) on %s: %s%s", devname, fstype, dir, strerror(-r),
+			 r == -ENODEV ? " (this kernel has no driver for it)" : "");
 		return r;
 	}
 	snprintf(mountpoint, size, "%s", dir);
-	*read_only = flags & MS_RDONLY;
+	*read_only = ro;
 	return 0;
 }
 

@@ -10,9 +10,10 @@ bool mnt_supported(const char *fstype);
 /* Mounts devname (file system fstype) on a new directory under rundir (created 0700),
  * nosuid,nodev,noexec (vfat: umask=077; ufs: read-only), in a mount namespace of our own
  * whose mounts do not propagate to the system. The directory is written to mountpoint.
- * *read_only is set when the file system could only be mounted read-only. */
-int mnt_private(const char *devname, const char *fstype, const char *rundir, char *mountpoint, size_t size,
-		bool *read_only, char *err, size_t errlen);
+ * want_ro mounts read-only (only to look); *read_only is set when the file system cannot
+ * be written (UFS, or a read-only device). */
+int mnt_private(const char *devname, const char *fstype, const char *rundir, bool want_ro, char *mountpoint,
+		size_t size, bool *read_only, char *err, size_t errlen);
 
 /* Unmounts a mount made by mnt_private and removes its directory. */
 int mnt_release(const char *mountpoint);

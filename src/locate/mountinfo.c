@@ -71,8 +71,13 @@ int mountinfo_parse_line(const char *line, struct mount_entry *out)
 	} while (!streq(field, "-"));
 	if (!next_field(&p, e.fstype, sizeof(e.fstype)) || !next_field(&p, e.source, sizeof(e.source)))
 		return -EINVAL;
-	if (next_field(&p, field, sizeof(field)) && has_option(field, "ro"))
-		e.ro = true;
+	e.user_id = -1;
+	if (next_field(&p, field, sizeof(field))) {
+		e.ro |= has_option(field, "ro");
+		const char *u = strstr(field, "user_id=");
+		if (u && (u == field || u[-1] == ','))
+			e.user_id = strtol(u + 8, NULL, 10);
+	}
 	*out = e;
 	return 0;
 }

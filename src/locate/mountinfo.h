@@ -11,6 +11,7 @@ struct mount_entry {
 	char fstype[32];
 	char source[256];
 	bool ro;                /* mounted read-only (mount or super options) */
+	long user_id;           /* FUSE: user_id= of the super options (who mounted it); -1 if none */
 };
 
 /* Parses one mountinfo line (without '\n'); octal escapes (\040) are undone.
