@@ -51,6 +51,18 @@ for table in dos gpt none; do
 	if mountpoint -q "$M"; then ok "$table: the existing mount stays"; else fail "$table: the existing mount stays"; fi
 	umount "$M"
 	MNTS=""
+	if [ $table = dos ]; then
+		# Mounted read-only (what UFS always is on Linux): apply, then say os.conf stays, exit 1.
+		mount "$P1" "$M" && cp "$C/aliyun_custom_image/os.conf" "$M/aliyun_custom_image/" && umount "$M"
+		mount -o ro "$P1" "$M"
+		MNTS="$M"
+		check_out "read-only: os.conf cannot be removed, said clearly, exit 1" \
+			"cannot remove $M/aliyun_custom_image/os.conf: ext4 on $P1 is mounted read-only; it stays" \
+			bash -c "'$OSCONF' apply --root '$R' --no-live; [ \$? = 1 ]"
+		check "read-only: os.conf still there" test -f "$M/aliyun_custom_image/os.conf"
+		umount "$M"
+		MNTS=""
+	fi
 	detach
 done
 

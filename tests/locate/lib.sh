@@ -64,6 +64,7 @@ attach() {
 	DISK=$(losetup -f --show "$1")
 	LOOPS="$LOOPS $DISK"
 	if sfdisk -d "$1" >/dev/null 2>&1; then
+		partx -d "$DISK" 2>/dev/null   # stale nodes of an earlier user of this loop device
 		partx -a "$DISK"
 		P1=${DISK}p1
 	else
