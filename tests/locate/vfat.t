@@ -31,9 +31,12 @@ for table in dos gpt; do
 		check_out "$table: mounted privately by osconf" "mount: +/run/osconf/mnt" "$OSCONF" locate --root "$R"
 	fi
 
-	fusefat -o rw+,fsname="$P1" "$P1" "$M" >/dev/null 2>&1
+	# In the foreground (our child): after umount, wait for it to finish writing the FAT.
+	fusefat -f -o rw+,fsname="$P1" "$P1" "$M" >/dev/null 2>&1 &
+	FPID=$!
 	MNTS="$M"
-	mountpoint -q "$M" || { echo "Bail out! fusefat did not mount $P1"; exit 1; }
+	for _ in $(seq 50); do mounted "$M" && break; sleep 0.1; done
+	mounted "$M" || { echo "Bail out! fusefat did not mount $P1"; exit 1; }
 	check_out "$table: the fusefat mount is found through mountinfo" \
 		"fs: +vfat.*mount: +$M \(already mounted\).*os.conf: +$M/aliyun_custom_image/os.conf \(present\).*FUSE mount by root" \
 		bash -c "'$OSCONF' locate --root '$R' | tr '\n' ' '"
@@ -47,6 +50,7 @@ for table in dos gpt; do
 	fi
 	umount "$M"
 	MNTS=""
+	wait $FPID
 	out=$(mdir -i "$SCRATCH/disk.img@@$((P1_START * 512))" ::/aliyun_custom_image 2>&1)
 	if echo "$out" | grep -q 'os\.conf'; then fail "$table: os.conf gone from the FAT image"; diag "$out"; else ok "$table: os.conf gone from the FAT image"; fi
 	detach
@@ -61,13 +65,19 @@ chmod 0755 "$SCRATCH"
 U=$SCRATCH/user
 mkdir -p "$U"
 chown 65534 "$U"
-if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups \
-	fusefat -o rw+,fsname="$P1" "$P1" "$U" >/dev/null 2>&1 && mounted "$U"; then
+UPID=""
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups fusefat -f -o rw+,fsname="$P1" "$P1" "$U" >/dev/null 2>&1 &
+	UPID=$!
 	MNTS="$U"
+	for _ in $(seq 50); do mounted "$U" && break; sleep 0.1; done
+fi
+if [ -n "$UPID" ] && mounted "$U"; then
 	check_out "a FUSE mount by another user is ignored" "$P1 is not mounted; libblkid says vfat" \
 		bash -c "'$OSCONF' locate --root '$R'; true"
 	umount -c "$U"
 	MNTS=""
+	wait $UPID
 else
 	skip "a user cannot mount FUSE here"
 fi

@@ -401,6 +401,29 @@ static void test_refusals(void **state)
 	located_release(&l);
 }
 
+/* New settings written between read and remove are kept for the next run. */
+static void test_rewritten_kept(void **state)
+{
+	struct fake *f = *state;
+	blockdev(f, "devices/virtual/block/vda", f->real, 0);
+	boot_partition(f, "hostname=old\n");
+	f->env.root_dev = f->real;
+	struct located l;
+	char err[512] = "";
+	assert_int_equal(locate_osconf(f->root.fd, &f->env, &l, err, sizeof(err)), 0);
+	struct buf b = BUF_INIT;
+	assert_int_equal(located_read(&l, &b, err, sizeof(err)), 0);
+	buf_free(&b);
+	char path[PATH_MAX * 2];
+	snprintf(path, sizeof(path), "%s/boot/%s/%s", f->dir, OSCONF_DIR, OSCONF_NAME);
+	unlink(path);
+	put(f, "boot/" OSCONF_DIR "/" OSCONF_NAME, "hostname=brand-new\n");
+	assert_int_equal(located_remove(&l, err, sizeof(err)), -ESTALE);
+	assert_non_null(strstr(err, "was rewritten after it was read"));
+	assert_int_equal(access(path, F_OK), 0);
+	located_release(&l);
+}
+
 static void test_release_zeroed(void **state)
 {
 	(void)state;
@@ -429,6 +452,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_settings_bad, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_not_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rewritten_kept, setup, teardown),
 		cmocka_unit_test(test_release_zeroed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
