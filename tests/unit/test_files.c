@@ -96,6 +96,29 @@ static void test_symlinks_stay_inside(void **state)
 	rmdir(outside);
 }
 
+/* The same guarantees without openat2 (old kernels): the hand-made walk. */
+static void test_symlinks_stay_inside_walk(void **state)
+{
+	root_use_openat2(false);
+	unlinkat(root.fd, "escape", 0);
+	unlinkat(root.fd, "abs", 0);
+	unlinkat(root.fd, "link", 0);
+	unlinkat(root.fd, "tmp-file", 0);
+	assert_int_equal(symlinkat("../../..", root.fd, "up"), 0);
+	struct buf b = text("y\n");
+	struct file_meta meta = { .mode = 0644 };
+	assert_int_equal(atomic_write(root.fd, "/up/etc/../walk-file", &b, &meta, 0), 0);
+	assert_true(root_exists(root.fd, "/walk-file"));
+	assert_int_equal(symlinkat("up/up", root.fd, "loop1"), 0);
+	assert_int_equal(symlinkat("loop1", root.fd, "loop2"), 0);
+	assert_int_equal(unlinkat(root.fd, "loop1", 0), 0);
+	assert_int_equal(symlinkat("loop2", root.fd, "loop1"), 0);
+	assert_int_equal(atomic_write(root.fd, "/loop1/x", &b, &meta, 0), -ELOOP);
+	buf_free(&b);
+	test_symlinks_stay_inside(state);
+	root_use_openat2(true);
+}
+
 static void test_text_edits(void **state)
 {
 	(void)state;
@@ -137,6 +160,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_atomic_write_and_skip),
 		cmocka_unit_test(test_symlinks_stay_inside),
+		cmocka_unit_test(test_symlinks_stay_inside_walk),
 		cmocka_unit_test(test_text_edits),
 		cmocka_unit_test(test_diff),
 	};
