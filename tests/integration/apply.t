@@ -6,7 +6,7 @@ set -u
 scratch
 CASES="$OSCONF_SRC/tests/golden/cases"
 FIX="$OSCONF_SRC/tests/fixtures/centos7"
-newroot() { rm -rf "$SCRATCH/r"; cp -a "$FIX" "$SCRATCH/r"; }
+newroot() { rm -rf "$SCRATCH/r"; cp -a "$FIX" "$SCRATCH/r"; chmod 640 "$SCRATCH/r/etc/shadow"; }  # git keeps no 0640
 tree_sum() { (cd "$1" && find . -printf '%p %i %T@ %m\n' | sort; find . -type f -exec sha256sum {} + | sort) ; }
 
 # --- usage and --help
