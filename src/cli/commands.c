@@ -8,6 +8,7 @@ const struct command commands[] = {
 	  "print every change apply would make; change nothing" },
 	{ "apply", cmd_apply, "[--conf FILE] [--root DIR] [--backend NAME] [--no-live] [--keep]",
 	  "apply os.conf, then remove it (unless --keep)" },
+	{ "locate", cmd_locate, "[--root DIR]", "show where os.conf is found (device, how, fs, mount) and why" },
 	{ "image", cmd_image, "check IMAGE|--root DIR [--json]",
 	  "check a disk image (raw/qcow2/VHD/VMDK) or tree against the Customized Linux rules before upload" },
 };
