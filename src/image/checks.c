@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "util/macros.h"
+#include "util/text.h"
 
 #define CUSTOM_DIR "aliyun_custom_image"
 #define ADVICE_CONVERT "convert it to raw or an uncompressed qcow2 (qemu-img convert -O qcow2 IN OUT) so it can be inspected, or check the unpacked tree with --root DIR"
@@ -435,26 +436,19 @@ static const char *init_system(struct fsview *fs)
 static void check_recorded_partition(struct inspect *ctx, struct check_result *c)
 {
 	_cleanup_buf_ struct buf b = BUF_INIT;
-	if (fs_read_file(ctx->root, "/etc/osconf.conf", 64 << 10, &b) < 0)
+	char spec[256];
+	if (fs_read_file(ctx->root, "/etc/osconf.conf", 64 << 10, &b) < 0 ||
+	    text_get(&b, "partition", '=', spec, sizeof(spec)) < 0 || !spec[0])
 		return;
-	size_t pos = 0, len;
-	const char *s;
-	while (buf_next_line(&b, &pos, &s, &len)) {
-		if (len <= 10 || strncmp(s, "partition=", 10) != 0)
-			continue;
-		char spec[256];
-		snprintf(spec, sizeof(spec), "%.*s", (int)(len - 10), s + 10);
-		int i = ctx->directory ? -1 : inspect_part_index(ctx, 1);
-		const struct partition *p1 = i >= 0 ? &ctx->disk.parts[i] : NULL;
-		if (!p1 || !fstype_allowed(p1->fstype, p1->fsversion)) {   /* see partition-1 */
-			result_detail(c, "/etc/osconf.conf records partition=%s", spec);
-		} else if (spec_names_partition(spec, &ctx->disk.parts[i])) {
-			result_detail(c, "/etc/osconf.conf records partition=%s (partition 1)", spec);
-		} else {
-			result_set(c, CHECK_FAIL, "run osconf install --root on the image tree again, or correct partition= in /etc/osconf.conf",
-				   "/etc/osconf.conf records partition=%s, which is not partition 1", spec);
-		}
-	}
+	int i = ctx->directory ? -1 : inspect_part_index(ctx, 1);
+	const struct partition *p1 = i >= 0 ? &ctx->disk.parts[i] : NULL;
+	if (!p1 || !fstype_allowed(p1->fstype, p1->fsversion))   /* see partition-1 */
+		result_detail(c, "/etc/osconf.conf records partition=%s", spec);
+	else if (spec_names_partition(spec, p1))
+		result_detail(c, "/etc/osconf.conf records partition=%s (partition 1)", spec);
+	else
+		result_set(c, CHECK_FAIL, "run osconf install --root on the image tree again, or correct partition= in /etc/osconf.conf",
+			   "/etc/osconf.conf records partition=%s, which is not partition 1", spec);
 }
 
 static void check_agent(struct inspect *ctx, struct check_result *c)
