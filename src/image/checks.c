@@ -789,8 +789,8 @@ int image_checks_run(struct inspect *ctx, struct report *r)
 		for (int i = 0; i < ctx->disk.nparts; i++) {
 			const struct partition *p = &ctx->disk.parts[i];
 			r->parts[i] = (struct report_partition){
-				p->number, p->start, p->size, p->type, p->fstype, p->fsversion, p->uuid,
-				p->label, p->partuuid, p->partname,
+				p->number, p->extended, p->start, p->size, p->type, p->fstype, p->fsversion,
+				p->uuid, p->label, p->partuuid, p->partname,
 			};
 		}
 		r->nparts = ctx->disk.nparts;

@@ -117,7 +117,8 @@ int report_render_text(const struct report *r, struct buf *out)
 		const struct report_partition *p = &r->parts[i];
 		human_size(p->size, size, sizeof(size));
 		buf_printf(out, "  partition %d: %s, %s%s%s%s%s%s\n", p->number, size,
-			   p->fstype[0] ? p->fstype : "no file system", p->fsversion[0] ? " " : "",
+			   p->extended ? "extended" : p->fstype[0] ? p->fstype : "no file system",
+			   p->fsversion[0] ? " " : "",
 			   p->fsversion, p->label[0] ? " label " : "", p->label,
 			   p->number == r->root_partition ? " (root)" : "");
 	}
@@ -164,6 +165,7 @@ void report_render_json(const struct report *r, FILE *out)
 		json_kv_int(&j, "number", p->number);
 		json_kv_int(&j, "start", (long long)p->start);
 		json_kv_int(&j, "size", (long long)p->size);
+		json_kv_bool(&j, "extended", p->extended);
 		kv_str(&j, "type", p->type);
 		kv_str(&j, "fstype", p->fstype);
 		kv_str(&j, "fsversion", p->fsversion);

@@ -20,6 +20,7 @@ struct check_result {
 
 struct report_partition {
 	int number;
+	bool extended;
 	unsigned long long start, size;
 	const char *type, *fstype, *fsversion, *uuid, *label, *partuuid, *partname;
 };

@@ -35,6 +35,22 @@ for f in "qcow2::qcow2:v3" "qcow2:-o compat=0.10:qcow2:v2" "qcow2:-c:qcow2:v3" \
 	rm -f "$conv"
 done
 
+# logical partitions: libblkid follows the EBR chain, also through the qcow2 block map
+truncate -s 6G "$SCRATCH/logical.img"
+printf 'label: dos\nunit: sectors\nstart=2048, size=131072, type=c\nstart=133120, size=1048576, type=5\nstart=135168, size=131072, type=83\nstart=268288, size=131072, type=83\n' |
+	sfdisk -q "$SCRATCH/logical.img"
+mkfs.vfat -F 32 -s 1 -n CUSTOMIMG --offset=2048 "$SCRATCH/logical.img" 65536 >/dev/null 2>&1
+mkdir -p "$SCRATCH/c/aliyun_custom_image"
+mcopy -s -i "$SCRATCH/logical.img@@$((2048 * 512))" "$SCRATCH/c/aliyun_custom_image" ::/
+mkfs.ext4 -q -F -U $ROOT_UUID -E offset=$((268288 * 512)) -d "$SCRATCH/root" "$SCRATCH/logical.img" 65536k 2>/dev/null
+qemu-img convert -O qcow2 "$SCRATCH/logical.img" "$SCRATCH/logical.qcow2"
+for img in logical.img logical.qcow2; do
+	run_check "$img: root on logical partition 6" "$SCRATCH/$img" pass 0
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["root"]["partition"] == 6 and [p["number"] for p in d["partitions"]] == [1, 2, 5, 6] and d["partitions"][1]["extended"], d["partitions"]' \
+		"$SCRATCH/out.json" && ok "$img: partitions 1 2 5 6, root 6" || fail "$img: logical partitions"
+done
+rm -f "$SCRATCH"/logical.*
+
 # a container whose contents are not read is said clearly: warnings, never a pass
 if qemu-img convert -c -O qcow2 -o compression_type=zstd "$SCRATCH/pass.img" "$SCRATCH/zstd.qcow2" 2>/dev/null; then
 	run_check "zstd-compressed qcow2: contents not inspected, warnings" "$SCRATCH/zstd.qcow2" pass 0 "" \

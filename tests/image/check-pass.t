@@ -80,6 +80,12 @@ run_check "unreadable root: warnings" "$SCRATCH/noroot.img" pass 0 "" \
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["root"]; assert r["partition"] == 2 and "typed as a root" in r["how"], r' \
 	"$SCRATCH/out.json" && ok "root found by GPT type, and said so" || fail "root by type"
 
+# an fstab "/" entry that names no partition of the image: a warning on root-fs
+cp -a "$SCRATCH/root" "$SCRATCH/stale"
+sed -i 's/^UUID=[^ ]* \//UUID=0badc0de-0000-4000-8000-000000000000 \//' "$SCRATCH/stale/etc/fstab"
+make_image "$SCRATCH/stale.img" dos vfat "$SCRATCH/stale" 2>/dev/null
+run_check "fstab / names no partition: warning" "$SCRATCH/stale.img" pass 0 "" root-fs
+
 # an unpacked tree
 mkdir -p "$SCRATCH/root/boot/efi/aliyun_custom_image"
 rc=0; "$OSCONF" image check --root "$SCRATCH/root" --json >"$SCRATCH/tree.json" || rc=$?
