@@ -95,8 +95,7 @@ enum image_format image_detect(const uint8_t *head, size_t head_len, const uint8
 			return IMG_UNSUPPORTED;
 		}
 	}
-	/* A VHD created with a 511-byte footer by old tools is rare; a dynamic VHD's copy
-	 * at offset 0 alone (damaged tail) is still recognised. */
+	/* a dynamic VHD whose footer at the end is damaged still has its copy at offset 0 */
 	if (has(head, head_len, 0, "conectix", 8))
 		return IMG_VHD_DYNAMIC;
 	return IMG_RAW;
@@ -212,7 +211,8 @@ int image_open(const char *path, struct image *img, char *err, size_t errlen)
 		break;
 	case IMG_VHD_FIXED:
 	case IMG_VHD_DYNAMIC:
-		r = vhd_open(img, tail, err, errlen);
+		/* the footer at the end; a dynamic disk's copy at offset 0 when the end is damaged */
+		r = vhd_open(img, memcmp(tail, "conectix", 8) == 0 ? tail : head, err, errlen);
 		break;
 	case IMG_VMDK_SPARSE:
 		r = vmdk_open(img, head, head_len, err, errlen);
