@@ -65,8 +65,9 @@ static bool root_ready(struct inspect *ctx, struct check_result *c)
 	if (ctx->root_idx < 0)
 		result_set(c, CHECK_SKIP, NULL, "no root file system found (see root-fs)");
 	else
-		result_set(c, CHECK_WARN, ADVICE_CONVERT, "not inspected: the root file system cannot be read (%s)",
-			   ctx->root_err);
+		result_set(c, CHECK_WARN,
+			   "check the unpacked root tree with osconf image check --root DIR (inside images osconf reads ext2/3/4 and FAT32)",
+			   "not inspected: the root file system cannot be read (%s)", ctx->root_err);
 	return false;
 }
 
@@ -313,12 +314,17 @@ static void check_root(struct inspect *ctx, struct check_result *c)
 		if (!streq(e.dir, "/") || fstab_spec_is_device_name(e.spec))
 			continue;
 		bool matched = false;
-		for (int j = 0; j < ctx->disk.nparts; j++)
-			if (spec_names_partition(e.spec, &ctx->disk.parts[j])) {
-				result_detail(c, "/etc/fstab mounts / from %s = partition %d", e.spec,
-					      ctx->disk.parts[j].number);
-				matched = true;
-			}
+		for (int j = 0; j < ctx->disk.nparts; j++) {
+			if (!spec_names_partition(e.spec, &ctx->disk.parts[j]))
+				continue;
+			matched = true;
+			result_detail(c, "/etc/fstab mounts / from %s = partition %d", e.spec,
+				      ctx->disk.parts[j].number);
+			if (j != ctx->root_idx)
+				result_set(c, CHECK_WARN, "make /etc/fstab's \"/\" line name the partition that holds this system",
+					   "partition %d (%s): %s; but its /etc/fstab mounts / from partition %d",
+					   p->number, p->fstype, ctx->root_how, ctx->disk.parts[j].number);
+		}
 		if (!matched && strchr(e.spec, '='))
 			result_set(c, CHECK_WARN, "correct the \"/\" line of /etc/fstab to the root partition's UUID",
 				   "partition %d (%s): %s; but /etc/fstab mounts / from %s, which matches no partition",
