@@ -33,9 +33,7 @@ static int copy_area(struct image *img, int view, uint64_t off, uint64_t len)
 		int r = image_pread(img, chunk, n, off);
 		if (r < 0)
 			return r;
-		bool zero = true;
-		for (size_t i = 0; i < n && zero; i++)
-			zero = chunk[i] == 0;
+		bool zero = chunk[0] == 0 && memcmp(chunk, chunk + 1, n - 1) == 0;
 		if (!zero && pwrite(view, chunk, n, (off_t)off) != (ssize_t)n)
 			return negerrno();
 		off += n;
