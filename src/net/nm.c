@@ -60,7 +60,7 @@ static int render_keyfile(const struct net_ctx *c, int i, struct buf *b)
 		buf_puts(b, "dns=");
 		for (size_t k = 0; k < m->n_dns; k++)
 			buf_printf(b, "%s;", ip4_str(m->dns[k], ip));
-		buf_puts(b, "\nignore-auto-dns=true\n");
+		buf_puts(b, "\n");
 	}
 	for (size_t k = 0; k < n->n_routes; k++) {
 		const struct route4 *rt = &n->routes[k];

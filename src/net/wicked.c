@@ -28,18 +28,27 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 	const struct osconf_model *m = c->m;
 	const struct nic_conf *n = &m->nics[i];
 	const char *name = c->names->name[i];
+	struct in_addr hosts[OSCONF_MAX_ROUTES + 1];
+	size_t nh = 0;
 	char dst[16], gw[16];
 	render_header(b, "#");
-	for (size_t k = 0; k < n->n_routes; k++) {
-		if (nic_gw_onlink(n, n->routes[k].gw))
-			buf_printf(b, "%s/32 - - %s\n", ip4_str(n->routes[k].gw, gw), name);
-		buf_printf(b, "%s/%u %s - %s\n", ip4_str(n->routes[k].dst, dst), n->routes[k].prefix,
-			   ip4_str(n->routes[k].gw, gw), name);
-	}
-	if (m->default_nic == i) {
-		if (nic_gw_onlink(n, m->default_gw))
-			buf_printf(b, "%s/32 - - %s\n", ip4_str(m->default_gw, gw), name);
-		buf_printf(b, "default %s - %s\n", ip4_str(m->default_gw, gw), name);
+	for (size_t k = 0; k <= n->n_routes; k++) {
+		bool def = k == n->n_routes;
+		if (def && m->default_nic != i)
+			break;
+		struct in_addr via = def ? m->default_gw : n->routes[k].gw;
+		size_t h = 0;
+		while (h < nh && hosts[h].s_addr != via.s_addr)
+			h++;
+		if (h == nh && nic_gw_onlink(n, via)) {
+			hosts[nh++] = via;
+			buf_printf(b, "%s/32 - - %s\n", ip4_str(via, gw), name);
+		}
+		if (def)
+			buf_printf(b, "default %s - %s\n", ip4_str(via, gw), name);
+		else
+			buf_printf(b, "%s/%u %s - %s\n", ip4_str(n->routes[k].dst, dst), n->routes[k].prefix,
+				   ip4_str(via, gw), name);
 	}
 	return b->data ? 0 : -ENOMEM;
 }

@@ -128,3 +128,33 @@ backend_family() {
 	ifcfg) echo centos7 ;; wicked) echo suse ;;
 	esac
 }
+
+# live_run ROOT NAME=MAC... -- OSCONF-ARGS: run osconf as the running system on ROOT's /etc, in
+# fresh network and mount namespaces holding veth links NAME with address MAC, so NICs are
+# named by MAC as on a real boot (e.g. ens5 instead of eth0). ROOT's /etc receives the files.
+live_run() {
+	_root=$(cd "$1" && pwd); shift
+	_links=""
+	while [ "$1" != "--" ]; do _links="$_links $1"; shift; done; shift
+	_c=$(mktemp -d "${TMPDIR:-/tmp}/osconf-live.XXXXXX")
+	unshare --mount --net --propagation private sh -eu -c '
+		root=$1 links=$2 osconf=$3 c=$4; shift 4
+		mount -t tmpfs tmpfs "$c"
+		mkdir "$c/usr" "$c/etc" "$c/sys" "$c/proc" "$c/dev" "$c/tmp"
+		mount --bind /usr "$c/usr"; mount --bind "$root/etc" "$c/etc"
+		mount -t proc proc "$c/proc"; mount --rbind /dev "$c/dev"
+		for l in bin lib lib64 sbin; do ln -s usr/$l "$c/$l"; done
+		: > "$c/osconf"; mount --bind "$osconf" "$c/osconf"
+		ip link set lo up
+		i=0
+		for nm in $links; do
+			i=$((i+1))
+			ip link add "${nm%%=*}" address "${nm#*=}" type veth peer name "osconfpeer$i"
+		done
+		mount -t sysfs sysfs "$c/sys"
+		chroot "$c" /osconf "$@"
+	' live_run "$_root" "$_links" "$OSCONF" "$_c" "$@"
+	_rc=$?
+	rmdir "$_c"
+	return $_rc
+}
