@@ -50,7 +50,8 @@ mkroot() { # FAMILY DIR
 		_fx_resolv_stub "$_d" ;;
 	debian)
 		_fx_osrel "$_d" debian 12
-		mkdir -p "$_d/etc/network/interfaces.d"
+		mkdir -p "$_d/etc/network/interfaces.d" "$_d/etc/network/if-pre-up.d" "$_d/etc/network/if-up.d" \
+			"$_d/etc/network/if-down.d" "$_d/etc/network/if-post-down.d"
 		printf 'source /etc/network/interfaces.d/*\n\nauto lo\niface lo inet loopback\n\nallow-hotplug eth0\niface eth0 inet dhcp\niface eth0 inet6 auto\n' \
 			> "$_d/etc/network/interfaces"
 		_fx_enable "$_d" networking.service
@@ -157,4 +158,33 @@ live_run() {
 	_rc=$?
 	rmdir "$_c"
 	return $_rc
+}
+
+# in_netns "NAME=MAC ..." CMD...: run CMD in fresh network and mount namespaces holding veth
+# links NAME (address MAC, peer up) and a read-only sysfs of that namespace (so
+# systemd-networkd does not wait for udev, which does not run here).
+in_netns() {
+	_links=$1; shift
+	unshare --mount --net --propagation private sh -eu -c '
+		links=$1; shift
+		ip link set lo up
+		i=0
+		for nm in $links; do
+			i=$((i+1))
+			ip link add "${nm%%=*}" address "${nm#*=}" type veth peer name "osconfpeer$i"
+			ip link set "osconfpeer$i" up
+		done
+		mount -t sysfs -o ro sysfs /sys
+		exec "$@"
+	' in_netns "$_links" "$@"
+}
+
+# The NICs of a golden case as NAME=MAC (kernel names as ethN, or as given: eth0=ens5 ...).
+case_links() { # CONF [ethN=NAME ...]
+	_conf=$1; shift
+	for _k in $(grep -o '^eth[0-9]*_mac_addr=[0-9a-fA-F:]*' "$_conf"); do
+		_n=${_k%%_*} _m=${_k#*=}
+		for _map in "$@"; do [ "${_map%%=*}" = "$_n" ] && _n=${_map#*=}; done
+		printf '%s=%s ' "$_n" "$_m"
+	done
 }
