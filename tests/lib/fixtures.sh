@@ -188,3 +188,39 @@ case_links() { # CONF [ethN=NAME ...]
 		printf '%s=%s ' "$_n" "$_m"
 	done
 }
+
+# networkd_run ROOT CONF [ethN=NAME ...]: start systemd-networkd in a namespace with the case's
+# NICs, reading ROOT's /etc/systemd/network (and ROOT's /run/systemd/network, where netplan
+# generates), then check the result with netassert.py. Prints networkd's log on failure.
+networkd_run() {
+	_r=$(cd "$1" && pwd) _conf=$2; shift 2
+	in_netns "$(case_links "$_conf" "$@")" sh -c '
+		r=$1 conf=$2 assert=$3; shift 3
+		mount -t tmpfs tmpfs /run/systemd 2>/dev/null || { mkdir -p /run/systemd; mount -t tmpfs tmpfs /run/systemd; }
+		mkdir -p /run/systemd/network /run/systemd/netif /run/systemd/resolve
+		chown systemd-network:systemd-network /run/systemd/netif
+		[ -d "$r/run/systemd/network" ] && mount --bind "$r/run/systemd/network" /run/systemd/network
+		mkdir -p "$r/etc/systemd/network"
+		mount --bind "$r/etc/systemd/network" /etc/systemd/network
+		SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console /lib/systemd/systemd-networkd > /run/systemd/log 2>&1 &
+		pid=$!
+		ok=1
+		for i in $(seq 1 50); do
+			if out=$(python3 "$assert" "$conf" "$@"); then ok=0; break; fi
+			sleep 0.2
+		done
+		n=$(ip -o link | grep -c "^[0-9]*: osconfpeer")
+		for i in $(seq 1 50); do
+			[ "$(grep -l "^ADMIN_STATE=configured" /run/systemd/netif/links/* 2>/dev/null | wc -l)" -ge "$n" ] && break
+			sleep 0.1
+		done
+		dns=$(grep -h "^DNS=." /run/systemd/netif/links/* 2>/dev/null | sed "s/^/link /")
+		kill $pid; wait $pid 2>/dev/null || true
+		if [ $ok = 0 ]; then
+			grep -h "Configuring with" /run/systemd/log
+			echo "$dns"
+			exit 0
+		fi
+		echo "$out"; grep -vi foreign /run/systemd/log | tail -40; exit 1
+	' sh "$_r" "$_conf" "$OSCONF_SRC/tests/net/netassert.py" "$@"
+}
