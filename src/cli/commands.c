@@ -8,5 +8,6 @@ const struct command commands[] = {
 	  "print every change apply would make; change nothing" },
 	{ "apply", cmd_apply, "[--conf FILE] [--root DIR] [--backend NAME] [--no-live] [--keep]",
 	  "apply os.conf, then remove it (unless --keep)" },
+	{ "locate", cmd_locate, "[--root DIR]", "show where os.conf is found (device, how, fs, mount) and why" },
 };
 const int commands_count = sizeof(commands) / sizeof(commands[0]);
