@@ -93,7 +93,8 @@ static const char *yaml_value(const char *s, size_t len, size_t *vlen)
 }
 
 /* Whether the ethernets entry in lines [a, b) configures NIC i: its match: macaddress is
- * ours, or (no MAC match) its id or match: name is our kernel name. */
+ * ours; or, when it has no MAC match or our NIC has no MAC, its id, match: name or
+ * set-name is our kernel name. */
 static bool entry_is_nic(const struct net_ctx *c, int i, const struct yline *l, size_t a, size_t b)
 {
 	const struct nic_conf *n = &c->m->nics[i];
@@ -110,11 +111,12 @@ static bool entry_is_nic(const struct net_ctx *c, int i, const struct yline *l, 
 			has_mac = true;
 			if (n->has_mac && mac_text_eq(v, vl, n->mac))
 				return true;
-		} else if (yaml_key_is(t, tl, "name") && vl == strlen(name) && !strncmp(v, name, vl)) {
+		} else if ((yaml_key_is(t, tl, "name") || yaml_key_is(t, tl, "set-name")) && vl == strlen(name) &&
+			   !strncmp(v, name, vl)) {
 			name_hit = true;
 		}
 	}
-	return !has_mac && name_hit;
+	return name_hit && (!has_mac || !n->has_mac);
 }
 
 /* Drop from a netplan file the ethernets entries that configure our NICs (block style as

@@ -48,9 +48,9 @@ static int render_keyfile(const struct net_ctx *c, int i, struct buf *b)
 	buf_printf(b, "[connection]\nid=osconf-%s\nuuid=%s\ntype=ethernet\n", c->names->name[i], uuid);
 	if (!n->has_mac)
 		buf_printf(b, "interface-name=%s\n", c->names->name[i]);
-	buf_puts(b, "autoconnect=true\nautoconnect-priority=100\n\n[ethernet]\n");
+	buf_puts(b, "autoconnect=true\nautoconnect-priority=100\n");
 	if (n->has_mac)
-		buf_printf(b, "mac-address=%s\n", mac_str(n->mac, mac));
+		buf_printf(b, "\n[ethernet]\nmac-address=%s\n", mac_str(n->mac, mac));
 	buf_printf(b, "\n[ipv4]\nmethod=manual\naddress1=%s/%u\n", ip4_str(n->addr, ip), n->prefix);
 	if (def && !nic_gw_onlink(n, m->default_gw))
 		buf_printf(b, "gateway=%s\n", ip4_str(m->default_gw, gw));
