@@ -63,7 +63,7 @@ for b in $BACKENDS; do
 			rm -rf "$EXP/$b/$case/live"; mkdir -p "$EXP/$b/$case"; cp -a "$out" "$EXP/$b/$case/live"
 		fi
 		if d=$(diff -ru "$EXP/$b/$case/live" "$out" 2>&1); then ok "$b $case (ens5/ens6)"; else fail "$b $case"; diag "$d"; fi
-		{ find "$out"; find "$out" -type f -exec cat {} +; } | grep -q ens5 && ! grep -rqw 'eth0' "$out/etc/sysconfig" "$out/etc/systemd" "$out/etc/netplan" \
+		{ find "$out"; find "$out" -type f -exec cat {} +; } 2>/dev/null | grep -q ens5 && ! grep -rqw 'eth0' "$out/etc/sysconfig" "$out/etc/systemd" "$out/etc/netplan" \
 			"$out/etc/NetworkManager" "$out/etc/network" 2>/dev/null && ok "$b $case: files name ens5/ens6, not ethN" ||
 			fail "$b $case: files name ens5/ens6, not ethN"
 		n=$(count_defaults "$b" "$after")

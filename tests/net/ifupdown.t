@@ -10,7 +10,7 @@ unshare --net true 2>/dev/null || skip_all "cannot create network namespaces"
 scratch
 CASES="$OSCONF_SRC/tests/golden/cases"
 
-for case in 01-classic 02-vpc 03-routes 04-renamed; do
+for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
 	mkroot debian "$r"
 	if [ $case = 04-renamed ]; then

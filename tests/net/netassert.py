@@ -58,7 +58,8 @@ def main():
     for dev, ip, plen in have:
         if dev != 'lo' and (dev, ip, plen) not in addrs:
             bad.append('unexpected address %s/%d on %s' % (ip, plen, dev))
-    got = {(r['dst'], r.get('gateway'), r.get('dev')) for r in table}
+    got = {(r['dst'] if '/' in r['dst'] or r['dst'] == 'default' else r['dst'] + '/32', r.get('gateway'), r.get('dev'))
+           for r in table}
     for r in routes:
         if r not in got:
             bad.append('route %s via %s dev %s missing' % r)

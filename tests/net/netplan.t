@@ -11,7 +11,7 @@ CASES="$OSCONF_SRC/tests/golden/cases"
 live=yes
 [ "$(id -u)" = 0 ] && [ -x /lib/systemd/systemd-networkd ] && unshare --net --mount true 2>/dev/null || live=no
 
-for case in 01-classic 02-vpc 03-routes 04-renamed; do
+for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
 	mkroot ubuntu "$r"
 	if [ $case = 04-renamed ]; then
@@ -48,7 +48,7 @@ for case in 01-classic 02-vpc 03-routes 04-renamed; do
 	n=$(cat "$gen"/*.network | awk '/^\[/ { if (r && !d) c++; r = ($0 == "[Route]"); d = 0; next }
 		/^Destination=/ && $0 != "Destination=0.0.0.0/0" { d = 1 } END { if (r && !d) c++; print c + 0 }')
 	[ "$n" = 1 ] && ok "$case: one default route in netplan's output" || fail "$case: $n default routes"
-	if [ $case = 03-routes ]; then
+	if [ $case = 10-onlink ]; then
 		check "$case: off-subnet gateway is on-link" grep -q '^GatewayOnLink=true' "$gen/10-netplan-eth0.network"
 	fi
 	if [ $live = yes ]; then

@@ -12,7 +12,7 @@ scratch
 CASES="$OSCONF_SRC/tests/golden/cases"
 
 for fam in arch debian-cloud; do
-	for case in 01-classic 02-vpc 03-routes 04-renamed; do
+	for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 		conf="$CASES/$case.conf" r="$SCRATCH/$fam-$case" map=""
 		mkroot $fam "$r"
 		if [ $case = 04-renamed ]; then

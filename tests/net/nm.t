@@ -24,7 +24,7 @@ else
 	ok "the checker sees the image's autoconnecting DHCP profile next to ours"; diag "$out"
 fi
 
-for case in 01-classic 02-vpc 03-routes 04-renamed; do
+for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
 	mkroot rhel9 "$r"
 	if [ $case = 04-renamed ]; then

@@ -16,7 +16,7 @@ if python3 "$OSCONF_SRC/tests/net/wickedcheck.py" "$CASES/02-vpc.conf" "$r" >/de
 else
 	ok "the checker rejects the image's DHCP configuration"
 fi
-for case in 01-classic 02-vpc 03-routes 04-renamed; do
+for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
 	mkroot suse "$r"
 	if [ $case = 04-renamed ]; then
