@@ -224,3 +224,41 @@ networkd_run() {
 		echo "$out"; grep -vi foreign /run/systemd/log | tail -40; exit 1
 	' sh "$_r" "$_conf" "$OSCONF_SRC/tests/net/netassert.py" "$@"
 }
+
+# nm_run ROOT CONF [ethN=NAME ...]: start the NetworkManager daemon (keyfile plugin, ROOT's
+# /etc/NetworkManager, a private D-Bus system bus without service activation) in a namespace
+# with the case's NICs, wait until netassert.py agrees with CONF, print the active profiles and
+# each NIC's DNS. Exit status 1 (with NetworkManager's log) when it never agrees.
+nm_run() {
+	_r=$(cd "$1" && pwd) _conf=$2; shift 2
+	in_netns "$(case_links "$_conf" "$@")" sh -c '
+		r=$1 conf=$2 assert=$3; shift 3
+		mkdir -p /run/dbus /run/NetworkManager /var/lib/NetworkManager
+		mount -t tmpfs tmpfs /run/dbus; mount -t tmpfs tmpfs /run/NetworkManager
+		mount -t tmpfs tmpfs /var/lib/NetworkManager
+		mount --bind "$r/etc/NetworkManager" /etc/NetworkManager
+		cat > /run/dbus/bus.conf <<-XML
+		<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+		 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+		<busconfig><type>system</type><listen>unix:path=/run/dbus/system_bus_socket</listen>
+		<auth>EXTERNAL</auth><policy context="default"><allow user="*"/><allow own="*"/>
+		<allow send_destination="*"/><allow receive_sender="*"/></policy></busconfig>
+		XML
+		printf "[main]\nplugins=keyfile\ndns=none\n[logging]\nlevel=INFO\n" > /run/NetworkManager/test.conf
+		dbus-daemon --config-file=/run/dbus/bus.conf --nofork --nopidfile 2>/dev/null & dpid=$!
+		for i in $(seq 1 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
+		NetworkManager --no-daemon --config /run/NetworkManager/test.conf > /run/NetworkManager/log 2>&1 &
+		pid=$!
+		ok=1
+		for i in $(seq 1 150); do
+			if out=$(python3 "$assert" "$conf" "$@" 2>&1); then ok=0; break; fi
+			sleep 0.1
+		done
+		active=$(nmcli -t -f NAME,DEVICE con show --active 2>&1)
+		dns=$(for d in $(ip -o link | sed -n "s/^[0-9]*: \([^@:]*\)@osconfpeer.*/\1/p"); do
+			nmcli -g IP4.DNS dev show "$d"; done 2>&1 | grep . | sed "s/ | / /g")
+		kill $pid; wait $pid 2>/dev/null; kill $dpid; wait $dpid 2>/dev/null
+		if [ $ok = 0 ]; then echo "$active" | sed "s/^/active /"; echo "dns $dns"; exit 0; fi
+		echo "$out"; echo "$active"; tail -40 /run/NetworkManager/log; exit 1
+	' sh "$_r" "$_conf" "$OSCONF_SRC/tests/net/netassert.py" "$@"
+}
