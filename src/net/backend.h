@@ -91,5 +91,9 @@ int net_plan_resolv_conf(const struct net_ctx *c, struct plan *p);
  * config again (a cloud.cfg.d drop-in); os.conf is the network source from now on. */
 int net_plan_cloud_init(const struct net_ctx *c, struct plan *p);
 
+/* ifcfg-* files in dir (other than ifcfg-lo and the ones this run plans) that configure one of
+ * our NICs (HWADDR= ours, or no HWADDR and DEVICE= our kernel name) get ONBOOT=no. */
+int net_plan_disable_ifcfg(const struct net_ctx *c, struct plan *p, const char *dir);
+
 /* Whether a MAC in text (any case, optional quotes) equals mac. */
 bool mac_text_eq(const char *s, size_t len, const uint8_t mac[6]);

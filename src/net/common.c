@@ -11,6 +11,7 @@
 #include "net/backend.h"
 #include "targets/target.h"
 #include "util/macros.h"
+#include "util/text.h"
 
 const struct net_backend *const net_backends[] = {
 	&net_backend_ifcfg,
@@ -211,4 +212,41 @@ bool mac_text_eq(const char *s, size_t len, const uint8_t mac[6])
 		got[i] = (char)tolower((unsigned char)s[i]);
 	got[17] = '\0';
 	return strcasecmp(got, want) == 0;
+}
+
+int net_plan_disable_ifcfg(const struct net_ctx *c, struct plan *p, const char *dir)
+{
+	_cleanup_(names_free) struct names l = { 0 };
+	int r = root_list_dir(c->rootfd, dir, &l);
+	for (size_t k = 0; r == 0 && k < l.n; k++) {
+		char path[512], dev[32] = "", hw[32] = "", onboot[8] = "";
+		struct plan_file *f;
+		if (strncmp(l.v[k], "ifcfg-", 6) || streq(l.v[k], "ifcfg-lo"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, l.v[k]);
+		if (planned(p, path))
+			continue;
+		_cleanup_buf_ struct buf t = BUF_INIT;
+		if (root_read_file(c->rootfd, path, 1 << 20, &t) < 0)
+			continue;
+		text_get(&t, "DEVICE", '=', dev, sizeof(dev));
+		text_get(&t, "HWADDR", '=', hw, sizeof(hw));
+		text_get(&t, "ONBOOT", '=', onboot, sizeof(onboot));
+		if (streq(onboot, "no"))
+			continue;
+		for (int i = 0; r == 0 && i < OSCONF_MAX_NICS; i++) {
+			const struct nic_conf *n = &c->m->nics[i];
+			if (!n->present || !((hw[0] && n->has_mac && mac_text_eq(hw, strlen(hw), n->mac)) ||
+					     (!hw[0] && streq(dev, c->names->name[i]))))
+				continue;
+			r = plan_file(p, c->rootfd, path, SEC_BIT(SEC_NETWORK), NULL, &f);
+			if (r == 0)
+				r = text_set_assignment(&f->new, "ONBOOT", "no", true);
+			if (r == 0)
+				plan_note(p, "network: %s configures %s too: ONBOOT=no, ours takes over", path,
+					  c->names->name[i]);
+			break;
+		}
+	}
+	return r;
 }

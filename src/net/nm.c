@@ -6,7 +6,6 @@
 
 #include "net/backend.h"
 #include "util/macros.h"
-#include "util/text.h"
 
 #define CONN_DIR "/etc/NetworkManager/system-connections"
 #define PREFIX "osconf-"
@@ -192,42 +191,6 @@ static int neutralise_keyfiles(const struct net_ctx *c, struct plan *p)
 	return r;
 }
 
-/* ifcfg-rh profiles (RHEL 9 still reads them) for our NICs: ONBOOT=no. */
-static int neutralise_ifcfg(const struct net_ctx *c, struct plan *p)
-{
-	_cleanup_(names_free) struct names l = { 0 };
-	int r = root_list_dir(c->rootfd, SCRIPTS, &l);
-	for (size_t k = 0; r == 0 && k < l.n; k++) {
-		char path[512], dev[32] = "", hw[32] = "", onboot[8] = "";
-		struct plan_file *f;
-		if (strncmp(l.v[k], "ifcfg-", 6) || streq(l.v[k], "ifcfg-lo"))
-			continue;
-		snprintf(path, sizeof(path), SCRIPTS "/%s", l.v[k]);
-		_cleanup_buf_ struct buf t = BUF_INIT;
-		if (root_read_file(c->rootfd, path, 1 << 20, &t) < 0)
-			continue;
-		text_get(&t, "DEVICE", '=', dev, sizeof(dev));
-		text_get(&t, "HWADDR", '=', hw, sizeof(hw));
-		text_get(&t, "ONBOOT", '=', onboot, sizeof(onboot));
-		if (streq(onboot, "no"))
-			continue;
-		for (int i = 0; r == 0 && i < OSCONF_MAX_NICS; i++) {
-			const struct nic_conf *n = &c->m->nics[i];
-			if (!n->present || !((hw[0] && n->has_mac && mac_text_eq(hw, strlen(hw), n->mac)) ||
-					     (!hw[0] && streq(dev, c->names->name[i]))))
-				continue;
-			r = plan_file(p, c->rootfd, path, SEC_BIT(SEC_NETWORK), NULL, &f);
-			if (r == 0)
-				r = text_set_assignment(&f->new, "ONBOOT", "no", true);
-			if (r == 0)
-				plan_note(p, "network: %s configures %s too: ONBOOT=no, ours takes over", path,
-					  c->names->name[i]);
-			break;
-		}
-	}
-	return r;
-}
-
 static int nm_plan(const struct net_ctx *c, struct plan *p, char *err, size_t errlen)
 {
 	char path[128] = CONN_DIR;
@@ -237,7 +200,7 @@ static int nm_plan(const struct net_ctx *c, struct plan *p, char *err, size_t er
 	if (r == 0)
 		r = neutralise_keyfiles(c, p);
 	if (r == 0)
-		r = neutralise_ifcfg(c, p);
+		r = net_plan_disable_ifcfg(c, p, SCRIPTS);
 	return net_plan_finish(c, p, true, r, path, err, errlen);
 }
 
