@@ -53,6 +53,10 @@ void render_header(struct buf *b, const char *comment);
 
 /* Helpers shared by the backends (common.c). */
 
+/* Whether NIC i carries the name servers: DNS is planned and i owns the default route (the
+ * first NIC when there is no default route). */
+bool nic_has_dns(const struct net_ctx *c, int i);
+
 /* Whether gw lies outside the NIC's own subnet, so a route through it needs "on-link". */
 bool nic_gw_onlink(const struct nic_conf *n, struct in_addr gw);
 

@@ -37,6 +37,16 @@ void render_header(struct buf *b, const char *comment)
 		   comment);
 }
 
+bool nic_has_dns(const struct net_ctx *c, int i)
+{
+	const struct osconf_model *m = c->m;
+	int owner = m->default_nic;
+	for (int k = 0; owner < 0 && k < OSCONF_MAX_NICS; k++)
+		if (m->nics[k].present)
+			owner = k;
+	return owner == i && (c->sections & SEC_BIT(SEC_DNS)) && m->n_dns;
+}
+
 bool nic_gw_onlink(const struct nic_conf *n, struct in_addr gw)
 {
 	uint32_t mask = ntohl(prefix_to_mask(n->prefix).s_addr);

@@ -35,7 +35,7 @@ static int render(const struct net_ctx *c, struct buf *b)
 			buf_printf(b, "\tup ip route add %s/%u via %s dev %s%s\n", ip4_str(n->routes[k].dst, ip),
 				   n->routes[k].prefix, ip4_str(n->routes[k].gw, gw), name,
 				   nic_gw_onlink(n, n->routes[k].gw) ? " onlink" : "");
-		if (def && (c->sections & SEC_BIT(SEC_DNS)) && m->n_dns) {
+		if (nic_has_dns(c, i)) {
 			buf_puts(b, "\tdns-nameservers");
 			for (size_t k = 0; k < m->n_dns; k++)
 				buf_printf(b, " %s", ip4_str(m->dns[k], ip));

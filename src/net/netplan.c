@@ -42,7 +42,7 @@ static int render_yaml(const struct net_ctx *c, struct buf *b)
 			if (nic_gw_onlink(n, m->default_gw))
 				buf_puts(b, "          on-link: true\n");
 		}
-		if (def && (c->sections & SEC_BIT(SEC_DNS)) && m->n_dns) {
+		if (nic_has_dns(c, i)) {
 			buf_puts(b, "      nameservers:\n        addresses:\n");
 			for (size_t k = 0; k < m->n_dns; k++)
 				buf_printf(b, "          - %s\n", ip4_str(m->dns[k], ip));

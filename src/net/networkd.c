@@ -25,7 +25,7 @@ static int render_network(const struct net_ctx *c, int i, struct buf *b)
 		buf_printf(b, "Name=%s\n", c->names->name[i]);
 	buf_printf(b, "\n[Network]\nDHCP=no\nLinkLocalAddressing=no\nIPv6AcceptRA=no\nAddress=%s/%u\n",
 		   ip4_str(n->addr, ip), n->prefix);
-	if (m->default_nic == i && (c->sections & SEC_BIT(SEC_DNS)) && m->n_dns) {
+	if (nic_has_dns(c, i)) {
 		for (size_t k = 0; k < m->n_dns; k++)
 			buf_printf(b, "DNS=%s\n", ip4_str(m->dns[k], ip));
 		buf_puts(b, "Domains=~.\n");

@@ -55,7 +55,7 @@ static int render_keyfile(const struct net_ctx *c, int i, struct buf *b)
 		buf_printf(b, "gateway=%s\n", ip4_str(m->default_gw, gw));
 	if (!def)
 		buf_puts(b, "never-default=true\n");
-	if (def && (c->sections & SEC_BIT(SEC_DNS)) && m->n_dns) {
+	if (nic_has_dns(c, i)) {
 		buf_puts(b, "dns=");
 		for (size_t k = 0; k < m->n_dns; k++)
 			buf_printf(b, "%s;", ip4_str(m->dns[k], ip));
