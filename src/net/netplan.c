@@ -139,7 +139,7 @@ static int strip_entries(const struct net_ctx *c, struct buf *t, struct plan *p,
 	for (size_t e = 0; e < nl; e++) {
 		if (l[e].indent < 0 || !yaml_key_is(l[e].s + l[e].indent, l[e].len - (size_t)l[e].indent, "ethernets"))
 			continue;
-		size_t end = e + 1, kept = 0;
+		size_t end = e + 1, kept = 0, here = 0;
 		while (end < nl && (l[end].indent < 0 || l[end].indent > l[e].indent))
 			end++;
 		int ci = -1;
@@ -161,6 +161,7 @@ static int strip_entries(const struct net_ctx *c, struct buf *t, struct plan *p,
 				for (size_t k = a; k < b; k++)
 					drop[k] = true;
 				removed++;
+				here++;
 				plan_note(p, "network: %s configured %s too: that entry is removed, ours takes over", path,
 					  c->names->name[hit]);
 			} else {
@@ -168,7 +169,7 @@ static int strip_entries(const struct net_ctx *c, struct buf *t, struct plan *p,
 			}
 			a = b;
 		}
-		if (!kept && removed)
+		if (!kept && here)
 			for (size_t k = e; k < end; k++)
 				drop[k] = true;
 		e = end - 1;
