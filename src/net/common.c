@@ -47,7 +47,7 @@ bool nic_has_dns(const struct net_ctx *c, int i)
 	return owner == i && (c->sections & SEC_BIT(SEC_DNS)) && m->n_dns;
 }
 
-bool nic_gw_onlink(const struct nic_conf *n, struct in_addr gw)
+bool nic_gw_needs_onlink(const struct nic_conf *n, struct in_addr gw)
 {
 	uint32_t mask = ntohl(prefix_to_mask(n->prefix).s_addr);
 	return (ntohl(gw.s_addr) & mask) != (ntohl(n->addr.s_addr) & mask);
