@@ -72,20 +72,14 @@ void names_free(struct names *l)
 int root_list_dir(int rootfd, const char *dir, struct names *out)
 {
 	struct names l = { 0 };
-	int fd = root_openat(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (fd == -ENOENT || fd == -ENOTDIR) {
+	DIR *d;
+	int r = root_opendir(rootfd, dir, &d);
+	if (r == -ENOENT || r == -ENOTDIR) {
 		*out = l;
 		return 0;
 	}
-	if (fd < 0)
-		return fd;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		int r = negerrno();
-		close(fd);
+	if (r < 0)
 		return r;
-	}
-	int r = 0;
 	struct dirent *de;
 	while (r == 0 && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
