@@ -108,11 +108,18 @@ head -c 70000 /dev/zero | tr '\0' '#' > "$SCRATCH/big.conf"
 # --- injections never run: a canary file must not appear
 canary="$SCRATCH/pwned"
 for payload in "\$(touch $canary)" "\`touch $canary\`" "x;touch $canary" "x && touch $canary" "\"\$(touch $canary)\"" \
-	"'x'; touch $canary" "x\$IFS\$(touch\$IFS$canary)" "\$'\\x41'" "x|touch $canary" "x >$canary"; do
+	"'x'; touch $canary" "x\$IFS\$(touch\$IFS$canary)" "\$'\\x41'" "x|touch $canary" "x >$canary" \
+	"\"x
+touch $canary\"" "x
+touch $canary" "x\\
+touch $canary" "'x
+touch $canary'"; do
 	newroot; printf 'hostname=%s\npassword=%s\ndns_nameserver=%s\n' "$payload" "$payload" "$payload" > "$SCRATCH/os.conf"
 	"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1; rc=$?
-	if [ $rc = 65 ] && [ ! -e "$canary" ] && grep -q 'localhost.localdomain' "$SCRATCH/r/etc/hostname"; then
-		ok "injection refused: $payload"; else fail "injection: $payload (rc $rc)"; diag "$(cat "$SCRATCH/out")"; fi
+	# a payload on its own line is a refused line of its own; the value before it may be valid
+	case "$payload" in *$'\n'*) kept=true;; *) kept=$(grep -q 'localhost.localdomain' "$SCRATCH/r/etc/hostname" && echo true || echo false);; esac
+	if [ $rc = 65 ] && [ ! -e "$canary" ] && $kept; then
+		ok "injection refused: ${payload//$'\n'/\\n}"; else fail "injection: ${payload//$'\n'/\\n} (rc $rc)"; diag "$(cat "$SCRATCH/out")"; fi
 done
 printf 'hostname=a\n$(touch %s)\nhostname=b\n' "$canary" > "$SCRATCH/os.conf"
 "$OSCONF" check "$SCRATCH/os.conf" >/dev/null 2>&1; [ $? = 65 ] && [ ! -e "$canary" ] && ok "command line refused" || fail "command line"
