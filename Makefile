@@ -4,7 +4,11 @@
 VERSION    := 0.1.0
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := blkid libmnl libcrypt ext2fs com_err zlib
+# Libraries only `image check` uses are linked statically (their -dev packages ship the .a):
+# loading and relocating them at every boot-time run would cost more than osconf's own work.
+PKGS_DYN   := blkid libmnl libcrypt
+PKGS_STAT  := ext2fs com_err zlib
+PKGS       := $(PKGS_DYN) $(PKGS_STAT)
 BUILD      := build
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
@@ -17,7 +21,8 @@ CFLAGS   += -std=gnu11 $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPI
             -Isrc -DOSCONF_VERSION='"$(VERSION)"'
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs $(PKGS_STAT) 2>/dev/null) -Wl,-Bdynamic \
+             $(shell $(PKG_CONFIG) --libs $(PKGS_DYN) 2>/dev/null)
 
 SRCS     := $(sort $(shell find src -name '*.c' ! -name main.c))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o)

@@ -47,18 +47,27 @@ int buf_puts(struct buf *b, const char *s) { return buf_append(b, s, strlen(s));
 
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
+	/* format straight into the spare room; only when it does not fit, grow and format again */
+	if (buf_reserve(b, 64) < 0)
+		return -ENOMEM;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		b->data[b->len] = '\0';
 		return -EINVAL;
-	int r = buf_reserve(b, (size_t)n);
-	if (r < 0)
-		return r;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		int r = buf_reserve(b, (size_t)n);
+		if (r < 0) {
+			b->data[b->len] = '\0';
+			return r;
+		}
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 	return 0;
 }
