@@ -20,7 +20,9 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 SRCS     := $(sort $(shell find src -name '*.c' ! -name main.c))
-OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
+OBJS     := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/dist.o
+# Init integration that `osconf install` writes, compiled into the binary (dist/ stays the source).
+DIST_FILES := $(sort $(wildcard dist/systemd/* dist/sysv/* dist/openrc/*))
 DEPFILES := $(OBJS:.o=.d) $(BUILD)/src/main.d
 
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
@@ -35,6 +37,13 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/dist.c: mk/embed.sh $(DIST_FILES)
+	@mkdir -p $(dir $@)
+	mk/embed.sh $(DIST_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/dist.o: $(BUILD)/gen/dist.c src/install/dist.h
+	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libosconf.a: $(OBJS)
 	@rm -f $@

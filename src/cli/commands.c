@@ -8,5 +8,10 @@ const struct command commands[] = {
 	  "print every change apply would make; change nothing" },
 	{ "apply", cmd_apply, "[--conf FILE] [--root DIR] [--backend NAME] [--no-live] [--keep]",
 	  "apply os.conf, then remove it (unless --keep)" },
+	{ "watch", cmd_watch, "[--dir DIR] [--root DIR] [--backend NAME] [--no-live] [--debounce MS] [--once]",
+	  "stay running; apply os.conf whenever it appears or changes (inotify)" },
+	{ "install", cmd_install, "[--root DIR] [--init auto|systemd|sysv|openrc] [--partition UUID=…|LABEL=…]",
+	  "put osconf and its boot integration into an image tree and enable it" },
+	{ "uninstall", cmd_uninstall, "[--root DIR]", "undo install (aliyun_custom_image/ is kept)" },
 };
 const int commands_count = sizeof(commands) / sizeof(commands[0]);
