@@ -36,7 +36,8 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/gen/dist.c: mk/embed.sh $(DIST_FILES)
 	@mkdir -p $(dir $@)
@@ -47,7 +48,7 @@ $(BUILD)/gen/dist.o: $(BUILD)/gen/dist.c src/install/dist.h
 
 $(BUILD)/libosconf.a: $(OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/osconf: $(BUILD)/src/main.o $(BUILD)/libosconf.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -20,9 +20,9 @@ struct vctx {
 	unsigned line_of[OSCONF_MAX_NICS][8]; /* line of each per-NIC key, by spec index */
 };
 
-static void invalid(struct vctx *v, const struct assignment *a, enum section s, const char *fmt, const char *why)
+static void invalid(struct vctx *v, const struct assignment *a, enum section s, const char *why)
 {
-	diags_add(v->d, DIAG_ERROR, a->line, (int)s, fmt, a->key, why);
+	diags_add(v->d, DIAG_ERROR, a->line, (int)s, "%s: %s", a->key, why);
 	v->m->invalid |= SEC_BIT(s);
 }
 
@@ -48,24 +48,24 @@ static int parse_routes(struct vctx *v, const struct assignment *a, int n)
 		if (!gw || extra) {
 			snprintf(err, sizeof(err), "route entry '%s%s%s' must be 'DST GW'", dst, gw ? " " : "",
 				 gw ? gw : "");
-			invalid(v, a, SEC_NETWORK, "%s: %s", err);
+			invalid(v, a, SEC_NETWORK, err);
 			return 0;
 		}
 		struct route4 r;
 		struct in_addr g;
 		if (parse_cidr(dst, &r.dst, &r.prefix, err, sizeof(err)) < 0) {
-			invalid(v, a, SEC_NETWORK, "%s: %s", err);
+			invalid(v, a, SEC_NETWORK, err);
 			return 0;
 		}
 		if (parse_ipv4(gw, &g) < 0 || bad_host_addr(g)) {
 			snprintf(err, sizeof(err), "'%s' is not a usable gateway address", gw);
-			invalid(v, a, SEC_NETWORK, "%s: %s", err);
+			invalid(v, a, SEC_NETWORK, err);
 			return 0;
 		}
 		r.gw = g;
 		if (r.prefix == 0) {
 			if (v->has_default[n] && v->default_gw[n].s_addr != g.s_addr) {
-				invalid(v, a, SEC_NETWORK, "%s: %s", "two different default routes in one list");
+				invalid(v, a, SEC_NETWORK, "two different default routes in one list");
 				return 0;
 			}
 			v->has_default[n] = true;
@@ -80,7 +80,7 @@ static int parse_routes(struct vctx *v, const struct assignment *a, int n)
 				if (o->gw.s_addr != r.gw.s_addr) {
 					snprintf(err, sizeof(err), "destination %s is listed twice with different gateways",
 						 dst);
-					invalid(v, a, SEC_NETWORK, "%s: %s", err);
+					invalid(v, a, SEC_NETWORK, err);
 					return 0;
 				}
 				diags_add(v->d, DIAG_WARNING, a->line, SEC_NETWORK, "%s: duplicate route %s ignored", a->key,
@@ -92,7 +92,7 @@ static int parse_routes(struct vctx *v, const struct assignment *a, int n)
 			continue;
 		if (nic->n_routes == OSCONF_MAX_ROUTES) {
 			snprintf(err, sizeof(err), "more than %d routes", OSCONF_MAX_ROUTES);
-			invalid(v, a, SEC_NETWORK, "%s: %s", err);
+			invalid(v, a, SEC_NETWORK, err);
 			return 0;
 		}
 		nic->routes[nic->n_routes++] = r;
@@ -112,12 +112,12 @@ static int parse_dns(struct vctx *v, const struct assignment *a)
 		struct in_addr x;
 		if (parse_ipv4(w, &x) < 0 || bad_host_addr(x)) {
 			snprintf(err, sizeof(err), "'%s' is not a usable IPv4 name server address", w);
-			invalid(v, a, SEC_DNS, "%s: %s", err);
+			invalid(v, a, SEC_DNS, err);
 			return 0;
 		}
 		if (n == OSCONF_MAX_DNS) {
 			snprintf(err, sizeof(err), "more than %d name servers", OSCONF_MAX_DNS);
-			invalid(v, a, SEC_DNS, "%s: %s", err);
+			invalid(v, a, SEC_DNS, err);
 			return 0;
 		}
 		list[n++] = x;
@@ -138,7 +138,7 @@ static int take_value(struct vctx *v, const struct assignment *a, const struct k
 	switch (spec->type) {
 	case KT_HOSTNAME:
 		if (validate_hostname(a->value, err, sizeof(err)) < 0)
-			return invalid(v, a, spec->section, "%s: %s", err), 0;
+			return invalid(v, a, spec->section, err), 0;
 		snprintf(m->hostname, sizeof(m->hostname), "%s", a->value);
 		m->has_hostname = true;
 		return 0;
@@ -149,7 +149,7 @@ static int take_value(struct vctx *v, const struct assignment *a, const struct k
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
-			return invalid(v, a, spec->section, "%s: %s", err), 0;
+			return invalid(v, a, spec->section, err), 0;
 		model_free(m); /* drop an earlier value (duplicate key) */
 		m->password = pw;
 		m->password_len = len;
@@ -159,21 +159,21 @@ static int take_value(struct vctx *v, const struct assignment *a, const struct k
 		return parse_dns(v, a);
 	case KT_IPV4:
 		if (parse_ipv4(a->value, &nic->addr) < 0 || bad_host_addr(nic->addr))
-			return invalid(v, a, spec->section, "%s: %s", "not a usable IPv4 address"), 0;
+			return invalid(v, a, spec->section, "not a usable IPv4 address"), 0;
 		nic->has_addr = true;
 		return 0;
 	case KT_GATEWAY:
 		if (parse_ipv4(a->value, &nic->gw) < 0 || bad_host_addr(nic->gw))
-			return invalid(v, a, spec->section, "%s: %s", "not a usable IPv4 gateway address"), 0;
+			return invalid(v, a, spec->section, "not a usable IPv4 gateway address"), 0;
 		nic->has_gw = true;
 		return 0;
 	case KT_NETMASK:
 		if (parse_netmask(a->value, &nic->prefix, err, sizeof(err)) < 0)
-			return invalid(v, a, spec->section, "%s: %s", err), 0;
+			return invalid(v, a, spec->section, err), 0;
 		return 0;
 	case KT_MAC:
 		if (parse_mac(a->value, nic->mac, err, sizeof(err)) < 0)
-			return invalid(v, a, spec->section, "%s: %s", err), 0;
+			return invalid(v, a, spec->section, err), 0;
 		nic->has_mac = true;
 		return 0;
 	case KT_ROUTES:

@@ -1,0 +1,194 @@
+/* pipeline.c — the whole job: locate → read → parse → validate → plan → apply → finish. */
+#include "cli/pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/report.h"
+#include "cli/status.h"
+#include "conf/validate.h"
+#include "net/backend.h"
+#include "targets/target.h"
+#include "util/log.h"
+#include "util/macros.h"
+
+/* Where os.conf came from, and how to remove it after success. */
+struct conf_source {
+	const char *path;   /* for messages */
+	bool present;
+};
+
+static int source_open(const struct run_opts *o, struct conf_source *src, struct buf *content)
+{
+	if (!o->conf) {
+		log_error("no --conf given, and locating os.conf on the first partition is not available");
+		return -ENOENT;
+	}
+	src->path = o->conf;
+	if (access(o->conf, F_OK) < 0 && errno == ENOENT)
+		return 0; /* absent: nothing to do */
+	int r = read_conf_file(o->conf, content);
+	if (r == 0)
+		src->present = true;
+	return r;
+}
+
+static int source_remove(const struct conf_source *src)
+{
+	_cleanup_free_ char *copy = strdup(src->path);
+	if (!copy)
+		return -ENOMEM;
+	_cleanup_close_ int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return negerrno();
+	const char *base = strrchr(src->path, '/') ? strrchr(src->path, '/') + 1 : src->path;
+	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
+		return negerrno();
+	return fsync(dfd) < 0 ? negerrno() : 0;
+}
+
+static int pick_backend(const struct run_opts *o, struct root *root, struct plan *p, const struct net_backend **out)
+{
+	char why[256];
+	if (o->backend) {
+		*out = net_backend_find(o->backend);
+		if (!*out) {
+			log_error("unknown backend '%s'", o->backend);
+			return -EINVAL;
+		}
+		plan_note(p, "network: backend %s (--backend)", o->backend);
+		return 0;
+	}
+	int r = net_backend_detect(root->fd, out, why, sizeof(why));
+	if (r < 0) {
+		log_error("choosing the network backend: %s", why);
+		return r;
+	}
+	plan_note(p, "network: backend %s (%s)", (*out)->name, why);
+	return 0;
+}
+
+/* Plan every target whose section is set and valid; returns the sections that failed. */
+static unsigned plan_targets(const struct run_opts *o, struct target_ctx *ctx, struct plan *p)
+{
+	unsigned failed = 0;
+	for (size_t i = 0; i < targets_count; i++) {
+		const struct target *t = targets[i];
+		if (!model_applies(ctx->m, t->section) || (failed & SEC_BIT(t->section)))
+			continue;
+		if (t->section == SEC_NETWORK && !ctx->backend && pick_backend(o, ctx->root, p, &ctx->backend) < 0) {
+			failed |= SEC_BIT(SEC_NETWORK);
+			continue;
+		}
+		ctx->err[0] = '\0';
+		int r = t->plan(ctx, p);
+		if (r < 0) {
+			log_error("%s: %s", t->name, ctx->err[0] ? ctx->err : strerror(-r));
+			failed |= SEC_BIT(t->section);
+		}
+	}
+	return failed;
+}
+
+static unsigned changed_sections(const struct plan *p)
+{
+	unsigned s = 0;
+	for (size_t i = 0; i < p->n; i++)
+		s |= p->entries[i].sections;
+	return s;
+}
+
+static int finish(const struct run_opts *o, struct root *root, const struct conf_source *src,
+		  const struct osconf_model *m, unsigned failed, unsigned changed)
+{
+	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
+				 .failed = failed, .changed = changed & ~failed };
+	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
+	if (!failed && !m->invalid && !o->keep) {
+		int r = source_remove(src);
+		if (r < 0) {
+			log_error("%s: cannot remove: %s; it will be applied again next time", src->path, strerror(-r));
+			st.exit_status = EXIT_FAILED;
+		} else {
+			st.removed = true;
+			log_info("removed %s", src->path);
+		}
+	} else if (failed || m->invalid) {
+		log_warn("%s kept: it will be applied again at the next boot", src->path);
+	}
+	st.result = st.exit_status == EXIT_APPLIED ? "applied" : st.exit_status == EXIT_INVALID ? "invalid" : "failed";
+	int r = status_write(root->fd, &st);
+	if (r < 0)
+		log_warn("writing the status record: %s", strerror(-r));
+	return st.exit_status;
+}
+
+static int run_loaded(const struct run_opts *o, struct root *root, const struct conf_source *src,
+		      struct osconf_model *m)
+{
+	struct target_ctx ctx = { .m = m, .root = root, .live = root->is_host && !o->no_live };
+	struct plan p;
+	plan_init(&p);
+	if (o->backend && !net_backend_find(o->backend)) {
+		log_error("unknown backend '%s'", o->backend);
+		return EXIT_USAGE;
+	}
+	for (int s = 0; s < SEC_COUNT; s++)
+		if (m->invalid & SEC_BIT(s))
+			log_warn("%s: not applied (invalid value in %s)", section_name(s), src->path);
+	unsigned failed = plan_targets(o, &ctx, &p);
+	plan_prune(&p);
+	int rc;
+	if (o->dry_run) {
+		plan_print(&p, stdout);
+		rc = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
+	} else {
+		if (p.notes.len)
+			log_debug("%s", p.notes.data);
+		struct apply_ctx actx = { .root = root, .live = ctx.live };
+		failed |= plan_apply(&p, &actx);
+		rc = finish(o, root, src, m, failed, changed_sections(&p));
+	}
+	plan_free(&p);
+	return rc;
+}
+
+int run_pipeline(const struct run_opts *o)
+{
+	struct root root = ROOT_INIT;
+	int r = root_open(o->root ? o->root : "/", &root);
+	if (r < 0) {
+		log_error("--root %s: %s", o->root, strerror(-r));
+		return EXIT_USAGE;
+	}
+	struct conf_source src = { 0 };
+	struct buf content = { .secret = true };
+	int rc = EXIT_FAILED;
+	if (source_open(o, &src, &content) < 0)
+		goto out;
+	if (!src.present) {
+		log_info("no os.conf at %s: nothing to do", src.path);
+		rc = EXIT_APPLIED;
+		goto out;
+	}
+	struct osconf_model m;
+	struct diags d = { 0 };
+	model_init(&m);
+	if (conf_load(content.data, content.len, &m, &d) < 0) {
+		log_error("out of memory");
+	} else {
+		report_diags(src.path, &d);
+		buf_free(&content);
+		rc = run_loaded(o, &root, &src, &m);
+	}
+	model_free(&m);
+	diags_free(&d);
+out:
+	buf_free(&content);
+	root_close(&root);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/* status.c — write the machine-readable result of the last run, for people and monitoring. */
+#include "cli/status.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "sys/atomic.h"
+#include "util/json.h"
+#include "util/macros.h"
+
+static const char *section_state(const struct run_status *s, enum section sec)
+{
+	unsigned bit = SEC_BIT(sec);
+	if (!(s->present & bit))
+		return "absent";
+	if (s->invalid & bit)
+		return "invalid";
+	if (s->failed & bit)
+		return "failed";
+	return s->changed & bit ? "applied" : "unchanged";
+}
+
+int status_write(int rootfd, const struct run_status *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return -ENOMEM;
+	struct json j;
+	json_begin(&j, f);
+	json_kv_string(&j, "version", OSCONF_VERSION);
+	json_kv_int(&j, "time", (long long)time(NULL));
+	json_kv_string(&j, "result", s->result);
+	json_kv_int(&j, "exit_status", s->exit_status);
+	json_kv_string(&j, "conf", s->conf ? s->conf : "");
+	json_kv_bool(&j, "conf_removed", s->removed);
+	json_key(&j, "sections");
+	json_object(&j);
+	for (int i = 0; i < SEC_COUNT; i++)
+		json_kv_string(&j, section_name(i), section_state(s, i));
+	json_close(&j, '}');
+	json_end(&j);
+	fclose(f);
+	struct buf b = { .data = text, .len = len, .cap = len + 1 };
+	struct file_meta meta = { .mode = 0644 };
+	int r1 = atomic_write(rootfd, "/run/osconf/status.json", &b, &meta, 0);
+	int r2 = atomic_write(rootfd, "/var/lib/osconf/last-result.json", &b, &meta, 0);
+	free(text);
+	return r1 < 0 ? r1 : r2 < 0 ? r2 : 0;
+}

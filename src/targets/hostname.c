@@ -1,0 +1,150 @@
+/* hostname.c — the host name: sethostname(2) when live, and every file the distro reads it from. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "targets/target.h"
+#include "util/macros.h"
+#include "util/text.h"
+
+#define HOSTS_MARK "# osconf"
+
+struct live_hostname {
+	char old[OSCONF_HOSTNAME_MAX + 1];
+	char new[OSCONF_HOSTNAME_MAX + 1];
+};
+
+static void lh_describe(const struct plan_entry *e, FILE *out)
+{
+	const struct live_hostname *h = e->data;
+	fprintf(out, "hostname: %s -> %s (running system)\n", h->old, h->new);
+}
+
+static int lh_apply(struct plan_entry *e, struct apply_ctx *ctx)
+{
+	const struct live_hostname *h = e->data;
+	if (sethostname(h->new, strlen(h->new)) < 0) {
+		int r = negerrno();
+		snprintf(ctx->err, sizeof(ctx->err), "sethostname %s: %s", h->new, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static void lh_summary(const struct plan_entry *e, char *out, size_t size)
+{
+	snprintf(out, size, "set the running host name to %s", ((const struct live_hostname *)e->data)->new);
+}
+
+static const struct plan_entry_ops live_hostname_ops = {
+	.describe = lh_describe,
+	.apply = lh_apply,
+	.summary = lh_summary,
+	.destroy = free,
+};
+
+static bool not_ours(const char *line, size_t len, void *data)
+{
+	(void)data;
+	size_t ml = strlen(HOSTS_MARK);
+	return !(len >= ml && memcmp(line + len - ml, HOSTS_MARK, ml) == 0);
+}
+
+struct name_search {
+	const char *name;
+	bool found;
+};
+
+/* Does some (not our) line map the name? */
+static bool find_name(const char *line, size_t len, void *data)
+{
+	struct name_search *s = data;
+	const char *end = line + len, *p = line;
+	size_t nl = strlen(s->name);
+	int field = 0;
+	while (p < end && *p != '#') {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		const char *w = p;
+		while (p < end && *p != ' ' && *p != '\t' && *p != '#')
+			p++;
+		if (p > w && field++ > 0 && (size_t)(p - w) == nl && strncasecmp(w, s->name, nl) == 0)
+			s->found = true;
+	}
+	return true;
+}
+
+/* /etc/hosts: keep everything; our one line (marked "# osconf") maps the name to the
+ * first NIC's address (127.0.1.1 without one) unless another line already maps it. */
+static int plan_hosts(struct target_ctx *ctx, struct plan *p)
+{
+	const struct osconf_model *m = ctx->m;
+	struct plan_file *f;
+	struct file_meta meta = { .mode = 0644 };
+	int r = plan_file(p, ctx->root->fd, "/etc/hosts", SEC_BIT(SEC_HOSTNAME), &meta, &f);
+	if (r < 0)
+		return r;
+	r = text_filter_lines(&f->new, not_ours, NULL);
+	struct name_search s = { .name = m->hostname };
+	if (r == 0)
+		r = text_filter_lines(&f->new, find_name, &s);
+	if (r < 0 || s.found)
+		return r;
+	char ip[16] = "127.0.1.1";
+	for (int i = 0; i < OSCONF_MAX_NICS; i++)
+		if (model_applies(m, SEC_NETWORK) && m->nics[i].present) {
+			ip4_str(m->nics[i].addr, ip);
+			break;
+		}
+	const char *dot = strchr(m->hostname, '.');
+	if (dot)
+		return buf_printf(&f->new, "%s\t%s %.*s\t%s\n", ip, m->hostname, (int)(dot - m->hostname), m->hostname,
+				  HOSTS_MARK);
+	return buf_printf(&f->new, "%s\t%s\t%s\n", ip, m->hostname, HOSTS_MARK);
+}
+
+static int hostname_plan(struct target_ctx *ctx, struct plan *p)
+{
+	const struct osconf_model *m = ctx->m;
+	const unsigned sec = SEC_BIT(SEC_HOSTNAME);
+	int fd = ctx->root->fd;
+	struct file_meta meta = { .mode = 0644 };
+	_cleanup_buf_ struct buf content = BUF_INIT;
+	int r = buf_printf(&content, "%s\n", m->hostname);
+	if (r == 0)
+		r = plan_file_set(p, fd, "/etc/hostname", sec, &meta, &content);
+	/* RHEL/CentOS initscripts: HOSTNAME= in /etc/sysconfig/network, when the file exists */
+	struct plan_file *f;
+	if (r == 0 && root_exists(fd, "/etc/sysconfig/network")) {
+		r = plan_file(p, fd, "/etc/sysconfig/network", sec, NULL, &f);
+		if (r == 0)
+			r = text_set_assignment(&f->new, "HOSTNAME", m->hostname, true);
+	}
+	/* SUSE reads /etc/HOSTNAME (often a symlink to /etc/hostname: then nothing to do) */
+	struct stat st;
+	if (r == 0 && root_lstat(fd, "/etc/HOSTNAME", &st) == 0 && S_ISREG(st.st_mode)) {
+		buf_printf(&content, "%s\n", m->hostname);
+		r = plan_file_set(p, fd, "/etc/HOSTNAME", sec, &meta, &content);
+	}
+	if (r == 0)
+		r = plan_hosts(ctx, p);
+	if (r < 0) {
+		snprintf(ctx->err, sizeof(ctx->err), "planning the host name files: %s", strerror(-r));
+		return r;
+	}
+	if (!ctx->live)
+		return 0;
+	struct live_hostname *h = calloc(1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	gethostname(h->old, sizeof(h->old) - 1);
+	snprintf(h->new, sizeof(h->new), "%s", m->hostname);
+	if (streq(h->old, h->new)) {
+		free(h);
+		return 0;
+	}
+	return plan_add(p, &live_hostname_ops, sec, h);
+}
+
+const struct target target_hostname = { "hostname", SEC_HOSTNAME, hostname_plan };

@@ -1,0 +1,203 @@
+/* password.c — root's password: only root's line of /etc/shadow changes, under the passwd lock. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sys/crypt.h"
+#include "targets/target.h"
+#include "util/log.h"
+#include "util/macros.h"
+#include "util/text.h"
+
+#define SHADOW "/etc/shadow"
+#define SHADOW_MAX (16u << 20)
+
+struct pw_entry {
+	char *password;       /* secret copy, wiped on destroy */
+	size_t len;
+	const char *prefix;   /* crypt method */
+};
+
+/* Root's line in shadow: its offset and length. -ENOENT if there is none. */
+static int find_root_line(const struct buf *b, size_t *off, size_t *len)
+{
+	size_t pos = 0, l;
+	const char *line;
+	while (buf_next_line(b, &pos, &line, &l))
+		if (l >= 5 && memcmp(line, "root:", 5) == 0) {
+			*off = (size_t)(line - b->data);
+			*len = l;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Current hash of root (field 2) into out. */
+static int root_hash(const struct buf *b, char *out, size_t size)
+{
+	size_t off, len;
+	int r = find_root_line(b, &off, &len);
+	if (r < 0)
+		return r;
+	const char *f2 = b->data + off + 5, *end = memchr(f2, ':', len - 5);
+	if (!end)
+		return -EINVAL;
+	snprintf(out, size, "%.*s", (int)(end - f2), f2);
+	return 0;
+}
+
+/* New shadow text: root's fields 2 (hash) and 3 (last change, days since 1970) replaced. */
+static int rewrite_root(const struct buf *old, const char *hash, struct buf *out)
+{
+	size_t off, len;
+	int r = find_root_line(old, &off, &len);
+	if (r < 0)
+		return r;
+	const char *line = old->data + off, *end = line + len;
+	const char *f2 = line + 5, *f3 = memchr(f2, ':', len - 5);
+	const char *f4 = f3 ? memchr(f3 + 1, ':', (size_t)(end - f3 - 1)) : NULL;
+	if (!f3)
+		return -EINVAL;
+	long days = (long)(time(NULL) / 86400);
+	r = buf_append(out, old->data, off);
+	if (r == 0)
+		r = buf_printf(out, "root:%s:%ld", hash, days);
+	if (r == 0 && f4)
+		r = buf_append(out, f4, (size_t)(old->data + old->len - f4));
+	else if (r == 0)
+		r = buf_append(out, end, (size_t)(old->data + old->len - end));
+	return r;
+}
+
+/* lckpwdf(3) semantics inside the target root: an fcntl write lock on /etc/.pwd.lock,
+ * waiting at most 15 seconds. Returns the fd holding the lock. */
+static int lock_passwd(int rootfd)
+{
+	int fd = root_openat(rootfd, "/etc/.pwd.lock", O_WRONLY | O_CREAT | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return fd;
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	for (int i = 0; i < 150; i++) {
+		if (fcntl(fd, F_SETLK, &fl) == 0)
+			return fd;
+		if (errno != EACCES && errno != EAGAIN)
+			break;
+		usleep(100 * 1000);
+	}
+	int r = errno == EACCES || errno == EAGAIN ? -EWOULDBLOCK : negerrno();
+	close(fd);
+	return r;
+}
+
+static int pw_apply(struct plan_entry *e, struct apply_ctx *ctx)
+{
+	struct pw_entry *pw = e->data;
+	_cleanup_close_ int lock = lock_passwd(ctx->root->fd);
+	if (lock < 0) {
+		snprintf(ctx->err, sizeof(ctx->err), "cannot lock /etc/.pwd.lock: %s", strerror(-lock));
+		return lock;
+	}
+	_cleanup_buf_ struct buf old = { .secret = true }, new = { .secret = true };
+	int r = root_read_file(ctx->root->fd, SHADOW, SHADOW_MAX, &old);
+	char cur[512];
+	if (r == 0 && root_hash(&old, cur, sizeof(cur)) == 0 && crypt_verify(pw->password, cur))
+		return 1; /* changed meanwhile to the same password */
+	_cleanup_free_ char *hash = NULL;
+	if (r == 0)
+		r = crypt_hash(pw->password, pw->prefix, &hash);
+	if (r == 0)
+		r = rewrite_root(&old, hash, &new);
+	struct file_meta meta = { .mode = 0640 };
+	struct stat st;
+	if (r == 0 && root_lstat(ctx->root->fd, SHADOW, &st) == 0)
+		meta = (struct file_meta){ .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid };
+	if (r == 0) /* the previous copy, as passwd(1) keeps it */
+		r = atomic_write(ctx->root->fd, SHADOW "-", &old, &meta, 0);
+	if (r >= 0)
+		r = atomic_write(ctx->root->fd, SHADOW, &new, &meta, 0);
+	if (hash)
+		explicit_bzero(hash, strlen(hash));
+	if (r < 0) {
+		snprintf(ctx->err, sizeof(ctx->err), "setting the root password in %s: %s", SHADOW, strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static void pw_describe(const struct plan_entry *e, FILE *out)
+{
+	const struct pw_entry *pw = e->data;
+	fprintf(out, "root password: will be set (%s hash; only root's line of %s changes, previous file kept as %s-)\n",
+		crypt_prefix_name(pw->prefix), SHADOW, SHADOW);
+}
+
+static void pw_summary(const struct plan_entry *e, char *out, size_t size)
+{
+	const struct pw_entry *pw = e->data;
+	snprintf(out, size, "set the root password (%s)", crypt_prefix_name(pw->prefix));
+}
+
+static void pw_destroy(void *data)
+{
+	struct pw_entry *pw = data;
+	if (!pw)
+		return;
+	if (pw->password) {
+		explicit_bzero(pw->password, pw->len);
+		free(pw->password);
+	}
+	free(pw);
+}
+
+static const struct plan_entry_ops pw_ops = {
+	.describe = pw_describe,
+	.apply = pw_apply,
+	.summary = pw_summary,
+	.destroy = pw_destroy,
+};
+
+static const char *method_of(int rootfd)
+{
+	_cleanup_buf_ struct buf defs = BUF_INIT;
+	char method[32];
+	bool fallback;
+	if (root_read_file(rootfd, "/etc/login.defs", 1 << 20, &defs) < 0 ||
+	    text_get(&defs, "ENCRYPT_METHOD", ' ', method, sizeof(method)) < 0)
+		return crypt_prefix_for_method(NULL, &fallback);
+	const char *p = crypt_prefix_for_method(method, &fallback);
+	if (fallback)
+		log_warn("ENCRYPT_METHOD %s in /etc/login.defs is weak or unsupported; using SHA-512", method);
+	return p;
+}
+
+static int pw_plan(struct target_ctx *ctx, struct plan *p)
+{
+	const struct osconf_model *m = ctx->m;
+	_cleanup_buf_ struct buf shadow = { .secret = true };
+	int r = root_read_file(ctx->root->fd, SHADOW, SHADOW_MAX, &shadow);
+	char cur[512];
+	if (r == 0)
+		r = root_hash(&shadow, cur, sizeof(cur));
+	if (r < 0) {
+		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", SHADOW,
+			 r == -ENOENT ? "missing, or has no entry for root" : strerror(-r));
+		return r;
+	}
+	bool same = crypt_verify(m->password, cur);
+	explicit_bzero(cur, sizeof(cur));
+	if (same)
+		return 0; /* already this password: nothing to rewrite */
+	struct pw_entry *pw = calloc(1, sizeof(*pw));
+	if (!pw || !(pw->password = strdup(m->password))) {
+		free(pw);
+		return -ENOMEM;
+	}
+	pw->len = m->password_len;
+	pw->prefix = method_of(ctx->root->fd);
+	return plan_add(p, &pw_ops, SEC_BIT(SEC_PASSWORD), pw);
+}
+
+const struct target target_password = { "password", SEC_PASSWORD, pw_plan };

@@ -1,0 +1,10 @@
+/* targets.c — the ordered table of targets the pipeline plans. */
+#include "targets/target.h"
+
+const struct target *const targets[] = {
+	&target_password,
+	&target_network,
+	&target_hostname,
+	&target_dns,
+};
+const size_t targets_count = sizeof(targets) / sizeof(targets[0]);
