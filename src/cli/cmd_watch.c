@@ -1,4 +1,5 @@
 /* cmd_watch.c — `osconf watch`: stay running and re-apply os.conf whenever it appears or changes. */
+#define _GNU_SOURCE
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
