@@ -13,5 +13,6 @@ const struct command commands[] = {
 	{ "install", cmd_install, "[--root DIR] [--init auto|systemd|sysv|openrc] [--partition UUID=…|LABEL=…]",
 	  "put osconf and its boot integration into an image tree and enable it" },
 	{ "uninstall", cmd_uninstall, "[--root DIR]", "undo install (aliyun_custom_image/ is kept)" },
+	{ "locate", cmd_locate, "[--root DIR]", "show where os.conf is found (device, how, fs, mount) and why" },
 };
 const int commands_count = sizeof(commands) / sizeof(commands[0]);

@@ -11,6 +11,7 @@
 #include "cli/report.h"
 #include "cli/status.h"
 #include "conf/validate.h"
+#include "locate/locate.h"
 #include "net/backend.h"
 #include "targets/target.h"
 #include "util/log.h"
@@ -20,14 +21,42 @@
 struct conf_source {
 	const char *path;   /* for messages */
 	bool present;
+	bool located;       /* found on the first partition (loc), not given with --conf */
+	struct located loc;
 };
 
-static int source_open(const struct run_opts *o, struct conf_source *src, struct buf *content)
+/* No --conf: find os.conf on the first partition (src/locate/), mounting it if needed. */
+static int source_locate(const struct run_opts *o, struct root *root, struct conf_source *src, struct buf *content)
 {
-	if (!o->conf) {
-		log_error("no --conf given, and locating os.conf on the first partition is not available");
-		return -ENOENT;
+	struct locate_env env = LOCATE_ENV_DEFAULT;
+	env.mount_ro = o->dry_run;
+	char err[512] = "";
+	src->located = true;
+	int r = locate_osconf(root->fd, &env, &src->loc, err, sizeof(err));
+	src->path = src->loc.conf_path[0] ? src->loc.conf_path : "os.conf";
+	if (src->loc.notes[0])
+		log_debug("locating os.conf:\n%s", src->loc.notes);
+	if (r < 0) {
+		log_error("locating os.conf: %s", err);
+		return r;
 	}
+	log_info("os.conf: %s on %s (%s), %s", src->path, src->loc.device, src->loc.how,
+		 src->loc.present ? "present" : "absent");
+	if (!src->loc.present)
+		return 0;
+	r = located_read(&src->loc, content, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s", err);
+		return r;
+	}
+	src->present = true;
+	return 0;
+}
+
+static int source_open(const struct run_opts *o, struct root *root, struct conf_source *src, struct buf *content)
+{
+	if (!o->conf)
+		return source_locate(o, root, src, content);
 	src->path = o->conf;
 	if (access(o->conf, F_OK) < 0 && errno == ENOENT)
 		return 0; /* absent: nothing to do */
@@ -39,6 +68,13 @@ static int source_open(const struct run_opts *o, struct conf_source *src, struct
 
 static int source_remove(const struct conf_source *src)
 {
+	if (src->located) {
+		char err[512];
+		int r = located_remove(&src->loc, err, sizeof(err));
+		if (r < 0)
+			log_error("%s", err);
+		return r;
+	}
 	_cleanup_free_ char *copy = strdup(src->path);
 	if (!copy)
 		return -ENOMEM;
@@ -111,7 +147,9 @@ static int finish(const struct run_opts *o, struct root *root, const struct conf
 	if (!failed && !m->invalid && !o->keep) {
 		int r = source_remove(src);
 		if (r < 0) {
-			log_error("%s: cannot remove: %s; it will be applied again next time", src->path, strerror(-r));
+			if (!src->located)
+				log_error("%s: cannot remove: %s; it will be applied again next time", src->path,
+					  strerror(-r));
 			st.exit_status = EXIT_FAILED;
 		} else {
 			st.removed = true;
@@ -168,7 +206,7 @@ int run_pipeline(const struct run_opts *o)
 	struct conf_source src = { 0 };
 	struct buf content = { .secret = true };
 	int rc = EXIT_FAILED;
-	if (source_open(o, &src, &content) < 0)
+	if (source_open(o, &root, &src, &content) < 0)
 		goto out;
 	if (!src.present) {
 		log_info("no os.conf at %s: nothing to do", src.path);
@@ -189,6 +227,7 @@ int run_pipeline(const struct run_opts *o)
 	diags_free(&d);
 out:
 	buf_free(&content);
+	located_release(&src.loc);
 	root_close(&root);
 	return rc;
 }

@@ -1,0 +1,29 @@
+/* sysfs.h — block devices as sysfs shows them: whole disk, partitions, the devices under dm/md. */
+#pragma once
+
+#include <limits.h>
+#include <sys/types.h>
+
+struct blockdev {
+	char name[64];             /* "vda1", "nvme0n1p1", "loop0p1", "dm-0" */
+	dev_t dev;
+	unsigned partno;           /* 0: not a partition */
+	char syspath[PATH_MAX];    /* real path of its sysfs directory */
+};
+
+/* <sys>/dev/block/MAJ:MIN. -ENOENT when the kernel has no such block device. */
+int sysfs_by_devno(const char *sys, dev_t dev, struct blockdev *out);
+
+/* <sys>/class/block/NAME. */
+int sysfs_by_name(const char *sys, const char *name, struct blockdev *out);
+
+/* The disk a partition belongs to (its parent directory in sysfs). */
+int sysfs_whole_disk(const struct blockdev *part, struct blockdev *disk);
+
+/* The partition numbered 1 of a whole disk, else its lowest-numbered one.
+ * -ENOENT when the disk has no partitions (no partition table). */
+int sysfs_first_partition(const struct blockdev *disk, struct blockdev *out);
+
+/* The devices a device-mapper or md device is built on (<syspath>/slaves/): the first by
+ * name in out, the count as return value (0: none). */
+int sysfs_first_slave(const struct blockdev *d, struct blockdev *out);
