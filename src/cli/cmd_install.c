@@ -42,7 +42,7 @@ int cmd_install(int argc, char **argv)
 			break;
 		case 'p':
 			if (!partition_spec_valid(optarg)) {
-				usage_error(argv[0], "--partition wants UUID=…, LABEL=… or PARTUUID=…, not '%s'", optarg);
+				usage_error(argv[0], "--partition wants UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…, not '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			o.partition = optarg;

@@ -1,5 +1,6 @@
 /* cmd_watch.c — `osconf watch`: stay running and re-apply os.conf whenever it appears or changes. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,7 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/pipeline.h"
-#include "install/install.h"
+#include "locate/locate.h"
 #include "sys/root.h"
 #include "util/buf.h"
 #include "util/log.h"
@@ -27,32 +28,28 @@ static void apply_now(void *ud)
 	log_info("watch: apply finished with exit status %d", status);
 }
 
-/* Without --dir: the permanent mount point /etc/fstab gives the partition recorded in
- * /etc/osconf.conf (where the systemd .path unit would watch too). */
-static char *default_dir(const char *rootpath)
+/* Without --dir: partition 1 as the boot-time run finds it (src/locate/), mounted for as long
+ * as we watch (privately when it was not mounted). */
+static int default_dir(const char *rootpath, struct located *loc, char **dir)
 {
 	_cleanup_(root_close) struct root root = ROOT_INIT;
-	if (root_open(rootpath ? rootpath : "/", &root) < 0)
-		return NULL;
-	_cleanup_buf_ struct buf conf = BUF_INIT;
-	if (root_read_file(root.fd, INSTALL_CONF, 65536, &conf) < 0)
-		return NULL;
-	_cleanup_free_ char *spec = NULL;
-	size_t pos = 0, len;
-	const char *line;
-	while (buf_next_line(&conf, &pos, &line, &len))
-		if (len > 10 && !strncmp(line, "partition=", 10)) {
-			free(spec);
-			spec = strndup(line + 10, len - 10);
-		}
-	_cleanup_free_ char *mnt = fstab_mount_point(root.fd, spec);
-	if (!mnt)
-		return NULL;
-	char *dir = NULL;
-	const char *r = rootpath && !streq(rootpath, "/") ? rootpath : "";
-	if (asprintf(&dir, "%s%s/%s", r, streq(mnt, "/") ? "" : mnt, INSTALL_CONF_DIR) < 0)
-		return NULL;
-	return dir;
+	int r = root_open(rootpath ? rootpath : "/", &root);
+	if (r < 0) {
+		log_error("watch: cannot open root %s: %s", rootpath, strerror(-r));
+		return r;
+	}
+	struct locate_env env = LOCATE_ENV_DEFAULT;
+	char err[512] = "";
+	r = locate_osconf(root.fd, &env, loc, err, sizeof(err));
+	if (r < 0) {
+		log_error("watch: locating os.conf: %s", err);
+		return r;
+	}
+	if (loc->read_only)
+		log_warn("watch: %s is read-only: os.conf will be applied but cannot be removed", loc->device);
+	if (asprintf(dir, "%s/%s", loc->mountpoint, OSCONF_DIR) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
 int cmd_watch(int argc, char **argv)
@@ -112,13 +109,11 @@ int cmd_watch(int argc, char **argv)
 		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	_cleanup_free_ char *found = dir ? NULL : default_dir(c.run.root);
-	w.dir = dir ? dir : found;
-	if (!w.dir) {
-		log_error("watch: partition 1 has no permanent mount point here (/etc/osconf.conf + "
-			  "/etc/fstab); say which directory to watch with --dir");
+	_cleanup_free_ char *found = NULL;
+	_cleanup_(located_release) struct located loc = { .dirfd = -1 };
+	if (!dir && default_dir(c.run.root, &loc, &found) < 0)
 		return EXIT_FAILED;
-	}
+	w.dir = dir ? dir : found;
 	char conf[PATH_MAX];
 	snprintf(conf, sizeof(conf), "%s/%s", w.dir, w.name);
 	c.run.conf = conf;

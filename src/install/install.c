@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "install/dist.h"
+#include "locate/blkid.h"
+#include "locate/locate.h"
 #include "sys/atomic.h"
 #include "sys/root.h"
 #include "util/macros.h"
@@ -78,6 +80,7 @@ static const char *const spec_kinds[][2] = {
 	{ "UUID=", "/dev/disk/by-uuid/" },
 	{ "LABEL=", "/dev/disk/by-label/" },
 	{ "PARTUUID=", "/dev/disk/by-partuuid/" },
+	{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
 };
 
 bool partition_spec_valid(const char *spec)
@@ -124,7 +127,8 @@ static bool fstab_source_matches(const char *src, size_t srclen, const char *spe
 		}
 		if (vlen != strlen(want))
 			return false;
-		return i == 1 ? memcmp(v, want, vlen) == 0 : strncasecmp(v, want, vlen) == 0;
+		bool is_uuid = i == 0 || i == 2;
+		return is_uuid ? strncasecmp(v, want, vlen) == 0 : memcmp(v, want, vlen) == 0;
 	}
 	return false;
 }
@@ -468,6 +472,39 @@ static int make_conf_dir(int rootfd, const char *spec, struct buf *log, char *er
 	return 0;
 }
 
+/* Installing on the running system: find partition 1 as the boot-time run will (src/locate/),
+ * give its UUID (or label) when none was recorded, and create aliyun_custom_image/ on it. */
+static int host_partition(int rootfd, char **spec, struct buf *log)
+{
+	struct locate_env env = LOCATE_ENV_DEFAULT;
+	struct located loc = { .dirfd = -1 };
+	char err[512] = "";
+	int r = locate_osconf(rootfd, &env, &loc, err, sizeof(err));
+	if (r < 0) {
+		buf_printf(log, "note: partition 1 not found (%s)\n", err);
+		located_release(&loc);
+		return 0;
+	}
+	if (!*spec) {
+		struct blk_info bi;
+		if (blk_probe(loc.device, &bi, err, sizeof(err)) == 0 && (bi.uuid[0] || bi.label[0]))
+			r = asprintf(spec, "%s=%s", bi.uuid[0] ? "UUID" : "LABEL", bi.uuid[0] ? bi.uuid : bi.label);
+		if (*spec)
+			buf_printf(log, "partition 1: %s (%s)\n", loc.device, *spec);
+	}
+	if (loc.dirfd < 0 && !loc.read_only) {
+		char dir[4200];
+		snprintf(dir, sizeof(dir), "%s/%s", loc.mountpoint, INSTALL_CONF_DIR);
+		if (mkdir(dir, 0755) == 0)
+			buf_printf(log, "created %s/ on %s\n", INSTALL_CONF_DIR, loc.device);
+		else
+			buf_printf(log, "note: cannot create %s/ on %s: %s\n", INSTALL_CONF_DIR, loc.device,
+				   strerror(errno));
+	}
+	located_release(&loc);
+	return 0;
+}
+
 static int systemd_enable(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)
 {
 	int r = put_dist(rootfd, "systemd/osconf.service", INSTALL_UNIT, 0644, log, err, errlen);
@@ -509,7 +546,7 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 		return r;
 	}
 	if (o->partition && !partition_spec_valid(o->partition)) {
-		set_err(err, errlen, "invalid partition '%s' (want UUID=…, LABEL=… or PARTUUID=…)", o->partition);
+		set_err(err, errlen, "invalid partition '%s' (want UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…)", o->partition);
 		return -EINVAL;
 	}
 	enum init_system init = o->init;
@@ -534,11 +571,13 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 	if (r < 0)
 		return r;
 
-	if (o->partition)
-		r = record_partition(root.fd, o->partition, log, err, errlen);
+	_cleanup_free_ char *spec = o->partition ? strdup(o->partition) : recorded_partition(root.fd);
+	if (root.is_host)
+		host_partition(root.fd, &spec, log);
+	if (spec)
+		r = record_partition(root.fd, spec, log, err, errlen);
 	if (r < 0)
 		return r;
-	_cleanup_free_ char *spec = recorded_partition(root.fd);
 	if (!spec)
 		buf_puts(log, "note: no partition recorded; at boot osconf uses partition 1 of the disk holding /\n");
 
@@ -562,7 +601,7 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 	}
 	if (r < 0)
 		return r;
-	return make_conf_dir(root.fd, spec, log, err, errlen);
+	return root.is_host ? 0 : make_conf_dir(root.fd, spec, log, err, errlen);
 }
 
 int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t errlen)

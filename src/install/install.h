@@ -21,7 +21,7 @@ enum init_system { INIT_AUTO, INIT_SYSTEMD, INIT_SYSV, INIT_OPENRC };
 struct install_opts {
 	const char *root;      /* target root directory ("/" when NULL) */
 	enum init_system init; /* INIT_AUTO: detect from the target */
-	const char *partition; /* UUID=…, LABEL=… or PARTUUID=…; NULL: keep what is recorded */
+	const char *partition; /* UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…; NULL: keep what is recorded */
 	const char *binary;    /* the program to copy (NULL: /proc/self/exe) */
 };
 
