@@ -1,0 +1,158 @@
+#!/bin/bash
+# tests/vm/boot.t — the real boot: a Debian 12 systemd image with `osconf install --root`, partition 1
+# FAT32 holding the documents' VPC os.conf, booted twice under QEMU (TCG), with and without net.ifnames=0.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/vmlib.sh"
+need_root
+if ! miss=$(vm_have_tools); then
+	skip_all "real-boot test needs:$miss (Debian: apt-get install qemu-system-x86 debootstrap fdisk dosfstools mtools e2fsprogs busybox-static cpio kmod)"
+fi
+[ -x "$OSCONF" ] || skip_all "build/osconf not built"
+[ -n "${OSCONF_SKIP_VM:-}" ] && skip_all "OSCONF_SKIP_VM is set"
+scratch
+START=$(date +%s)
+BOOT_TIMEOUT=${OSCONF_VM_BOOT_TIMEOUT:-150}
+
+# Live rtnetlink (issue 4) is what puts the address on the NIC this early in the boot; until it is
+# in the tree the network checks are TODO (reported, not fatal).
+NET_TODO=""
+[ -e "$OSCONF_SRC/src/net/live.c" ] || NET_TODO=" # TODO live network (src/net/live.c) not in this tree yet"
+netok() { if [ "$1" = 0 ]; then ok "$2$NET_TODO"; else fail "$2$NET_TODO"; [ -n "$NET_TODO" ] && TAP_FAILED=$((TAP_FAILED - 1)); fi; }
+
+vm_lock || skip_all "cannot lock $OSCONF_VM_CACHE"
+ROOTFS=$(vm_rootfs) || skip_all "debootstrap of Debian $VM_SUITE failed (network?); see $OSCONF_VM_CACHE/debootstrap.log"
+vm_kernel || skip_all "cannot download/extract linux-image-cloud-amd64 (apt-get update?)"
+vm_initrd || skip_all "cannot build the initramfs"
+exec 9>&-
+diag "cache ready after $(($(date +%s) - START)) s (rootfs $ROOTFS, kernel $VM_KVER)"
+
+# The documents' VPC sample (Chinese edition), with the MAC QEMU gives the NIC.
+conf1() {
+	cat <<EOF
+hostname=iZ23r29djmjZ
+password=cXdlcjEyMzQK
+eth0_ip_addr=10.171.254.123
+eth0_mac_addr=$VM_MAC
+eth0_netmask=255.255.255.0
+eth0_gateway=10.171.254.1
+eth0_route="0.0.0.0/0 10.171.254.1"
+dns_nameserver="7.7.7.7 8.8.8.8"
+EOF
+}
+# The console changed address, hostname and password: the cloud rewrites os.conf.
+conf2() {
+	cat <<EOF
+hostname=changed-host-2
+password=$(printf 'N3w-pass.2\n' | base64)
+eth0_ip_addr=192.168.7.20
+eth0_mac_addr=$VM_MAC
+eth0_netmask=255.255.255.0
+eth0_gateway=192.168.7.1
+eth0_route="0.0.0.0/0 192.168.7.1"
+dns_nameserver="223.5.5.5"
+EOF
+}
+
+# What the guest reports on the serial console once multi-user is reached, then it powers off.
+report_script() {
+	cat <<'EOF'
+#!/bin/sh
+# vm-report — boot-test probe: print the configured state on the serial console, then power off.
+nic=$(for n in /sys/class/net/*; do [ "$(cat $n/address)" = 00:8c:fa:5e:14:23 ] && echo ${n##*/}; done)
+i=0; while [ $i -lt 30 ] && ! ip -4 -o addr show dev "$nic" | grep -q inet; do sleep 0.5; i=$((i+1)); done
+echo "VMR nic=$nic"
+echo "VMR hostname=$(hostname)"
+echo "VMR etc_hostname=$(cat /etc/hostname)"
+ip -4 -o addr show dev "$nic" | awk '{print "VMR addr " $4}'
+ip -4 route show | sed 's/^/VMR route /'
+grep '^nameserver' /etc/resolv.conf | sed 's/^/VMR resolv /'
+for pw in qwer1234 N3w-pass.2; do
+	perl -e '$h = (getpwnam("root"))[1]; exit(crypt($ARGV[0], $h) eq $h ? 0 : 1)' "$pw" && echo "VMR password=$pw"
+done
+echo "VMR osconf_exit=$(systemctl show -p ExecMainExitTimestampMonotonic --value osconf.service)"
+echo "VMR osconf_status=$(systemctl show -p ExecMainStatus --value osconf.service)"
+echo "VMR network_pre=$(systemctl show -p ActiveEnterTimestampMonotonic --value network-pre.target)"
+echo "VMR network_pre_after=$(systemctl show -p After --value network-pre.target | tr ' ' '\n' | grep -c '^osconf.service$')"
+journalctl -b -o cat -u osconf.service --no-pager 2>/dev/null | sed 's/^/VMR journal /'
+echo "VMR END"
+systemctl poweroff
+EOF
+}
+
+# build_image IMG: a copy of the cached rootfs with osconf installed, partition 1 with os.conf.
+build_image() {
+	local img=$1 root=$SCRATCH/rootfs p1=$SCRATCH/p1
+	rm -rf "$root" "$p1" && cp -a "$ROOTFS" "$root" || return 1
+	rm -f "$root/.complete"
+	"$OSCONF" install --root "$root" --partition UUID=5EED-0001 >"$SCRATCH/install.log" 2>&1 || return 1
+	echo "vm-test" >"$root/etc/hostname"
+	printf 'LABEL=rootfs / ext4 rw 0 0\n' >"$root/etc/fstab"
+	# a network stack that starts after network-pre.target, as on a real image
+	ln -sf /lib/systemd/system/systemd-networkd.service "$root/etc/systemd/system/multi-user.target.wants/"
+	mkdir -p "$root/etc/systemd/system/sockets.target.wants"
+	ln -sf /lib/systemd/system/systemd-networkd.socket "$root/etc/systemd/system/sockets.target.wants/"
+	report_script >"$root/usr/local/sbin/vm-report" && chmod 755 "$root/usr/local/sbin/vm-report"
+	printf '[Unit]\nDescription=boot test report\nAfter=multi-user.target\n[Service]\nType=oneshot\nStandardOutput=tty\nTTYPath=/dev/ttyS0\nExecStart=/usr/local/sbin/vm-report\n[Install]\nWantedBy=multi-user.target\n' \
+		>"$root/etc/systemd/system/vm-report.service"
+	ln -sf /etc/systemd/system/vm-report.service "$root/etc/systemd/system/multi-user.target.wants/"
+	# no login prompt on the serial line: its vhangup would cut the report off
+	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
+	mkdir -p "$p1/aliyun_custom_image" && conf1 >"$p1/aliyun_custom_image/os.conf"
+	vm_mkimg "$img" "$p1" "$root" >"$SCRATCH/mkimg.log" 2>&1
+}
+
+# boot NAME APPEND: boots, leaves the VMR lines in $SCRATCH/NAME.vmr; fails when no report came.
+boot() {
+	local t0=$(date +%s)
+	vm_boot "$SCRATCH/$1.log" "$IMG" "quiet $2" "$BOOT_TIMEOUT"
+	local rc=$?
+	tr -d '\r' <"$SCRATCH/$1.log" | sed -n 's/^.*\(VMR .*\)$/\1/p' >"$SCRATCH/$1.vmr"
+	diag "$1: qemu exit $rc after $(($(date +%s) - t0)) s"
+	grep -qx 'VMR END' "$SCRATCH/$1.vmr"
+}
+val() { sed -n "s/^VMR $2=//p" "$SCRATCH/$1.vmr" | head -1; }
+has() { grep -qxF "VMR $2" "$SCRATCH/$1.vmr"; }
+show_log() { diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -40)"; }
+p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
+
+check_boot() { # NAME NIC HOSTNAME ADDR GW DNS PASSWORD
+	local n=$1 nic=$2
+	if boot "$n" "$APPEND"; then ok "$n: booted to multi-user and reported"; else fail "$n: booted to multi-user and reported"; show_log "$n"; return 1; fi
+	check "$n: NIC named $nic" test "$(val "$n" nic)" = "$nic"
+	check "$n: osconf exited 0" test "$(val "$n" osconf_status)" = 0
+	local ex=$(val "$n" osconf_exit) np=$(val "$n" network_pre)
+	if [ -n "$ex" ] && [ -n "$np" ] && [ "$ex" -gt 0 ] && [ "$ex" -le "$np" ] && [ "$(val "$n" network_pre_after)" = 1 ]; then
+		ok "$n: osconf finished (${ex} us) before network-pre.target (${np} us)"
+	else
+		fail "$n: osconf finished before network-pre.target"; diag "osconf exit=$ex network-pre=$np"
+	fi
+	check "$n: hostname $3 (live)" test "$(val "$n" hostname)" = "$3"
+	check "$n: /etc/hostname $3" test "$(val "$n" etc_hostname)" = "$3"
+	has "$n" "addr $4"; netok $? "$n: $nic has $4"
+	has "$n" "route default via $5 dev $nic"; netok $? "$n: default route via $5 on $nic"
+	local want_dns=$(for d in $6; do echo "VMR resolv nameserver $d"; done)
+	check "$n: resolv.conf nameservers $6" test "$(grep '^VMR resolv' "$SCRATCH/$n.vmr")" = "$want_dns"
+	check "$n: root password verifies" has "$n" "password=$7"
+	if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"; fi
+	# after power-off, from the image file: os.conf gone, the directory kept
+	local ls
+	if ls=$(p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
+	else fail "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"; diag "mdir: $ls"; fi
+}
+
+for mode in eth0 ens3; do
+	if [ $mode = eth0 ]; then APPEND="net.ifnames=0"; else APPEND=""; fi
+	IMG=$SCRATCH/disk-$mode.img
+	if ! build_image "$IMG"; then
+		fail "$mode: image built with osconf install --root"; diag "$(cat "$SCRATCH/install.log" "$SCRATCH/mkimg.log" 2>/dev/null)"; continue
+	fi
+	ok "$mode: image built with osconf install --root"
+	check_boot "$mode-boot1" $mode iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8" qwer1234
+	# the cloud writes a changed os.conf: applied at the next boot
+	conf2 >"$SCRATCH/os.conf" && mcopy -o -i "$IMG@@$VM_P1_OFFSET" "$SCRATCH/os.conf" ::/aliyun_custom_image/os.conf
+	check_boot "$mode-boot2" $mode changed-host-2 192.168.7.20/24 192.168.7.1 "223.5.5.5" N3w-pass.2
+	has "$mode-boot2" "addr 10.171.254.123/24"; [ $? != 0 ]; netok $? "$mode-boot2: old address gone"
+	rm -f "$IMG"
+done
+diag "boot test took $(($(date +%s) - START)) s"
+done_testing
