@@ -9,6 +9,7 @@ BUILD      := build
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DESTDIR    ?=
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
@@ -88,6 +89,24 @@ bench: deps
 
 install: $(BUILD)/osconf
 	install -D -m 0755 $(BUILD)/osconf $(DESTDIR)$(SBINDIR)/osconf
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	sed 's|/usr/sbin/osconf|$(SBINDIR)/osconf|' dist/systemd/osconf.service > $(DESTDIR)$(UNITDIR)/osconf.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/osconf.service
+	install -m 0644 man/osconf.8 $(DESTDIR)$(MANDIR)/man8/osconf.8
+	install -m 0644 man/os.conf.5 $(DESTDIR)$(MANDIR)/man5/os.conf.5
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/osconf $(DESTDIR)$(UNITDIR)/osconf.service \
+		$(DESTDIR)$(MANDIR)/man8/osconf.8 $(DESTDIR)$(MANDIR)/man5/os.conf.5
+
+# Packages (unit enabled by the deb's postinst / the rpm's preset); `make check` tests both.
+deb: $(BUILD)/osconf
+	@mk/deps.sh pkg
+	@mk/pkg.sh deb $(VERSION)
+
+rpm: $(BUILD)/osconf
+	@mk/deps.sh pkg
+	@mk/pkg.sh rpm $(VERSION)
 
 clean:
 	rm -rf $(BUILD)
