@@ -26,6 +26,7 @@ OBJS     := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/dist.o
 DIST_FILES := $(sort $(wildcard dist/systemd/* dist/sysv/* dist/openrc/*))
 DEPFILES := $(OBJS:.o=.d) $(BUILD)/src/main.d
 
+FUZZ_SRCS  := $(sort $(wildcard src/conf/*.c src/util/*.c)) src/sys/root.c
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -59,27 +60,31 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosconf.a tests/unit/unit.h
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags cmocka) $< -o $@ \
 		$(BUILD)/libosconf.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
+$(BUILD)/tests/shadow-verify: tests/tools/shadow-verify.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< -o $@ -lcrypt
+
 # Corpus replay of the fuzz target, built with gcc sanitizers (the libFuzzer build is `make fuzz`).
-$(BUILD)/tests/fuzz-replay: tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(SRCS)
+$(BUILD)/tests/fuzz-replay: tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS) \
-		tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(SRCS) -o $@ $(PKG_LIBS)
+		tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(FUZZ_SRCS) -o $@
 
 fuzz: deps
 	@mk/deps.sh fuzz
 	@mkdir -p $(BUILD)/fuzz-corpus
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
-		tests/fuzz/fuzz_conf.c $(SRCS) -o $(BUILD)/fuzz_conf $(PKG_LIBS)
+		tests/fuzz/fuzz_conf.c $(FUZZ_SRCS) -o $(BUILD)/fuzz_conf
 	$(BUILD)/fuzz_conf -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
 		-dict=tests/fuzz/osconf.dict $(BUILD)/fuzz-corpus tests/fuzz/corpus
 
 demo: deps
-	@$(MAKE) --no-print-directory $(BUILD)/osconf
+	@$(MAKE) --no-print-directory $(BUILD)/osconf $(BUILD)/tests/shadow-verify
 	@tests/demo.sh
 
 check: 
 	@mk/deps.sh check
-	@$(MAKE) --no-print-directory $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay
+	@$(MAKE) --no-print-directory $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay $(BUILD)/tests/shadow-verify
 	@tests/run-all
 
 bench: deps

@@ -7,7 +7,7 @@ check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dos
        ifupdown netplan.io network-manager python3-gi gir1.2-nm-1.0 qemu-system-x86 qemu-utils
        debootstrap busybox-static cpio kmod fusefat rpm dpkg-dev fakeroot valgrind"
 fuzz="$build clang libclang-rt-14-dev"
-bench="$build valgrind hyperfine iproute2 util-linux"
+bench="$build valgrind hyperfine iproute2 util-linux time strace python3"
 pkg="$build dpkg-dev fakeroot rpm"
 eval "want=\$$1"
 missing=""

@@ -2,6 +2,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "util/log.h"
@@ -28,8 +31,19 @@ void usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "\nTry 'osconf --help'.\n");
 }
 
+/* The password passes through this process: no core dump, no ptrace by other users.
+ * Directories it creates must be readable by the services that use them (networkd runs
+ * unprivileged), whatever umask it was started with. */
+static void harden_process(void)
+{
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	setrlimit(RLIMIT_CORE, &(struct rlimit){ 0, 0 });
+	umask(022);
+}
+
 int main(int argc, char **argv)
 {
+	harden_process();
 	int i = 1;
 	int verbosity = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {

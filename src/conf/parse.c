@@ -14,9 +14,12 @@ struct line_ctx {
 	struct diags *d;
 	unsigned line;
 	int section;   /* of the key being parsed, -1 if unknown */
+	char key[64];  /* the key being parsed, "" before it is known */
 };
 
-#define ERR(c, ...) diags_add((c)->d, DIAG_ERROR, (c)->line, (c)->section, __VA_ARGS__)
+#define ERR(c, fmt, ...)                                                                              \
+	diags_add((c)->d, DIAG_ERROR, (c)->line, (c)->section, "%s%s" fmt, (c)->key, (c)->key[0] ? ": " : "", \
+		  ##__VA_ARGS__)
 
 static bool is_key_start(char c) { return isalpha((unsigned char)c) || c == '_'; }
 static bool is_key_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
@@ -58,7 +61,11 @@ static int expect_end(struct line_ctx *c, const char *p, const char *end, const 
 	}
 	if (p == end || (blank && *p == '#'))
 		return 0;
-	if (!blank)
+	char tmp[32];
+	if (!blank && strchr(";&|<>()", *p))
+		ERR(c, "%s after %s: the shell would run what follows as a command",
+		    describe_char(*p, tmp, sizeof(tmp)), what);
+	else if (!blank)
 		ERR(c, "unexpected text after %s; the value must be one word or quoted", what);
 	else
 		ERR(c, "unexpected text after %s (the shell would run it as a command); quote the whole value",
@@ -184,6 +191,7 @@ static int parse_line(struct line_ctx *c, const char *p, const char *end, struct
 		ERR(c, "expected '=' right after %s (the shell would run this line as a command)", key);
 		return 0;
 	}
+	memcpy(c->key, key, sizeof(key));
 	p++;
 	struct buf v = { .secret = true };
 	int r;
@@ -214,6 +222,7 @@ int conf_parse(const char *data, size_t len, struct assignments *out, struct dia
 	while (pos < len) {
 		c.line++;
 		c.section = -1;
+		c.key[0] = '\0';
 		const char *start = data + pos;
 		const char *nl = memchr(start, '\n', len - pos);
 		const char *end = nl ? nl : data + len;

@@ -119,10 +119,11 @@ int parse_netmask(const char *s, uint8_t *prefix, char *err, size_t errlen)
 int parse_mac(const char *s, uint8_t mac[6], char *err, size_t errlen)
 {
 	uint8_t m[6];
+	const char *orig = s;
 	for (int i = 0; i < 6; i++) {
 		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]) || (i < 5 && s[2] != ':') ||
 		    (i == 5 && s[2] != '\0')) {
-			snprintf(err, errlen, "'%s' is not a MAC address (six hex octets separated by ':')", s);
+			snprintf(err, errlen, "'%s' is not a MAC address (six hex octets separated by ':')", orig);
 			return -EINVAL;
 		}
 		char hex[3] = { s[0], s[1], 0 };

@@ -282,7 +282,8 @@ int conf_validate(const struct assignments *as, struct osconf_model *m, struct d
 	}
 	if (m->present & SEC_BIT(SEC_NETWORK)) {
 		check_nics(&v);
-		pick_default(&v);
+		if (!(m->invalid & SEC_BIT(SEC_NETWORK)))
+			pick_default(&v);
 	}
 	/* errors from the parser on lines of a known section invalidate it too */
 	for (size_t i = 0; i < d->n; i++)

@@ -389,14 +389,27 @@ int locate_osconf(int rootfd, const struct locate_env *env, struct located *out,
 	return 0;
 }
 
-int located_read(const struct located *l, struct buf *out, char *err, size_t errlen)
+static bool same_file(const struct stat *a, const struct stat *b)
 {
-	if (!l->present || l->dirfd < 0) {
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+int located_read(struct located *l, struct buf *out, char *err, size_t errlen)
+{
+	struct stat before, after;
+	if (!l->present || l->dirfd < 0 || fstatat(l->dirfd, OSCONF_NAME, &before, AT_SYMLINK_NOFOLLOW) < 0) {
 		snprintf(err, errlen, "%s: no such file", l->conf_path[0] ? l->conf_path : OSCONF_NAME);
 		return -ENOENT;
 	}
 	struct buf b = { .secret = true };
 	int r = root_read_file(l->dirfd, OSCONF_NAME, OSCONF_MAX_FILE, &b);
+	if (r == 0 && (fstatat(l->dirfd, OSCONF_NAME, &after, AT_SYMLINK_NOFOLLOW) < 0 || !same_file(&before, &after))) {
+		buf_free(&b);
+		snprintf(err, errlen, "%s changed while it was read; try again", l->conf_path);
+		return -EAGAIN;
+	}
 	if (r == -EINVAL)
 		snprintf(err, errlen, "%s is not a regular file (a symlink or special file); refusing it", l->conf_path);
 	else if (r == -EFBIG)
@@ -407,6 +420,8 @@ int located_read(const struct located *l, struct buf *out, char *err, size_t err
 		return r;
 	buf_move(out, &b);
 	out->secret = true;
+	l->read_st = before;
+	l->was_read = true;
 	return 0;
 }
 
@@ -414,6 +429,12 @@ int located_remove(const struct located *l, char *err, size_t errlen)
 {
 	if (l->dirfd < 0)
 		return 0;
+	struct stat st;
+	if (l->was_read && fstatat(l->dirfd, OSCONF_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && !same_file(&st, &l->read_st)) {
+		snprintf(err, errlen, "%s was rewritten after it was read (new settings?); kept, to be applied next",
+			 l->conf_path);
+		return -ESTALE;
+	}
 	if (unlinkat(l->dirfd, OSCONF_NAME, 0) < 0 && errno != ENOENT) {
 		int r = negerrno();
 		if (r == -EROFS)

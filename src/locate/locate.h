@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "util/buf.h"
@@ -45,6 +46,8 @@ struct located {
 	char conf_path[4096];      /* for messages */
 	int dirfd;                 /* the aliyun_custom_image/ directory, -1 if absent */
 	char notes[2048];          /* every decision, one per line, for `osconf locate` and -v */
+	struct stat read_st;       /* os.conf as located_read saw it: removed only if still that file */
+	bool was_read;
 };
 
 /* Finds os.conf for the target root (rootfd): the partition named in /etc/osconf.conf,
@@ -55,11 +58,13 @@ struct located {
 int locate_osconf(int rootfd, const struct locate_env *env, struct located *out, char *err, size_t errlen);
 
 /* Reads os.conf (O_NOFOLLOW, regular file, at most OSCONF_MAX_FILE bytes) into out, which
- * becomes a secret buffer. -ENOENT when absent; anything else refused with a clear message. */
-int located_read(const struct located *l, struct buf *out, char *err, size_t errlen);
+ * becomes a secret buffer, and remembers which file it was. -ENOENT when absent; anything else
+ * refused with a clear message. */
+int located_read(struct located *l, struct buf *out, char *err, size_t errlen);
 
 /* Removes os.conf and fsyncs its directory, keeping the directory (the cloud writes there
- * again). Absent: 0. A read-only file system (UFS on Linux): -EROFS and a clear message. */
+ * again). Absent: 0. A read-only file system (UFS on Linux): -EROFS and a clear message.
+ * A file rewritten since located_read (new settings from the console): kept, -ESTALE. */
 int located_remove(const struct located *l, char *err, size_t errlen);
 
 /* Closes the directory and unmounts what we mounted (also after errors). Accepts a zeroed

@@ -1,44 +1,36 @@
-/* names.c — map each os.conf NIC to the kernel's interface name by its MAC address. */
-#include <dirent.h>
+/* names.c — the kernel names of os.conf's NICs: found by MAC over rtnetlink on the running system. */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 
-#include "conf/schema.h"
 #include "net/backend.h"
-#include "util/macros.h"
+#include "sys/netlink.h"
 
+/* RTM_GETLINK (not /sys/class/net) so that the answer is the caller's network namespace. */
 void nic_names_resolve(const struct osconf_model *m, bool live, struct nic_names *out)
 {
-	memset(out, 0, sizeof(*out));
-	for (int i = 0; i < OSCONF_MAX_NICS; i++)
+	for (int i = 0; i < OSCONF_MAX_NICS; i++) {
 		snprintf(out->name[i], sizeof(out->name[i]), "%s", m->nics[i].name);
+		out->by_mac[i] = false;
+	}
 	if (!live)
 		return;
-	DIR *d = opendir("/sys/class/net");
-	if (!d)
+	struct nl nl = NL_INIT;
+	struct nl_link *links = NULL;
+	size_t n = 0;
+	if (nl_open(&nl, NULL, 0) < 0)
 		return;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
+	int r = nl_dump_links(&nl, &links, &n, NULL, 0);
+	nl_close(&nl);
+	if (r < 0)
+		return;
+	for (int i = 0; i < OSCONF_MAX_NICS; i++) {
+		if (!m->nics[i].present || !m->nics[i].has_mac)
 			continue;
-		char path[300], addr[32] = "";
-		snprintf(path, sizeof(path), "/sys/class/net/%s/address", de->d_name);
-		FILE *f = fopen(path, "re");
-		if (!f)
-			continue;
-		if (!fgets(addr, sizeof(addr), f))
-			addr[0] = '\0';
-		fclose(f);
-		addr[strcspn(addr, "\n")] = '\0';
-		uint8_t mac[6];
-		char err[8];
-		if (parse_mac(addr, mac, err, sizeof(err)) < 0)
-			continue;
-		for (int i = 0; i < OSCONF_MAX_NICS; i++)
-			if (m->nics[i].present && m->nics[i].has_mac && !memcmp(m->nics[i].mac, mac, 6)) {
-				snprintf(out->name[i], sizeof(out->name[i]), "%.15s", de->d_name);
-				out->by_mac[i] = true;
-			}
+		const struct nl_link *l = nl_link_by_mac(links, n, m->nics[i].mac);
+		if (l) {
+			snprintf(out->name[i], sizeof(out->name[i]), "%s", l->name);
+			out->by_mac[i] = true;
+		}
 	}
-	closedir(d);
+	free(links);
 }

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,15 +47,81 @@ static const char *strip_slashes(const char *rel)
 	return *rel ? rel : ".";
 }
 
+/* Resolve rel inside the root without openat2 (kernels before 5.6, valgrind, seccomp
+ * filters): walk it component by component, following symlinks by hand with absolute
+ * targets and ".." clamped at the root. out receives a symlink-free relative path. */
+static int resolve_by_walk(int rootfd, const char *rel, bool follow_last, char *out, size_t size)
+{
+	char todo[PATH_MAX], tmp[PATH_MAX], target[PATH_MAX];
+	size_t olen = 0;
+	int links = 0;
+	if (snprintf(todo, sizeof(todo), "%s", rel) >= (int)sizeof(todo))
+		return -ENAMETOOLONG;
+	out[0] = '\0';
+	while (todo[0]) {
+		char *slash = strchr(todo, '/');
+		size_t clen = slash ? (size_t)(slash - todo) : strlen(todo);
+		char comp[NAME_MAX + 1];
+		if (clen > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(comp, todo, clen);
+		comp[clen] = '\0';
+		memmove(todo, slash ? slash + 1 : todo + clen, strlen(slash ? slash + 1 : todo + clen) + 1);
+		if (!comp[0] || streq(comp, "."))
+			continue;
+		if (streq(comp, "..")) {
+			char *p = strrchr(out, '/');
+			olen = p ? (size_t)(p - out) : 0;
+			out[olen] = '\0';
+			continue;
+		}
+		if (olen + 1 + clen + 1 > size)
+			return -ENAMETOOLONG;
+		size_t prev = olen;
+		olen += (size_t)snprintf(out + olen, size - olen, "%s%s", olen ? "/" : "", comp);
+		if (!todo[0] && !follow_last)
+			break;
+		ssize_t n = readlinkat(rootfd, out, target, sizeof(target) - 1);
+		if (n < 0)
+			continue; /* not a symlink (or absent: the open reports it) */
+		if (++links > 40)
+			return -ELOOP;
+		target[n] = '\0';
+		olen = target[0] == '/' ? 0 : prev;
+		out[olen] = '\0';
+		if (snprintf(tmp, sizeof(tmp), "%s/%s", target, todo) >= (int)sizeof(tmp))
+			return -ENAMETOOLONG;
+		memcpy(todo, tmp, sizeof(todo));
+	}
+	return 0;
+}
+
+static bool no_openat2;
+
+void root_use_openat2(bool enable) { no_openat2 = !enable; }
+
 int root_openat(int rootfd, const char *rel, int flags, mode_t mode)
 {
-	struct open_how how = {
-		.flags = (unsigned)(flags | O_CLOEXEC),
-		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	long fd = syscall(SYS_openat2, rootfd, strip_slashes(rel), &how, sizeof(how));
-	return fd < 0 ? negerrno() : (int)fd;
+	rel = strip_slashes(rel);
+	if (!no_openat2) {
+		struct open_how how = {
+			.flags = (unsigned)(flags | O_CLOEXEC),
+			.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		};
+		long fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+		if (fd >= 0)
+			return (int)fd;
+		if (errno != ENOSYS && errno != EPERM)
+			return negerrno();
+		no_openat2 = true;
+	}
+	char path[PATH_MAX];
+	int r = resolve_by_walk(rootfd, rel, !(flags & O_NOFOLLOW), path, sizeof(path));
+	if (r < 0)
+		return r;
+	int fd = openat(rootfd, path[0] ? path : ".", flags | O_CLOEXEC | O_NOFOLLOW, mode);
+	return fd < 0 ? negerrno() : fd;
 }
 
 int root_open_parent(int rootfd, const char *rel, bool create, const char **base)

@@ -24,6 +24,9 @@ void root_close(struct root *r);
  * refuses a symlink as the last component. Returns an fd or negative errno. */
 int root_openat(int rootfd, const char *rel, int flags, mode_t mode);
 
+/* Tests: force the fallback path walk used where openat2(2) is missing (kernel < 5.6). */
+void root_use_openat2(bool enable);
+
 /* Open the directory that contains rel (creating missing directories with mode 0755
  * when create is set). *base points at the last component inside rel. */
 int root_open_parent(int rootfd, const char *rel, bool create, const char **base);

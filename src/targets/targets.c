@@ -4,6 +4,7 @@
 const struct target *const targets[] = {
 	&target_password,
 	&target_network,
+	&target_live,
 	&target_hostname,
 	&target_dns,
 };

@@ -1,0 +1,168 @@
+/* test_files.c — root-confined paths, atomic writes, text edits and the unified diff. */
+#include "unit.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "plan/plan.h"
+#include "sys/atomic.h"
+#include "sys/root.h"
+#include "util/text.h"
+
+static char dir[] = "/tmp/osconf-unit.XXXXXX";
+static struct root root = ROOT_INIT;
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	return root_open(dir, &root);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	root_close(&root);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static struct buf text(const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, s);
+	return b;
+}
+
+static void test_atomic_write_and_skip(void **state)
+{
+	(void)state;
+	struct buf b = text("hello\n");
+	struct file_meta meta = { .mode = 0600 };
+	assert_int_equal(atomic_write(root.fd, "/etc/deep/dir/file", &b, &meta, 0), 0);
+	struct stat st1, st2;
+	assert_int_equal(root_lstat(root.fd, "/etc/deep/dir/file", &st1), 0);
+	assert_int_equal(st1.st_mode & 07777, 0600);
+	/* identical content: nothing touched (same inode) */
+	assert_int_equal(atomic_write(root.fd, "/etc/deep/dir/file", &b, &meta, 0), 1);
+	assert_int_equal(root_lstat(root.fd, "/etc/deep/dir/file", &st2), 0);
+	assert_int_equal(st1.st_ino, st2.st_ino);
+	/* existing mode kept on rewrite */
+	assert_int_equal(fchmodat(root.fd, "etc/deep/dir/file", 0640, 0), 0);
+	buf_free(&b);
+	b = text("changed\n");
+	assert_int_equal(atomic_write(root.fd, "/etc/deep/dir/file", &b, &meta, 0), 0);
+	assert_int_equal(root_lstat(root.fd, "/etc/deep/dir/file", &st2), 0);
+	assert_int_equal(st2.st_mode & 07777, 0640);
+	assert_int_not_equal(st1.st_ino, st2.st_ino);
+	struct buf r = BUF_INIT;
+	assert_int_equal(root_read_file(root.fd, "etc/deep/dir/file", 100, &r), 0);
+	assert_string_equal(r.data, "changed\n");
+	assert_int_equal(root_read_file(root.fd, "etc/deep/dir/file", 3, &r), -EFBIG);
+	buf_free(&r);
+	buf_free(&b);
+}
+
+static void test_symlinks_stay_inside(void **state)
+{
+	(void)state;
+	char outside[64];
+	snprintf(outside, sizeof(outside), "%s-outside", dir);
+	mkdir(outside, 0755);
+	/* an absolute symlink in the image must resolve inside the root */
+	assert_int_equal(symlinkat("/", root.fd, "escape"), 0);
+	assert_int_equal(symlinkat(outside, root.fd, "abs"), 0);
+	struct buf b = text("x\n");
+	struct file_meta meta = { .mode = 0644 };
+	assert_int_equal(atomic_write(root.fd, "/escape/tmp-file", &b, &meta, 0), 0);
+	assert_true(root_exists(root.fd, "/tmp-file")); /* landed at the root's top */
+	assert_int_equal(atomic_write(root.fd, "/abs/x", &b, &meta, 0), -ENOENT); /* resolved inside: absent */
+	char p[128];
+	snprintf(p, sizeof(p), "%s/x", outside);
+	assert_int_equal(access(p, F_OK), -1); /* nothing written outside */
+	/* a symlink as the last component is refused, not followed */
+	assert_int_equal(symlinkat("/etc/passwd", root.fd, "link"), 0);
+	assert_int_equal(atomic_write(root.fd, "/link", &b, &meta, 0), -ELOOP);
+	struct buf r = BUF_INIT;
+	assert_int_equal(root_read_file(root.fd, "/link", 100, &r), -EINVAL);
+	assert_int_equal(atomic_write(root.fd, "/link", &b, &meta, ATOMIC_REPLACE_SYMLINK), 0);
+	struct stat st;
+	assert_int_equal(root_lstat(root.fd, "/link", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	buf_free(&b);
+	rmdir(outside);
+}
+
+/* The same guarantees without openat2 (old kernels): the hand-made walk. */
+static void test_symlinks_stay_inside_walk(void **state)
+{
+	root_use_openat2(false);
+	unlinkat(root.fd, "escape", 0);
+	unlinkat(root.fd, "abs", 0);
+	unlinkat(root.fd, "link", 0);
+	unlinkat(root.fd, "tmp-file", 0);
+	assert_int_equal(symlinkat("../../..", root.fd, "up"), 0);
+	struct buf b = text("y\n");
+	struct file_meta meta = { .mode = 0644 };
+	assert_int_equal(atomic_write(root.fd, "/up/etc/../walk-file", &b, &meta, 0), 0);
+	assert_true(root_exists(root.fd, "/walk-file"));
+	assert_int_equal(symlinkat("up/up", root.fd, "loop1"), 0);
+	assert_int_equal(symlinkat("loop1", root.fd, "loop2"), 0);
+	assert_int_equal(unlinkat(root.fd, "loop1", 0), 0);
+	assert_int_equal(symlinkat("loop2", root.fd, "loop1"), 0);
+	assert_int_equal(atomic_write(root.fd, "/loop1/x", &b, &meta, 0), -ELOOP);
+	buf_free(&b);
+	test_symlinks_stay_inside(state);
+	root_use_openat2(true);
+}
+
+static void test_text_edits(void **state)
+{
+	(void)state;
+	struct buf b = text("NETWORKING=yes\nHOSTNAME=old\n# HOSTNAME=comment\nGATEWAY=1.2.3.4\nHOSTNAME=dup");
+	char v[64];
+	assert_int_equal(text_get(&b, "HOSTNAME", '=', v, sizeof(v)), 0);
+	assert_string_equal(v, "dup");
+	assert_int_equal(text_set_assignment(&b, "HOSTNAME", "new", true), 0);
+	assert_int_equal(text_set_assignment(&b, "GATEWAY", NULL, false), 0);
+	assert_int_equal(text_set_assignment(&b, "ADDED", "1", true), 0);
+	assert_string_equal(b.data, "NETWORKING=yes\nHOSTNAME=new\n# HOSTNAME=comment\nADDED=1\n");
+	buf_free(&b);
+	b = text("MAIL_DIR /var/mail\nENCRYPT_METHOD   \"YESCRYPT\"\n");
+	assert_int_equal(text_get(&b, "ENCRYPT_METHOD", ' ', v, sizeof(v)), 0);
+	assert_string_equal(v, "YESCRYPT");
+	assert_int_equal(text_get(&b, "ENCRYPT", ' ', v, sizeof(v)), -ENOENT);
+	buf_free(&b);
+}
+
+static void test_diff(void **state)
+{
+	(void)state;
+	struct buf a = text("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n"), b = text("1\n2\n3\n4\nfive\n6\n7\n8\n9\n10\n11\n12\n13\n");
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+	diff_unified(f, "a/x", "b/x", &a, &b);
+	fclose(f);
+	assert_string_equal(out, "--- a/x\n+++ b/x\n"
+				 "@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n"
+				 "@@ -10,3 +10,4 @@\n 10\n 11\n 12\n+13\n");
+	free(out);
+	buf_free(&a);
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_atomic_write_and_skip),
+		cmocka_unit_test(test_symlinks_stay_inside),
+		cmocka_unit_test(test_symlinks_stay_inside_walk),
+		cmocka_unit_test(test_text_edits),
+		cmocka_unit_test(test_diff),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
