@@ -66,21 +66,36 @@ done
 echo "VMR osconf_exit=$(systemctl show -p ExecMainExitTimestampMonotonic --value osconf.service)"
 echo "VMR osconf_status=$(systemctl show -p ExecMainStatus --value osconf.service)"
 echo "VMR network_pre=$(systemctl show -p ActiveEnterTimestampMonotonic --value network-pre.target)"
+echo "VMR cycles=$(journalctl -b -o cat --no-pager 2>/dev/null | grep -c 'ordering cycle')"
 echo "VMR network_pre_after=$(systemctl show -p After --value network-pre.target | tr ' ' '\n' | grep -c '^osconf.service$')"
 journalctl -b -o cat -u osconf.service --no-pager 2>/dev/null | sed 's/^/VMR journal /'
+# partition 1 mounted at /boot: a new os.conf written while running is applied by osconf.path
+if [ -e /etc/vm-path-test ]; then
+	echo "VMR path_unit=$(systemctl is-enabled osconf.path 2>&1)/$(systemctl is-active osconf.path 2>&1)"
+	printf 'hostname=path-applied\n' >/boot/aliyun_custom_image/os.tmp
+	mv /boot/aliyun_custom_image/os.tmp /boot/aliyun_custom_image/os.conf
+	i=0; while [ $i -lt 40 ] && { [ "$(hostname)" != path-applied ] || [ -e /boot/aliyun_custom_image/os.conf ]; }; do sleep 0.5; i=$((i+1)); done
+	echo "VMR path_hostname=$(hostname)"
+	echo "VMR path_removed=$([ -e /boot/aliyun_custom_image/os.conf ] && echo no || echo yes)"
+fi
 echo "VMR END"
 systemctl poweroff
 EOF
 }
 
-# build_image IMG: a copy of the cached rootfs with osconf installed, partition 1 with os.conf.
+# build_image IMG [boot]: a copy of the cached rootfs with osconf installed, partition 1 with
+# os.conf; with "boot", /etc/fstab mounts partition 1 at /boot (install then adds osconf.path).
 build_image() {
 	local img=$1 root=$SCRATCH/rootfs p1=$SCRATCH/p1
 	rm -rf "$root" "$p1" && cp -a "$ROOTFS" "$root" || return 1
 	rm -f "$root/.complete"
+	printf 'LABEL=rootfs / ext4 rw 0 0\n' >"$root/etc/fstab"
+	if [ "${2:-}" = boot ]; then
+		printf 'UUID=5EED-0001 /boot vfat rw,umask=022 0 0\n' >>"$root/etc/fstab"
+		: >"$root/etc/vm-path-test"
+	fi
 	"$OSCONF" install --root "$root" --partition UUID=5EED-0001 >"$SCRATCH/install.log" 2>&1 || return 1
 	echo "vm-test" >"$root/etc/hostname"
-	printf 'LABEL=rootfs / ext4 rw 0 0\n' >"$root/etc/fstab"
 	# a network stack that starts after network-pre.target, as on a real image
 	ln -sf /lib/systemd/system/systemd-networkd.service "$root/etc/systemd/system/multi-user.target.wants/"
 	mkdir -p "$root/etc/systemd/system/sockets.target.wants"
@@ -120,6 +135,7 @@ check_boot() { # NAME NIC HOSTNAME ADDR GW DNS PASSWORD
 	else
 		fail "$n: osconf finished before network-pre.target"; diag "osconf exit=$ex network-pre=$np"
 	fi
+	check "$n: no ordering cycle in the boot" test "$(val "$n" cycles)" = 0
 	check "$n: hostname $3 (live)" test "$(val "$n" hostname)" = "$3"
 	check "$n: /etc/hostname $3" test "$(val "$n" etc_hostname)" = "$3"
 	check "$n: $nic has $4" has "$n" "addr $4"
@@ -128,6 +144,16 @@ check_boot() { # NAME NIC HOSTNAME ADDR GW DNS PASSWORD
 	local want_dns=$(for d in $6; do echo "VMR resolv nameserver $d"; done)
 	check "$n: resolv.conf nameservers $6" test "$(grep '^VMR resolv' "$SCRATCH/$n.vmr")" = "$want_dns"
 	check "$n: root password verifies" has "$n" "password=$7"
+	if [ "$PARTITION_MOUNTED" ]; then
+		check "$n: os.conf read through the /boot mount" grep -q '^VMR journal .* /boot/aliyun_custom_image/os.conf on /dev/vda1' "$SCRATCH/$n.vmr"
+	else
+		check "$n: partition 1 mounted privately by osconf" grep -q '^VMR journal .* /run/osconf/mnt\.[^/]*/aliyun_custom_image/os.conf on /dev/vda1' "$SCRATCH/$n.vmr"
+	fi
+	if [ "$PARTITION_MOUNTED" ]; then
+		check "$n: osconf.path enabled and waiting" test "$(val "$n" path_unit)" = enabled/active
+		check "$n: os.conf written while running applied by osconf.path" test "$(val "$n" path_hostname)" = path-applied
+		check "$n: ... and removed" test "$(val "$n" path_removed)" = yes
+	fi
 	if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"; fi
 	# after power-off, from the image file: os.conf gone, the directory kept
 	local ls
@@ -135,13 +161,18 @@ check_boot() { # NAME NIC HOSTNAME ADDR GW DNS PASSWORD
 	else fail "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"; diag "mdir: $ls"; fi
 }
 
+# eth0: partition 1 not mounted (osconf mounts it privately); ens3: mounted at /boot by fstab,
+# with osconf.path re-applying changes made while the system runs.
 for mode in eth0 ens3; do
-	if [ $mode = eth0 ]; then APPEND="net.ifnames=0"; else APPEND=""; fi
+	if [ $mode = eth0 ]; then APPEND="net.ifnames=0" PARTITION_MOUNTED=""; else APPEND="" PARTITION_MOUNTED=boot; fi
 	IMG=$SCRATCH/disk-$mode.img
-	if ! build_image "$IMG"; then
+	if ! build_image "$IMG" $PARTITION_MOUNTED; then
 		fail "$mode: image built with osconf install --root"; diag "$(cat "$SCRATCH/install.log" "$SCRATCH/mkimg.log" 2>/dev/null)"; continue
 	fi
 	ok "$mode: image built with osconf install --root"
+	if [ "$PARTITION_MOUNTED" ]; then
+		check "$mode: install added osconf.path for /boot" grep -qx 'PathChanged=/boot/aliyun_custom_image/os.conf' "$SCRATCH/rootfs/usr/lib/systemd/system/osconf.path"
+	fi
 	check_boot "$mode-boot1" $mode iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8" qwer1234
 	# the cloud writes a changed os.conf: applied at the next boot
 	conf2 >"$SCRATCH/os.conf" && mcopy -o -i "$IMG@@$VM_P1_OFFSET" "$SCRATCH/os.conf" ::/aliyun_custom_image/os.conf
