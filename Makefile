@@ -4,7 +4,7 @@
 VERSION    := 0.1.0
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS       := blkid libmnl libcrypt ext2fs com_err
+PKGS       := blkid libmnl libcrypt ext2fs com_err zlib
 BUILD      := build
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
@@ -42,11 +42,13 @@ $(BUILD)/%.o: %.c
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/gen/dist.c: mk/embed.sh $(DIST_FILES)
+	@echo "  GEN     $@"
 	@mkdir -p $(dir $@)
-	mk/embed.sh $(DIST_FILES) > $@.tmp && mv $@.tmp $@
+	@mk/embed.sh $(DIST_FILES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/dist.o: $(BUILD)/gen/dist.c src/install/dist.h
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libosconf.a: $(OBJS)
 	@rm -f $@

@@ -28,5 +28,6 @@ int cmd_watch(int argc, char **argv);
 int cmd_install(int argc, char **argv);
 int cmd_uninstall(int argc, char **argv);
 int cmd_locate(int argc, char **argv);
+int cmd_image(int argc, char **argv);
 
 void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

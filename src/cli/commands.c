@@ -14,5 +14,7 @@ const struct command commands[] = {
 	  "put osconf and its boot integration into an image tree and enable it" },
 	{ "uninstall", cmd_uninstall, "[--root DIR]", "undo install (aliyun_custom_image/ is kept)" },
 	{ "locate", cmd_locate, "[--root DIR]", "show where os.conf is found (device, how, fs, mount) and why" },
+	{ "image", cmd_image, "check IMAGE|--root DIR [--json]",
+	  "check a disk image (raw/qcow2/VHD/VMDK) or tree against the Customized Linux rules before upload" },
 };
 const int commands_count = sizeof(commands) / sizeof(commands[0]);

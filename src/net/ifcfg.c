@@ -71,6 +71,10 @@ static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t
 			r = plan_file_remove(p, c->rootfd, path, SEC_BIT(SEC_NETWORK));
 		}
 	}
+	/* Another ifcfg file for the same NIC (e.g. "ifcfg-System_eth0" with our HWADDR) would
+	 * bring it up a second time, maybe with DHCP. */
+	if (r == 0)
+		r = net_plan_disable_ifcfg(c, p, SCRIPTS);
 	/* A global GATEWAY= in /etc/sysconfig/network would add a second default route. */
 	struct plan_file *f;
 	if (r == 0 && root_exists(c->rootfd, "/etc/sysconfig/network")) {

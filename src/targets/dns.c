@@ -19,11 +19,11 @@ static bool not_nameserver(const char *line, size_t len, void *data)
 
 /* resolv.conf: our nameserver lines replace the old ones at the place of the first one;
  * search, options, comments and everything else stay. */
-static int plan_resolv_conf(struct target_ctx *ctx, struct plan *p)
+int dns_plan_resolv_conf(int rootfd, const struct osconf_model *m, struct plan *p)
 {
 	struct plan_file *f;
 	struct file_meta meta = { .mode = 0644 };
-	int r = plan_file(p, ctx->root->fd, RESOLV, SEC_BIT(SEC_DNS), &meta, &f);
+	int r = plan_file(p, rootfd, RESOLV, SEC_BIT(SEC_DNS), &meta, &f);
 	if (r < 0)
 		return r;
 	/* where the first nameserver line was */
@@ -44,9 +44,9 @@ static int plan_resolv_conf(struct target_ctx *ctx, struct plan *p)
 		r = buf_append(&head, "\n", 1);
 	if (r == 0)
 		r = buf_append(&out, head.data, head.len);
-	for (size_t i = 0; r == 0 && i < ctx->m->n_dns; i++) {
+	for (size_t i = 0; r == 0 && i < m->n_dns; i++) {
 		char ip[16];
-		r = buf_printf(&out, "nameserver %s\n", ip4_str(ctx->m->dns[i], ip));
+		r = buf_printf(&out, "nameserver %s\n", ip4_str(m->dns[i], ip));
 	}
 	if (r == 0)
 		r = buf_append(&out, tail.data, tail.len);
@@ -90,7 +90,7 @@ static int dns_plan(struct target_ctx *ctx, struct plan *p)
 		else
 			log_warn("dns: %s is a symlink to %s, managed by another program; left alone", RESOLV, target);
 	} else {
-		r = plan_resolv_conf(ctx, p);
+		r = dns_plan_resolv_conf(ctx->root->fd, ctx->m, p);
 	}
 	if (r < 0)
 		snprintf(ctx->err, sizeof(ctx->err), "planning DNS: %s", strerror(-r));

@@ -116,7 +116,7 @@ static int hostname_plan(struct target_ctx *ctx, struct plan *p)
 		r = plan_file_set(p, fd, "/etc/hostname", sec, &meta, &content);
 	/* RHEL/CentOS initscripts: HOSTNAME= in /etc/sysconfig/network, when the file exists */
 	struct plan_file *f;
-	if (r == 0 && root_exists(fd, "/etc/sysconfig/network")) {
+	if (r == 0 && root_exists(fd, "/etc/sysconfig/network") && !root_is_dir(fd, "/etc/sysconfig/network")) {
 		r = plan_file(p, fd, "/etc/sysconfig/network", sec, NULL, &f);
 		if (r == 0)
 			r = text_set_assignment(&f->new, "HOSTNAME", m->hostname, true);

@@ -4,6 +4,7 @@
 # Regenerate expectations after an intended change: OSCONF_GOLDEN_UPDATE=1 tests/golden/run.t
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
+. "$OSCONF_SRC/tests/lib/fixtures.sh"
 G="$OSCONF_SRC/tests/golden"
 scratch
 UPDATE=${OSCONF_GOLDEN_UPDATE:-}
@@ -18,7 +19,7 @@ compare() { # NAME EXPECTED ACTUAL (file or dir)
 		ok "$1 (updated)"; return
 	fi
 	if [ ! -e "$2" ]; then fail "$1: no expected output $2"; return; fi
-	if out=$(diff -ru "${EXCLUDE[@]}" "$2" "$3" 2>&1); then ok "$1"; else fail "$1"; diag "$out"; fi
+	if out=$(diff -ru --no-dereference "${EXCLUDE[@]}" "$2" "$3" 2>&1); then ok "$1"; else fail "$1"; diag "$out"; fi
 }
 
 snapshot() { # DIR → "inode mtime path" of every file, for the no-op check
@@ -44,7 +45,8 @@ while read -r backend fixture; do
 	for conf in "$G"/cases/*.conf; do
 		name=$(basename "$conf" .conf)
 		w="$SCRATCH/$backend/$name"; mkdir -p "$w/out"
-		cp -a "$OSCONF_SRC/tests/fixtures/$fixture" "$w/root"
+		if [ -d "$OSCONF_SRC/tests/fixtures/$fixture" ]; then cp -a "$OSCONF_SRC/tests/fixtures/$fixture" "$w/root"
+		else mkroot "$fixture" "$w/root"; fi
 		cp "$conf" "$w/os.conf"
 		(cd "$w" && "$OSCONF" plan --conf os.conf --root root --backend "$backend" > out/plan 2>&1; echo "exit $?" >> out/plan)
 		(cd "$w" && "$OSCONF" apply --conf os.conf --root root --backend "$backend" > out/apply 2>&1

@@ -154,7 +154,8 @@ check_boot() { # NAME NIC HOSTNAME ADDR GW DNS PASSWORD
 		check "$n: os.conf written while running applied by osconf.path" test "$(val "$n" path_hostname)" = path-applied
 		check "$n: ... and removed" test "$(val "$n" path_removed)" = yes
 	fi
-	if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"; fi
+	if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"
+	else diag "$(sed -n 's/^VMR journal osconf: /osconf: /p' "$SCRATCH/$n.vmr")"; fi
 	# after power-off, from the image file: os.conf gone, the directory kept
 	local ls
 	if ls=$(p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
@@ -170,6 +171,7 @@ for mode in eth0 ens3; do
 		fail "$mode: image built with osconf install --root"; diag "$(cat "$SCRATCH/install.log" "$SCRATCH/mkimg.log" 2>/dev/null)"; continue
 	fi
 	ok "$mode: image built with osconf install --root"
+	check "$mode: osconf image check passes on the image" "$OSCONF" image check "$IMG"
 	if [ "$PARTITION_MOUNTED" ]; then
 		check "$mode: install added osconf.path for /boot" grep -qx 'PathChanged=/boot/aliyun_custom_image/os.conf' "$SCRATCH/rootfs/usr/lib/systemd/system/osconf.path"
 	fi

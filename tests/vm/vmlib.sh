@@ -97,12 +97,12 @@ INIT
 	rm -rf "$_st"
 }
 
-# vm_mkimg OUT CONFDIR ROOTDIR: a raw disk (dos label) — partition 1 FAT32 (label CUSTOMIMG,
+# vm_mkimg OUT CONFDIR ROOTDIR: a sparse 6 GiB raw disk (dos label; the documents want > 5 GiB) — partition 1 FAT32 (label CUSTOMIMG,
 # UUID 5EED-0001) holding CONFDIR's contents, partition 2 ext4 (label rootfs) made from ROOTDIR.
 # Built without mounts or loop devices. Sets VM_P1_OFFSET (bytes) for mtools: -i "$OUT@@$VM_P1_OFFSET".
 vm_mkimg() {
 	_out=$1 _conf=$2 _root=$3
-	_p1s=2048 _p1n=$((128 * 2048)) _size_mb=1536
+	_p1s=2048 _p1n=$((128 * 2048)) _size_mb=${VM_DISK_MB:-6144}
 	_p2s=$((_p1s + _p1n))
 	rm -f "$_out" && truncate -s ${_size_mb}M "$_out"
 	printf 'label: dos\nlabel-id: 0x5eed0001\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=83\n' \

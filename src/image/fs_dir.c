@@ -1,0 +1,142 @@
+/* fs_dir.c — an unpacked tree (--root DIR) as a file-system view, confined by openat2. */
+#define _GNU_SOURCE
+#include "image/fsview.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sys/root.h"
+#include "util/macros.h"
+
+static enum fs_type stat_type(mode_t m)
+{
+	return S_ISREG(m) ? FS_REG : S_ISDIR(m) ? FS_DIR : S_ISLNK(m) ? FS_LNK : FS_OTHER;
+}
+
+static int dir_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st)
+{
+	struct root *root = v->priv;
+	struct stat s;
+	if (follow) {
+		_cleanup_close_ int fd = root_openat(root->fd, path, O_PATH, 0);
+		if (fd < 0)
+			return fd;
+		if (fstat(fd, &s) < 0)
+			return negerrno();
+	} else {
+		int r = root_lstat(root->fd, path, &s);
+		if (r < 0)
+			return r;
+	}
+	st->type = stat_type(s.st_mode);
+	st->size = (uint64_t)s.st_size;
+	return 0;
+}
+
+static int dir_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+{
+	struct root *root = v->priv;
+	_cleanup_close_ int fd = root_openat(root->fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return negerrno();
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((uint64_t)st.st_size > max)
+		return -EFBIG;
+	struct buf b = { .secret = out->secret };
+	int r = buf_reserve(&b, (size_t)st.st_size + 1);
+	while (r == 0) {
+		ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			r = negerrno();
+		else if (n == 0)
+			break;
+		else if ((b.len += (size_t)n) > max)
+			r = -EFBIG;
+		else if (b.len + 1 >= b.cap)
+			r = buf_reserve(&b, 4096);
+	}
+	if (r < 0) {
+		buf_free(&b);
+		return r;
+	}
+	b.data[b.len] = '\0';
+	buf_move(out, &b);
+	return 0;
+}
+
+static int dir_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata)
+{
+	struct root *root = v->priv;
+	int fd = root_openat(root->fd, path, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int r = negerrno();
+		close(fd);
+		return r;
+	}
+	int r = 0;
+	struct dirent *de;
+	while (!r && (de = readdir(d))) {
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		enum fs_type t = de->d_type == DT_REG ? FS_REG : de->d_type == DT_DIR ? FS_DIR
+			       : de->d_type == DT_LNK ? FS_LNK : FS_OTHER;
+		struct stat st;
+		if (de->d_type == DT_UNKNOWN && fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			t = stat_type(st.st_mode);
+		r = cb(de->d_name, t, userdata);
+	}
+	closedir(d);
+	return r < 0 ? r : 0;
+}
+
+static void dir_close(struct fsview *v)
+{
+	root_close(v->priv);
+	free(v->priv);
+	free(v);
+}
+
+static const struct fsview_ops dir_ops = {
+	.stat = dir_stat,
+	.read_file = dir_read_file,
+	.list_dir = dir_list_dir,
+	.close = dir_close,
+};
+
+int fs_open_dir(const char *path, struct fsview **out, char *err, size_t errlen)
+{
+	struct root *root = malloc(sizeof(*root));
+	struct fsview *v = calloc(1, sizeof(*v));
+	if (!root || !v) {
+		free(root);
+		free(v);
+		return -ENOMEM;
+	}
+	*root = (struct root)ROOT_INIT;
+	int r = root_open(path, root);
+	if (r < 0) {
+		snprintf(err, errlen, "cannot open directory %s: %s", path, strerror(-r));
+		free(root);
+		free(v);
+		return r;
+	}
+	v->ops = &dir_ops;
+	v->priv = root;
+	*out = v;
+	return 0;
+}

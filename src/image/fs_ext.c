@@ -1,0 +1,276 @@
+/* fs_ext.c — ext2/3/4 via libext2fs, with an io_manager reading through the container. */
+#define _GNU_SOURCE
+#include "image/fsview.h"
+
+#include <errno.h>
+#include <ext2fs/ext2fs.h>
+#include <et/com_err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/macros.h"
+
+struct ext_target {
+	struct image *img;
+	uint64_t off, size;
+};
+
+/* ext2fs_open2() hands the io_manager only a name: the partition to read is passed here,
+ * set just before the call (osconf is single-threaded). */
+static struct ext_target *pending_target;
+
+static errcode_t img_io_close(io_channel ch)
+{
+	if (--ch->refcount > 0)
+		return 0;
+	free(ch->private_data);
+	free(ch->name);
+	free(ch);
+	return 0;
+}
+
+static struct struct_io_manager img_io_manager;
+
+static errcode_t img_io_open(const char *name, int flags, io_channel *out)
+{
+	if (!pending_target)
+		return EXT2_ET_BAD_DEVICE_NAME;
+	if (flags & IO_FLAG_RW)
+		return EXT2_ET_RO_FILSYS;
+	io_channel ch = calloc(1, sizeof(*ch));
+	struct ext_target *t = malloc(sizeof(*t));
+	char *n = strdup(name);
+	if (!ch || !t || !n) {
+		free(ch);
+		free(t);
+		free(n);
+		return EXT2_ET_NO_MEMORY;
+	}
+	*t = *pending_target;
+	ch->magic = EXT2_ET_MAGIC_IO_CHANNEL;
+	ch->manager = &img_io_manager;
+	ch->name = n;
+	ch->block_size = 1024;
+	ch->refcount = 1;
+	ch->private_data = t;
+	*out = ch;
+	return 0;
+}
+
+static errcode_t img_io_set_blksize(io_channel ch, int blksize)
+{
+	ch->block_size = blksize;
+	return 0;
+}
+
+static errcode_t img_io_read_blk64(io_channel ch, unsigned long long block, int count, void *data)
+{
+	struct ext_target *t = ch->private_data;
+	uint64_t len = count < 0 ? (uint64_t)-(int64_t)count : (uint64_t)count * (uint64_t)ch->block_size;
+	uint64_t off = block * (uint64_t)ch->block_size;
+	if (off > t->size || len > t->size - off)
+		return EXT2_ET_SHORT_READ;
+	int r = image_pread(t->img, data, (size_t)len, t->off + off);
+	return r < 0 ? (errcode_t)-r : 0;
+}
+
+static errcode_t img_io_read_blk(io_channel ch, unsigned long block, int count, void *data)
+{
+	return img_io_read_blk64(ch, block, count, data);
+}
+
+static errcode_t img_io_write_blk(io_channel ch _unused_, unsigned long block _unused_,
+				  int count _unused_, const void *data _unused_)
+{
+	return EXT2_ET_RO_FILSYS;
+}
+
+static errcode_t img_io_write_blk64(io_channel ch _unused_, unsigned long long block _unused_,
+				    int count _unused_, const void *data _unused_)
+{
+	return EXT2_ET_RO_FILSYS;
+}
+
+static errcode_t img_io_flush(io_channel ch _unused_)
+{
+	return 0;
+}
+
+static errcode_t img_io_set_option(io_channel ch _unused_, const char *opt _unused_, const char *arg _unused_)
+{
+	return EXT2_ET_INVALID_ARGUMENT;
+}
+
+static struct struct_io_manager img_io_manager = {
+	.magic = EXT2_ET_MAGIC_IO_MANAGER,
+	.name = "osconf image I/O manager",
+	.open = img_io_open,
+	.close = img_io_close,
+	.set_blksize = img_io_set_blksize,
+	.read_blk = img_io_read_blk,
+	.write_blk = img_io_write_blk,
+	.flush = img_io_flush,
+	.set_option = img_io_set_option,
+	.read_blk64 = img_io_read_blk64,
+	.write_blk64 = img_io_write_blk64,
+};
+
+static int ext_errno(errcode_t e)
+{
+	switch (e) {
+	case 0: return 0;
+	case EXT2_ET_FILE_NOT_FOUND: return -ENOENT;
+	case EXT2_ET_NO_DIRECTORY: return -ENOTDIR;
+	case EXT2_ET_SYMLINK_LOOP: return -ELOOP;
+	case EXT2_ET_NO_MEMORY: return -ENOMEM;
+	default: return e > 0 && e < 4096 ? -(int)e : -EIO;
+	}
+}
+
+static int ext_lookup(ext2_filsys fs, const char *path, bool follow, ext2_ino_t *ino, struct ext2_inode *inode)
+{
+	errcode_t e = follow ? ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, ino)
+			     : ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, ino);
+	if (!e)
+		e = ext2fs_read_inode(fs, *ino, inode);
+	return ext_errno(e);
+}
+
+static enum fs_type mode_type(uint16_t mode)
+{
+	if (LINUX_S_ISREG(mode))
+		return FS_REG;
+	if (LINUX_S_ISDIR(mode))
+		return FS_DIR;
+	if (LINUX_S_ISLNK(mode))
+		return FS_LNK;
+	return FS_OTHER;
+}
+
+static int ext_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st)
+{
+	ext2_ino_t ino;
+	struct ext2_inode inode;
+	int r = ext_lookup(v->priv, path, follow, &ino, &inode);
+	if (r < 0)
+		return r;
+	st->type = mode_type(inode.i_mode);
+	st->size = EXT2_I_SIZE(&inode);
+	return 0;
+}
+
+static int ext_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+{
+	ext2_filsys fs = v->priv;
+	ext2_ino_t ino;
+	struct ext2_inode inode;
+	int r = ext_lookup(fs, path, true, &ino, &inode);
+	if (r < 0)
+		return r;
+	if (!LINUX_S_ISREG(inode.i_mode))
+		return -EINVAL;
+	uint64_t size = EXT2_I_SIZE(&inode);
+	if (size > max)
+		return -EFBIG;
+	struct buf b = { .secret = out->secret };
+	r = buf_reserve(&b, (size_t)size + 1);
+	if (r < 0)
+		return r;
+	ext2_file_t f;
+	errcode_t e = ext2fs_file_open(fs, ino, 0, &f);
+	unsigned int got = 0;
+	if (!e) {
+		e = ext2fs_file_read(f, b.data, (unsigned int)size, &got);
+		ext2fs_file_close(f);
+	}
+	if (e || got != size) {
+		buf_free(&b);
+		return e ? ext_errno(e) : -EIO;
+	}
+	b.len = got;
+	b.data[b.len] = '\0';
+	buf_move(out, &b);
+	return 0;
+}
+
+struct ext_iter {
+	fs_dir_cb cb;
+	void *userdata;
+	int result;
+};
+
+static int ext_dir_entry(ext2_ino_t dir _unused_, int entry, struct ext2_dir_entry *dirent,
+			 int offset _unused_, int blocksize _unused_, char *buf _unused_, void *priv)
+{
+	struct ext_iter *it = priv;
+	if (entry == DIRENT_DOT_FILE || entry == DIRENT_DOT_DOT_FILE)
+		return 0;
+	char name[256];
+	int len = ext2fs_dirent_name_len(dirent);
+	memcpy(name, dirent->name, (size_t)len);
+	name[len] = '\0';
+	enum fs_type t;
+	switch (ext2fs_dirent_file_type(dirent)) {
+	case EXT2_FT_REG_FILE: t = FS_REG; break;
+	case EXT2_FT_DIR: t = FS_DIR; break;
+	case EXT2_FT_SYMLINK: t = FS_LNK; break;
+	default: t = FS_OTHER; break;
+	}
+	it->result = it->cb(name, t, it->userdata);
+	return it->result ? DIRENT_ABORT : 0;
+}
+
+static int ext_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata)
+{
+	ext2_filsys fs = v->priv;
+	ext2_ino_t ino;
+	struct ext2_inode inode;
+	int r = ext_lookup(fs, path, true, &ino, &inode);
+	if (r < 0)
+		return r;
+	if (!LINUX_S_ISDIR(inode.i_mode))
+		return -ENOTDIR;
+	struct ext_iter it = { cb, userdata, 0 };
+	errcode_t e = ext2fs_dir_iterate2(fs, ino, 0, NULL, ext_dir_entry, &it);
+	if (it.result)
+		return it.result < 0 ? it.result : 0;
+	return ext_errno(e);
+}
+
+static void ext_close(struct fsview *v)
+{
+	ext2fs_close_free((ext2_filsys *)&v->priv);
+	free(v);
+}
+
+static const struct fsview_ops ext_ops = {
+	.stat = ext_stat,
+	.read_file = ext_read_file,
+	.list_dir = ext_list_dir,
+	.close = ext_close,
+};
+
+int fs_open_ext(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen)
+{
+	struct ext_target t = { img, off, size };
+	ext2_filsys fs = NULL;
+	pending_target = &t;
+	errcode_t e = ext2fs_open2("image-partition", NULL,
+				   EXT2_FLAG_64BITS | EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0,
+				   &img_io_manager, &fs);
+	pending_target = NULL;
+	if (e) {
+		snprintf(err, errlen, "libext2fs: %s", error_message(e));
+		return ext_errno(e);
+	}
+	struct fsview *v = calloc(1, sizeof(*v));
+	if (!v) {
+		ext2fs_close_free(&fs);
+		return -ENOMEM;
+	}
+	v->ops = &ext_ops;
+	v->priv = fs;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,43 @@
+/* fsview.c — the wrappers every check uses over the three file-system readers. */
+#include "image/fsview.h"
+
+#include <errno.h>
+
+int fs_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st)
+{
+	return v ? v->ops->stat(v, path, follow, st) : -ENODEV;
+}
+
+int fs_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+{
+	return v ? v->ops->read_file(v, path, max, out) : -ENODEV;
+}
+
+int fs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata)
+{
+	return v ? v->ops->list_dir(v, path, cb, userdata) : -ENODEV;
+}
+
+bool fs_exists(struct fsview *v, const char *path)
+{
+	struct fs_stat st;
+	return fs_stat(v, path, false, &st) == 0;
+}
+
+bool fs_is_dir(struct fsview *v, const char *path)
+{
+	struct fs_stat st;
+	return fs_stat(v, path, true, &st) == 0 && st.type == FS_DIR;
+}
+
+bool fs_is_file(struct fsview *v, const char *path)
+{
+	struct fs_stat st;
+	return fs_stat(v, path, true, &st) == 0 && st.type == FS_REG;
+}
+
+void fs_close(struct fsview *v)
+{
+	if (v)
+		v->ops->close(v);
+}

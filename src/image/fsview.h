@@ -1,0 +1,50 @@
+/* fsview.h — one read-only file-system interface over ext (libext2fs), FAT and a tree. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image/container.h"
+#include "util/buf.h"
+
+enum fs_type { FS_REG, FS_DIR, FS_LNK, FS_OTHER };
+
+struct fs_stat {
+	enum fs_type type;
+	uint64_t size;
+};
+
+/* Called for each entry except "." and ".."; return 0 to go on, >0 to stop, <0 an error. */
+typedef int (*fs_dir_cb)(const char *name, enum fs_type type, void *userdata);
+
+struct fsview;
+struct fsview_ops {
+	/* Paths are absolute inside the file system; symlinks never leave it. */
+	int (*stat)(struct fsview *v, const char *path, bool follow, struct fs_stat *st);
+	int (*read_file)(struct fsview *v, const char *path, size_t max, struct buf *out);
+	int (*list_dir)(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata);
+	void (*close)(struct fsview *v);
+};
+
+struct fsview {
+	const struct fsview_ops *ops;
+	void *priv;
+};
+
+/* Open the file system at [off, off+size) of img. Return 0 or negative errno with a
+ * message in err (e.g. an unsupported feature). */
+int fs_open_ext(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen);
+int fs_open_fat(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen);
+/* An unpacked tree; every lookup is confined to it (openat2 RESOLVE_IN_ROOT). */
+int fs_open_dir(const char *path, struct fsview **out, char *err, size_t errlen);
+
+/* Convenience wrappers (all accept a NULL view: -ENODEV). */
+int fs_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st);
+/* Reads a regular file (following symlinks) of at most max bytes: -EFBIG when larger. */
+int fs_read_file(struct fsview *v, const char *path, size_t max, struct buf *out);
+int fs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata);
+bool fs_exists(struct fsview *v, const char *path);         /* lstat semantics */
+bool fs_is_dir(struct fsview *v, const char *path);         /* following symlinks */
+bool fs_is_file(struct fsview *v, const char *path);        /* regular, following symlinks */
+void fs_close(struct fsview *v);

@@ -1,0 +1,55 @@
+/* report.h — `image check` results, one per check, rendered as text or JSON. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "util/buf.h"
+
+enum check_status { CHECK_PASS, CHECK_WARN, CHECK_FAIL, CHECK_SKIP };
+
+struct check_result {
+	const char *id, *title;
+	enum check_status status;
+	char *message;          /* one line: what was found */
+	char *advice;           /* what to do about it, or NULL */
+	char **details;         /* extra lines (offending files, how something was found) */
+	size_t ndetails;
+};
+
+struct report_partition {
+	int number;
+	bool extended;
+	unsigned long long start, size;
+	const char *type, *fstype, *fsversion, *uuid, *label, *partuuid, *partname;
+};
+
+struct report {
+	const char *target;           /* image path or directory */
+	bool directory;               /* --root DIR */
+	const char *format, *format_detail;
+	unsigned long long virtual_size;   /* 0 when unknown */
+	const char *pttype;
+	struct report_partition *parts;   /* owned; strings borrowed from the inspected disk */
+	int nparts;
+	int root_partition;           /* 0: none / not applicable */
+	const char *root_how;
+	struct check_result *results;
+	size_t nresults;
+};
+
+/* Start a result for check id; later calls set its outcome. NULL on ENOMEM. */
+struct check_result *report_begin(struct report *r, const char *id, const char *title);
+/* Set the outcome (the message and advice replace earlier ones). */
+void result_set(struct check_result *c, enum check_status st, const char *advice, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void result_detail(struct check_result *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void report_free(struct report *r);
+
+const char *check_status_name(enum check_status st);
+/* Count of results with this status. */
+size_t report_count(const struct report *r, enum check_status st);
+
+int report_render_text(const struct report *r, struct buf *out);
+void report_render_json(const struct report *r, FILE *out);   /* one object, util/json.h */

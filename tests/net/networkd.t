@@ -1,0 +1,40 @@
+#!/bin/sh
+# tests/net/networkd.t — the real systemd-networkd reads what the networkd backend wrote: it runs in
+# a network+mount namespace (veth links with the os.conf MACs, read-only sysfs so it does not wait
+# for udev, no D-Bus) on the Arch and Debian-cloud fixture roots, whose DHCP .network files are
+# left in place, and the addresses and routes it sets are checked with ip -j.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$OSCONF_SRC/tests/lib/fixtures.sh"
+need_root
+[ -x /lib/systemd/systemd-networkd ] || skip_all "systemd-networkd is not installed"
+unshare --net --mount true 2>/dev/null || skip_all "cannot create namespaces"
+scratch
+CASES="$OSCONF_SRC/tests/golden/cases"
+
+for fam in arch debian-cloud; do
+	for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
+		conf="$CASES/$case.conf" r="$SCRATCH/$fam-$case" map=""
+		mkroot $fam "$r"
+		if [ $case = 04-renamed ]; then
+			map="eth0=ens5 eth1=ens6"
+			cp "$conf" "$r/etc/case.conf"
+			log=$(live_run "$r" $(case_links "$conf" $map) -- apply --conf /etc/case.conf --keep 2>&1)
+		else
+			log=$("$OSCONF" apply --conf "$conf" --root "$r" --keep --no-live 2>&1)
+		fi
+		[ $? = 0 ] || { fail "$fam $case: apply"; diag "$log"; continue; }
+		echo "$log" | grep -q "wrote /etc/systemd/network/05-osconf-" || { fail "$fam $case: backend networkd chosen"; diag "$log"; }
+		dns=$(sed -n 's/^dns_nameserver="\(.*\)"/\1/p' "$conf")
+		if out=$(networkd_run "$r" "$conf" $map 2>&1); then
+			ok "$fam $case: systemd-networkd configures it (addresses, routes, one default route)"
+			echo "$out" | grep -q "05-osconf-" && ! echo "$out" | grep "Configuring with" | grep -qv 05-osconf- &&
+				ok "$fam $case: our .network files win over the image's DHCP one" ||
+				{ fail "$fam $case: our .network files win over the image's DHCP one"; diag "$out"; }
+			[ "$(echo "$out" | sed -n 's/^link DNS=//p')" = "$dns" ] && ok "$fam $case: per-link DNS in order: $dns" ||
+				{ fail "$fam $case: per-link DNS in order: $dns"; diag "$out"; }
+		else
+			fail "$fam $case: systemd-networkd configures it"; diag "$out"
+		fi
+	done
+done
+done_testing

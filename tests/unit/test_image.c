@@ -1,0 +1,354 @@
+/* test_image.c — image check: header parsers, synthetic block-map reads, check rules. */
+#include "unit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "image/checks.h"
+#include "image/container.h"
+#include "image/inspect.h"
+
+static void put_be32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
+static void put_be64(uint8_t *p, uint64_t v) { put_be32(p, v >> 32); put_be32(p + 4, (uint32_t)v); }
+static void put_le32(uint8_t *p, uint32_t v) { p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24; }
+static void put_le64(uint8_t *p, uint64_t v) { put_le32(p, (uint32_t)v); put_le32(p + 4, v >> 32); }
+
+static void qcow2_header(uint8_t *h, uint32_t version, uint32_t cbits, uint64_t size, uint32_t l1_size,
+			 uint64_t l1_off)
+{
+	memset(h, 0, 112);
+	memcpy(h, "QFI\xfb", 4);
+	put_be32(h + 4, version);
+	put_be32(h + 20, cbits);
+	put_be64(h + 24, size);
+	put_be32(h + 36, l1_size);
+	put_be64(h + 40, l1_off);
+	put_be32(h + 100, 104);
+}
+
+static void vhd_footer(uint8_t *f, uint32_t type, uint64_t size, uint64_t data_offset)
+{
+	memset(f, 0, 512);
+	memcpy(f, "conectix", 8);
+	put_be32(f + 8, 2);
+	put_be32(f + 12, 0x10000);
+	put_be64(f + 16, data_offset);
+	put_be64(f + 40, size);
+	put_be64(f + 48, size);
+	put_be32(f + 60, type);
+	uint32_t sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += f[i];
+	put_be32(f + 64, ~sum);
+}
+
+static void vhd_dyn(uint8_t *h, uint64_t table, uint32_t entries, uint32_t block)
+{
+	memset(h, 0, 1024);
+	memcpy(h, "cxsparse", 8);
+	put_be64(h + 8, ~0ULL);
+	put_be64(h + 16, table);
+	put_be32(h + 24, 0x10000);
+	put_be32(h + 28, entries);
+	put_be32(h + 32, block);
+	uint32_t sum = 0;
+	for (int i = 0; i < 1024; i++)
+		sum += h[i];
+	put_be32(h + 36, ~sum);
+}
+
+static void test_detect(void **state)
+{
+	(void)state;
+	uint8_t head[65536] = { 0 }, tail[512] = { 0 };
+	const char *what;
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_RAW);
+	memcpy(head, "QFI\xfb\0\0\0\3", 8);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_QCOW2);
+	memcpy(head, "QFI\xfb\0\0\0\1", 8);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_UNSUPPORTED);
+	assert_string_equal(what, "qcow version 1");
+	memcpy(head, "KDMV", 4);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_VMDK_SPARSE);
+	memcpy(head, "# Disk DescriptorFile", 21);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_VMDK_DESCRIPTOR);
+	memset(head, 0, 64);
+	memcpy(head, "vhdxfile", 8);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_UNSUPPORTED);
+	assert_string_equal(what, "VHDX");
+	memcpy(head, "\x1f\x8b\x08\0", 4);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_UNSUPPORTED);
+	memset(head, 0, 64);
+	memcpy(head + 0x40, "\x7f\x10\xda\xbe", 4);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), IMG_UNSUPPORTED);
+	assert_string_equal(what, "VirtualBox VDI");
+	memset(head, 0, 0x50);
+	vhd_footer(tail, 2, 1 << 20, ~0ULL);
+	assert_int_equal(image_detect(head, sizeof(head), tail, (1 << 20) + 512, &what), IMG_VHD_FIXED);
+	vhd_footer(tail, 3, 1 << 20, 512);
+	memcpy(head, tail, 512);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 20, &what), IMG_VHD_DYNAMIC);
+	memset(head, 0, 512);
+	memset(tail, 0, 512);
+	memcpy(tail, "koly", 4);
+	assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 20, &what), IMG_UNSUPPORTED);
+}
+
+static void test_qcow2_header(void **state)
+{
+	(void)state;
+	uint8_t h[112];
+	char err[128];
+	struct qcow2_header q;
+	/* 6 GiB with 64 KiB clusters: one L1 entry maps 512 MiB, so 12 entries */
+	qcow2_header(h, 3, 16, 6ULL << 30, 12, 0x30000);
+	put_be64(h + 72, QCOW2_INCOMPAT_DIRTY);
+	assert_int_equal(qcow2_parse_header(h, sizeof(h), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.version, 3);
+	assert_int_equal(q.size, 6ULL << 30);
+	assert_int_equal(q.cluster_bits, 16);
+	assert_int_equal(q.l1_table_offset, 0x30000);
+	assert_int_equal(q.incompatible_features, QCOW2_INCOMPAT_DIRTY);
+	qcow2_header(h, 3, 16, 6ULL << 30, 11, 0x30000);
+	assert_int_equal(qcow2_parse_header(h, sizeof(h), &q, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "L1 table"));
+	qcow2_header(h, 3, 8, 1 << 20, 100, 0x30000);
+	assert_int_equal(qcow2_parse_header(h, sizeof(h), &q, err, sizeof(err)), -EINVAL);
+	qcow2_header(h, 4, 16, 1 << 20, 1, 0x30000);
+	assert_int_equal(qcow2_parse_header(h, sizeof(h), &q, err, sizeof(err)), -EINVAL);
+	qcow2_header(h, 2, 16, 1 << 20, 1, 0x30001);   /* unaligned L1 */
+	assert_int_equal(qcow2_parse_header(h, sizeof(h), &q, err, sizeof(err)), -EINVAL);
+	assert_int_equal(qcow2_parse_header(h, 40, &q, err, sizeof(err)), -EINVAL);
+}
+
+static void test_vhd_headers(void **state)
+{
+	(void)state;
+	uint8_t f[512], d[1024];
+	char err[128];
+	struct vhd_footer vf;
+	struct vhd_dyn_header vd;
+	vhd_footer(f, 2, 6ULL << 30, ~0ULL);
+	assert_int_equal(vhd_parse_footer(f, &vf, err, sizeof(err)), 0);
+	assert_int_equal(vf.disk_type, 2);
+	assert_int_equal(vf.current_size, 6ULL << 30);
+	f[100] ^= 1;   /* checksum no longer matches */
+	assert_int_equal(vhd_parse_footer(f, &vf, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "checksum"));
+	vhd_footer(f, 7, 1 << 20, 512);
+	assert_int_equal(vhd_parse_footer(f, &vf, err, sizeof(err)), -EINVAL);
+	vhd_dyn(d, 1536, 3072, 2 << 20);
+	assert_int_equal(vhd_parse_dyn_header(d, &vd, err, sizeof(err)), 0);
+	assert_int_equal(vd.table_offset, 1536);
+	assert_int_equal(vd.max_table_entries, 3072);
+	assert_int_equal(vd.block_size, 2 << 20);
+	vhd_dyn(d, 1536, 3072, 3000);
+	assert_int_equal(vhd_parse_dyn_header(d, &vd, err, sizeof(err)), -EINVAL);
+}
+
+static void test_vmdk_headers(void **state)
+{
+	(void)state;
+	uint8_t h[512] = { 0 };
+	char err[128];
+	struct vmdk_header v;
+	memcpy(h, "KDMV", 4);
+	put_le32(h + 4, 1);
+	put_le32(h + 8, 3);
+	put_le64(h + 12, 12582912);   /* 6 GiB in sectors */
+	put_le64(h + 20, 128);
+	put_le32(h + 44, 512);
+	put_le64(h + 56, 21);
+	assert_int_equal(vmdk_parse_header(h, sizeof(h), &v, err, sizeof(err)), 0);
+	assert_int_equal(v.capacity * 512, 6ULL << 30);
+	assert_int_equal(v.grain_size, 128);
+	assert_int_equal(v.gd_offset, 21);
+	put_le64(h + 20, 100);
+	assert_int_equal(vmdk_parse_header(h, sizeof(h), &v, err, sizeof(err)), -EINVAL);
+	const char *desc = "# Disk DescriptorFile\nversion=1\ncreateType=\"twoGbMaxExtentSparse\"\n"
+			   "RW 4194304 SPARSE \"a-s001.vmdk\"\nRW 2097152 SPARSE \"a-s002.vmdk\"\n";
+	uint64_t sectors;
+	assert_int_equal(vmdk_descriptor_sectors(desc, strlen(desc), &sectors), 0);
+	assert_int_equal(sectors, 6291456);
+	assert_int_equal(vmdk_descriptor_sectors("version=1\n", 10, &sectors), -EINVAL);
+}
+
+static char *write_temp(const uint8_t *data, size_t len)
+{
+	char *path = strdup("/tmp/test_image.XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_qcow2_read(void **state)
+{
+	(void)state;
+	/* 512-byte clusters: header, L1 (cluster 1), L2 (cluster 2), data (cluster 3) */
+	uint8_t file[2048] = { 0 };
+	qcow2_header(file, 2, 9, 1 << 20, 32, 512);
+	put_be64(file + 512, 1024);                 /* L1[0] → L2 at 1024 */
+	put_be64(file + 1024 + 5 * 8, 1536);        /* guest cluster 5 → host 1536 */
+	memcpy(file + 1536 + 7, "hello", 5);
+	char *path = write_temp(file, sizeof(file));
+	struct image img;
+	char err[128];
+	assert_int_equal(image_open(path, &img, err, sizeof(err)), 0);
+	assert_int_equal(img.format, IMG_QCOW2);
+	assert_int_equal(img.virtual_size, 1 << 20);
+	assert_true(img.readable);
+	char buf[16] = { 0 };
+	assert_int_equal(image_pread(&img, buf, 5, 5 * 512 + 7), 0);
+	assert_memory_equal(buf, "hello", 5);
+	memset(buf, 1, sizeof(buf));
+	assert_int_equal(image_pread(&img, buf, 16, 4096), 0);   /* unallocated: zeros */
+	assert_int_equal(buf[0] | buf[15], 0);
+	assert_int_equal(image_pread(&img, buf, 16, (1 << 20) - 8), -EINVAL);
+	image_close(&img);
+	/* a compressed cluster: raw deflate at host 2048, one sector */
+	uint8_t plain[512] = { 0 }, z[2048 + 512] = { 0 };
+	memcpy(plain + 7, "zipped", 6);
+	z_stream zs = { 0 };
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -12, 9, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = plain;
+	zs.avail_in = sizeof(plain);
+	zs.next_out = z + 2048;
+	zs.avail_out = 512;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&zs);
+	memcpy(z, file, 2048);
+	put_be64(z + 1024 + 5 * 8, (1ULL << 62) | 2048);   /* 9-bit clusters: offset in bits 0..60 */
+	put_be64(z + 1024 + 6 * 8, (1ULL << 62) | (2048 + 3));   /* garbage: starts mid-stream */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(z, 1, sizeof(z), f);
+	fclose(f);
+	assert_int_equal(image_open(path, &img, err, sizeof(err)), 0);
+	assert_int_equal(image_pread(&img, buf, 6, 5 * 512 + 7), 0);
+	assert_memory_equal(buf, "zipped", 6);
+	assert_int_equal(image_pread(&img, buf, 6, 6 * 512 + 7), -EIO);
+	image_close(&img);
+	unlink(path);
+	free(path);
+}
+
+static void test_vhd_dynamic_read(void **state)
+{
+	(void)state;
+	/* footer copy 0..511, dynamic header 512..1535, BAT 1536..2047, block 1 at 2048
+	 * (512-byte bitmap, then 4096 data bytes), footer at the end */
+	uint8_t file[2048 + 512 + 4096 + 512];
+	memset(file, 0, sizeof(file));
+	vhd_footer(file, 3, 16384, 512);
+	vhd_dyn(file + 512, 1536, 4, 4096);
+	for (int i = 0; i < 4; i++)
+		put_be32(file + 1536 + i * 4, 0xffffffffu);
+	put_be32(file + 1536 + 4, 2048 / 512);
+	memcpy(file + 2048 + 512 + 10, "block1", 6);
+	memcpy(file + sizeof(file) - 512, file, 512);
+	char *path = write_temp(file, sizeof(file));
+	struct image img;
+	char err[128];
+	assert_int_equal(image_open(path, &img, err, sizeof(err)), 0);
+	assert_int_equal(img.format, IMG_VHD_DYNAMIC);
+	assert_string_equal(img.detail, "dynamic");
+	assert_int_equal(img.virtual_size, 16384);
+	char buf[8] = { 0 };
+	assert_int_equal(image_pread(&img, buf, 6, 4096 + 10), 0);
+	assert_memory_equal(buf, "block1", 6);
+	memset(buf, 1, sizeof(buf));
+	assert_int_equal(image_pread(&img, buf, 8, 0), 0);
+	assert_int_equal(buf[0] | buf[7], 0);
+	image_close(&img);
+	unlink(path);
+	free(path);
+}
+
+static void test_password_rules(void **state)
+{
+	(void)state;
+	const char *why;
+	assert_int_equal(root_password_status("", "19700", &why), CHECK_FAIL);
+	assert_int_equal(root_password_status("!", "19700", &why), CHECK_PASS);
+	assert_int_equal(root_password_status("*", "19700", &why), CHECK_PASS);
+	assert_int_equal(root_password_status("!$6$salt$abc", "19700", &why), CHECK_PASS);
+	assert_int_equal(root_password_status("$6$salt$abc", "19700", &why), CHECK_FAIL);
+	assert_int_equal(root_password_status("$6$salt$abc", "", &why), CHECK_FAIL);
+	assert_int_equal(root_password_status("$6$salt$abc", "0", &why), CHECK_PASS);
+	assert_int_equal(root_password_status("abcdefghijklm", "19700", &why), CHECK_FAIL);   /* DES */
+	assert_int_equal(root_password_status("x", "19700", &why), CHECK_PASS);
+}
+
+static void test_fstab_and_keys(void **state)
+{
+	(void)state;
+	assert_true(fstab_spec_is_device_name("/dev/sda1"));
+	assert_true(fstab_spec_is_device_name("/dev/vdb"));
+	assert_true(fstab_spec_is_device_name("/dev/xvda2"));
+	assert_true(fstab_spec_is_device_name("/dev/nvme0n1p1"));
+	assert_false(fstab_spec_is_device_name("UUID=1234"));
+	assert_false(fstab_spec_is_device_name("/dev/mapper/vg-root"));
+	assert_false(fstab_spec_is_device_name("/dev/disk/by-uuid/1234"));
+	assert_false(authorized_keys_has_key("", 0));
+	assert_false(authorized_keys_has_key("# none\n\n   \n", 12));
+	assert_true(authorized_keys_has_key("# x\nssh-ed25519 AAAA\n", 21));
+	struct partition p = { .number = 1 };
+	strcpy(p.uuid, "5EED-0001");
+	strcpy(p.label, "CUSTOMIMG");
+	strcpy(p.partuuid, "5eed0001-01");
+	assert_true(spec_names_partition("UUID=5eed-0001", &p));
+	assert_true(spec_names_partition("LABEL=CUSTOMIMG", &p));
+	assert_true(spec_names_partition("LABEL=\"CUSTOMIMG\"", &p));
+	assert_false(spec_names_partition("LABEL=customimg", &p));
+	assert_true(spec_names_partition("PARTUUID=5EED0001-01", &p));
+	assert_true(spec_names_partition("/dev/disk/by-label/CUSTOMIMG", &p));
+	assert_false(spec_names_partition("PARTLABEL=", &p));
+	assert_false(spec_names_partition("/dev/sda1", &p));
+	assert_true(fstype_allowed("vfat", "FAT32"));
+	assert_false(fstype_allowed("vfat", "FAT16"));
+	assert_true(fstype_allowed("ufs", ""));
+	assert_false(fstype_allowed("xfs", ""));
+}
+
+static void test_ext_superblock(void **state)
+{
+	(void)state;
+	uint8_t sb[1024] = { 0 };
+	char why[160];
+	assert_int_equal(ext_superblock_unwritable(sb, why, sizeof(why)), -EINVAL);
+	sb[0x38] = 0x53;
+	sb[0x39] = 0xef;
+	sb[0x3a] = 1;
+	assert_int_equal(ext_superblock_unwritable(sb, why, sizeof(why)), 0);
+	put_le32(sb + 0x64, 0x1000);
+	assert_int_equal(ext_superblock_unwritable(sb, why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "read-only"));
+	put_le32(sb + 0x64, 0x4000);
+	assert_int_equal(ext_superblock_unwritable(sb, why, sizeof(why)), 1);
+	put_le32(sb + 0x64, 0x80000000u);
+	assert_int_equal(ext_superblock_unwritable(sb, why, sizeof(why)), 1);
+	put_le32(sb + 0x64, 0);
+	sb[0x3a] = 2;
+	assert_int_equal(ext_superblock_unwritable(sb, why, sizeof(why)), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_qcow2_header),
+		cmocka_unit_test(test_vhd_headers),
+		cmocka_unit_test(test_vmdk_headers),
+		cmocka_unit_test(test_qcow2_read),
+		cmocka_unit_test(test_vhd_dynamic_read),
+		cmocka_unit_test(test_password_rules),
+		cmocka_unit_test(test_fstab_and_keys),
+		cmocka_unit_test(test_ext_superblock),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
