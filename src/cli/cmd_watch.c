@@ -28,8 +28,8 @@ static void apply_now(void *ud)
 	log_info("watch: apply finished with exit status %d", status);
 }
 
-/* Without --dir: partition 1 as the boot-time run finds it (src/locate/), mounted for as long
- * as we watch (privately when it was not mounted). */
+/* Without --dir: partition 1 as the boot-time run finds it (src/locate/), which must be mounted
+ * on the system: writes through another mount would never reach our private one. */
 static int default_dir(const char *rootpath, struct located *loc, char **dir)
 {
 	_cleanup_(root_close) struct root root = ROOT_INIT;
@@ -44,6 +44,12 @@ static int default_dir(const char *rootpath, struct located *loc, char **dir)
 	if (r < 0) {
 		log_error("watch: locating os.conf: %s", err);
 		return r;
+	}
+	if (loc->we_mounted) {
+		log_error("watch: partition 1 (%s) is not mounted on this system, so no change to os.conf "
+			  "could be seen; mount it permanently (/etc/fstab, e.g. at /boot) or give --dir",
+			  loc->device);
+		return -ENOENT;
 	}
 	if (loc->read_only)
 		log_warn("watch: %s is read-only: os.conf will be applied but cannot be removed", loc->device);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "install/dist.h"
+#include "install/insserv.h"
 #include "locate/blkid.h"
 #include "locate/locate.h"
 #include "sys/atomic.h"
@@ -327,11 +328,29 @@ static int sysv_link_dir(int rootfd, const char *dir, struct buf *log, char *err
 	return put_link(rootfd, rel, "../init.d/osconf", log, err, errlen);
 }
 
+/* insserv's names: what $local_fs (without NFS, which needs the network) and $network are. */
+static const char *const boot_deps[] = { "mountall.sh", "mountall-bootclean.sh", "udev", NULL };
+static const char *const net_scripts[] = { "networking", "network-manager", "NetworkManager", "ifupdown", NULL };
+static const char *const watch_deps[] = { "rsyslog", "syslog-ng", NULL };
+
+static int insserv_result(int r, const char *rel, char *err, size_t errlen)
+{
+	if (r < 0)
+		set_err(err, errlen, "cannot update %s: %s", rel, strerror(-r));
+	return r < 0 ? r : 0;
+}
+
 static int sysv_enable(int rootfd, struct buf *log, char *err, size_t errlen)
 {
-	/* Debian and derivatives: rcS.d (the LSB header says Default-Start: S). */
-	if (root_is_dir(rootfd, "etc/rcS.d"))
-		return sysv_link_dir(rootfd, "etc/rcS.d", log, err, errlen);
+	/* Debian and derivatives: rcS.d (the LSB header says Default-Start: S), and insserv's
+	 * .depend.boot, which sysv-rc follows instead of the links when it exists. */
+	if (root_is_dir(rootfd, "etc/rcS.d")) {
+		int r = sysv_link_dir(rootfd, "etc/rcS.d", log, err, errlen);
+		if (r < 0)
+			return r;
+		r = insserv_edit(rootfd, "etc/init.d/.depend.boot", "osconf", boot_deps, net_scripts, true, log);
+		return insserv_result(r, "/etc/init.d/.depend.boot", err, errlen);
+	}
 	/* RHEL-style /etc/rc.d/rcN.d, else /etc/rcN.d: runlevels 2-5 as `chkconfig: 2345`. */
 	const char *base = root_is_dir(rootfd, "etc/rc.d/rc3.d") ? "etc/rc.d" : "etc";
 	for (int rl = 2; rl <= 5; rl++) {
@@ -344,8 +363,27 @@ static int sysv_enable(int rootfd, struct buf *log, char *err, size_t errlen)
 	return 0;
 }
 
+/* osconf-watch: started late in runlevels 2-5, stopped early in 0, 1 and 6. */
+static int sysv_watch_enable(int rootfd, struct buf *log, char *err, size_t errlen)
+{
+	const char *base = root_is_dir(rootfd, "etc/rc.d/rc3.d") ? "etc/rc.d" : "etc";
+	for (int rl = 0; rl <= 6; rl++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "%s/rc%d.d/%s", base, rl,
+			 rl >= 2 && rl <= 5 ? "S90osconf-watch" : "K10osconf-watch");
+		int r = put_link(rootfd, rel, "../init.d/osconf-watch", log, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	int r = insserv_edit(rootfd, "etc/init.d/.depend.start", "osconf-watch", watch_deps, NULL, true, log);
+	if (r >= 0)
+		r = insserv_edit(rootfd, "etc/init.d/.depend.stop", "osconf-watch", NULL, NULL, true, log);
+	return insserv_result(r, "/etc/init.d/.depend.start|stop", err, errlen);
+}
+
 struct unlink_ctx {
 	int rootfd;
+	const char *name; /* the script whose links go */
 	const char *dir;
 	struct buf *log;
 	char *err;
@@ -356,8 +394,8 @@ static int unlink_rc(const char *name, void *ud)
 {
 	struct unlink_ctx *c = ud;
 	bool ours = (name[0] == 'S' || name[0] == 'K') && isdigit((unsigned char)name[1]) &&
-		    isdigit((unsigned char)name[2]) && streq(name + 3, "osconf");
-	if (!ours && !streq(name, "osconf"))
+		    isdigit((unsigned char)name[2]) && streq(name + 3, c->name);
+	if (!ours)
 		return 0;
 	char rel[256];
 	snprintf(rel, sizeof(rel), "%s/%s", c->dir, name);
@@ -368,20 +406,21 @@ static int unlink_runlevel(const char *name, void *ud)
 {
 	struct unlink_ctx *c = ud;
 	char rel[256];
-	snprintf(rel, sizeof(rel), "etc/runlevels/%s/osconf", name);
+	snprintf(rel, sizeof(rel), "etc/runlevels/%s/%s", name, c->name);
 	if (!root_exists(c->rootfd, rel))
 		return 0;
 	return remove_path(c->rootfd, rel, c->log, c->err, c->errlen);
 }
 
-static int sysv_openrc_disable(int rootfd, struct buf *log, char *err, size_t errlen)
+/* Removes the sysvinit and OpenRC links of the script called name, then the script. */
+static int sysv_openrc_disable(int rootfd, const char *name, struct buf *log, char *err, size_t errlen)
 {
 	static const char *const dirs[] = {
 		"etc/rcS.d", "etc/rc0.d", "etc/rc1.d", "etc/rc2.d", "etc/rc3.d", "etc/rc4.d", "etc/rc5.d", "etc/rc6.d",
 		"etc/rc.d/rc0.d", "etc/rc.d/rc1.d", "etc/rc.d/rc2.d", "etc/rc.d/rc3.d", "etc/rc.d/rc4.d",
 		"etc/rc.d/rc5.d", "etc/rc.d/rc6.d",
 	};
-	struct unlink_ctx c = { .rootfd = rootfd, .log = log, .err = err, .errlen = errlen };
+	struct unlink_ctx c = { .rootfd = rootfd, .name = name, .log = log, .err = err, .errlen = errlen };
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		struct stat st;
 		/* rc.d/rcN.d and rcN.d are often the same directory through a symlink. */
@@ -392,7 +431,34 @@ static int sysv_openrc_disable(int rootfd, struct buf *log, char *err, size_t er
 		if (r < 0)
 			return r;
 	}
-	return each_entry(rootfd, "etc/runlevels", unlink_runlevel, &c);
+	int r = each_entry(rootfd, "etc/runlevels", unlink_runlevel, &c);
+	static const char *const depend[] = { "etc/init.d/.depend.boot", "etc/init.d/.depend.start",
+					      "etc/init.d/.depend.stop" };
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(depend); i++)
+		r = insserv_result(insserv_edit(rootfd, depend[i], name, NULL, net_scripts, false, log), depend[i],
+				   err, errlen);
+	if (r < 0)
+		return r;
+	char script[64];
+	snprintf(script, sizeof(script), "/etc/init.d/%s", name);
+	return remove_path(rootfd, script, log, err, errlen);
+}
+
+/* sysvinit/OpenRC re-apply on change: `osconf watch` as a service, only where partition 1 has
+ * a permanent mount point (a private mount would see nobody's writes); removed otherwise. */
+static int watch_service(int rootfd, enum init_system init, const char *spec, struct buf *log, char *err,
+			 size_t errlen)
+{
+	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
+	if (!mnt)
+		return sysv_openrc_disable(rootfd, "osconf-watch", log, err, errlen);
+	bool sysv = init == INIT_SYSV;
+	int r = put_dist(rootfd, sysv ? "sysv/osconf-watch" : "openrc/osconf-watch", INSTALL_WATCH_INITD, 0755,
+			 log, err, errlen);
+	if (r < 0)
+		return r;
+	return sysv ? sysv_watch_enable(rootfd, log, err, errlen)
+		    : put_link(rootfd, INSTALL_OPENRC_WATCH_LINK, INSTALL_WATCH_INITD, log, err, errlen);
 }
 
 /* /etc/osconf.conf: every line but partition= kept; with spec, partition=spec appended. */
@@ -589,11 +655,15 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 		r = put_dist(root.fd, "sysv/osconf", INSTALL_INITD, 0755, log, err, errlen);
 		if (r == 0)
 			r = sysv_enable(root.fd, log, err, errlen);
+		if (r == 0)
+			r = watch_service(root.fd, init, spec, log, err, errlen);
 		break;
 	case INIT_OPENRC:
 		r = put_dist(root.fd, "openrc/osconf", INSTALL_INITD, 0755, log, err, errlen);
 		if (r == 0)
 			r = put_link(root.fd, INSTALL_OPENRC_LINK, INSTALL_INITD, log, err, errlen);
+		if (r == 0)
+			r = watch_service(root.fd, init, spec, log, err, errlen);
 		break;
 	case INIT_AUTO:
 		r = -EINVAL;
@@ -617,9 +687,8 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
 		if ((r = remove_path(root.fd, files[i], log, err, errlen)) < 0)
 			return r;
-	if ((r = sysv_openrc_disable(root.fd, log, err, errlen)) < 0)
-		return r;
-	if ((r = remove_path(root.fd, INSTALL_INITD, log, err, errlen)) < 0)
+	if ((r = sysv_openrc_disable(root.fd, "osconf-watch", log, err, errlen)) < 0 ||
+	    (r = sysv_openrc_disable(root.fd, "osconf", log, err, errlen)) < 0)
 		return r;
 
 	_cleanup_buf_ struct buf old = BUF_INIT, conf = BUF_INIT;

@@ -15,6 +15,9 @@ enum init_system { INIT_AUTO, INIT_SYSTEMD, INIT_SYSV, INIT_OPENRC };
 #define INSTALL_PATH_LINK "/etc/systemd/system/paths.target.wants/osconf.path"
 #define INSTALL_INITD "/etc/init.d/osconf"
 #define INSTALL_OPENRC_LINK "/etc/runlevels/boot/osconf"
+/* sysvinit and OpenRC: `osconf watch` as a service where partition 1 is mounted permanently. */
+#define INSTALL_WATCH_INITD "/etc/init.d/osconf-watch"
+#define INSTALL_OPENRC_WATCH_LINK "/etc/runlevels/default/osconf-watch"
 #define INSTALL_CONF "/etc/osconf.conf"
 #define INSTALL_CONF_DIR "aliyun_custom_image"
 

@@ -39,10 +39,42 @@ fi
 T=$SCRATCH/debsysv
 mkdir -p $T/sbin $T/etc/init.d $T/etc/rcS.d $T/etc/rc2.d && : > $T/sbin/init
 ln -s ../init.d/networking $T/etc/rcS.d/S07networking
+cat > $T/etc/init.d/.depend.boot <<'DEP'
+TARGETS = mountkernfs.sh hostname.sh udev mountdevsubfs.sh checkroot.sh mountall.sh mountall-bootclean.sh networking mountnfs.sh
+INTERACTIVE = udev checkroot.sh
+udev: mountkernfs.sh
+mountall.sh: checkroot.sh
+networking: mountkernfs.sh urandom
+mountnfs.sh: networking
+DEP
+cp $T/etc/init.d/.depend.boot $SCRATCH/depend.orig
 check "install into a Debian sysvinit tree" "$OSCONF" install --root $T
+check "insserv .depend.boot: osconf a target, after local fs, before networking" sh -c "grep -qx 'TARGETS = .* mountnfs.sh osconf' $T/etc/init.d/.depend.boot && grep -qx 'osconf: mountall.sh mountall-bootclean.sh udev' $T/etc/init.d/.depend.boot && grep -qx 'networking: mountkernfs.sh urandom osconf' $T/etc/init.d/.depend.boot"
+"$OSCONF" install --root $T >/dev/null 2>&1
+check "second install leaves .depend.boot as it was" test "$(grep -c osconf $T/etc/init.d/.depend.boot)" = 3
 check "init script is dist/sysv/osconf, 0755" sh -c "cmp $S/sysv/osconf $T/etc/init.d/osconf && [ \$(stat -c %a $T/etc/init.d/osconf) = 755 ]"
 check "S-link just before networking" test "$(readlink $T/etc/rcS.d/S06osconf)" = ../init.d/osconf
 check "uninstall (sysv)" sh -c "'$OSCONF' uninstall --root $T && test ! -e $T/etc/init.d/osconf && test -z \"\$(find $T/etc/rcS.d -name '*osconf')\""
+check "uninstall restores .depend.boot" cmp $SCRATCH/depend.orig $T/etc/init.d/.depend.boot
+
+# sysv and OpenRC with partition 1 mounted permanently: `osconf watch` as a service
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	T=$SCRATCH/debsysv-boot
+	mkdir -p $T/sbin $T/etc/init.d $T/etc/rcS.d $T/boot && : > $T/sbin/init
+	printf 'LABEL=CUSTOMIMG /boot vfat defaults 0 2\n' > $T/etc/fstab
+	check "install (sysv, /boot mounted)" unshare -m sh -c "mount -t tmpfs p1 $T/boot && '$OSCONF' install --root $T --partition LABEL=CUSTOMIMG"
+	check "osconf-watch script" cmp $S/sysv/osconf-watch $T/etc/init.d/osconf-watch
+	check "osconf-watch started in 2-5, stopped in 0 1 6" sh -c "for n in 2 3 4 5; do [ \"\$(readlink $T/etc/rc\$n.d/S90osconf-watch)\" = ../init.d/osconf-watch ] || exit 1; done; for n in 0 1 6; do [ -L $T/etc/rc\$n.d/K10osconf-watch ] || exit 1; done"
+	check "uninstall removes osconf-watch" sh -c "'$OSCONF' uninstall --root $T && test ! -e $T/etc/init.d/osconf-watch && test -z \"\$(find $T/etc -name '*osconf*')\""
+	T=$SCRATCH/openrc-boot
+	mkdir -p $T/sbin $T/etc/init.d $T/boot && : > $T/sbin/openrc-run
+	printf 'UUID=5EED-0001 /boot vfat defaults 0 2\n' > $T/etc/fstab
+	check "install (openrc, /boot mounted)" "$OSCONF" install --root $T --partition UUID=5EED-0001
+	check "osconf-watch in the default runlevel, supervised" sh -c "[ \"\$(readlink $T/etc/runlevels/default/osconf-watch)\" = /etc/init.d/osconf-watch ] && grep -qx 'supervisor=supervise-daemon' $T/etc/init.d/osconf-watch"
+	check "uninstall removes it (openrc)" sh -c "'$OSCONF' uninstall --root $T && test -z \"\$(find $T/etc -name '*osconf*')\""
+else
+	for i in 1 2 3 4 5 6 7; do skip "needs root and unshare -m"; done
+fi
 
 # sysv, RHEL layout: /etc/rc.d/rcN.d, init.d a symlink, S10network
 T=$SCRATCH/rhelsysv
@@ -60,6 +92,7 @@ mkdir -p $T/sbin $T/etc/init.d $T/etc/runlevels/boot && : > $T/sbin/openrc-run &
 check "install into an OpenRC tree" "$OSCONF" install --root $T --partition PARTUUID=5eed0001-01
 check "openrc-run script" sh -c "cmp $S/openrc/osconf $T/etc/init.d/osconf && head -1 $T/etc/init.d/osconf | grep -qx '#!/sbin/openrc-run'"
 check "in the boot runlevel" test "$(readlink $T/etc/runlevels/boot/osconf)" = /etc/init.d/osconf
+check "no osconf-watch without a permanent mount of partition 1" sh -c "test -f $T/etc/init.d/osconf && test ! -e $T/etc/init.d/osconf-watch"
 check "uninstall (openrc)" sh -c "'$OSCONF' uninstall --root $T && test ! -L $T/etc/runlevels/boot/osconf && test ! -e $T/etc/osconf.conf"
 
 # a symlink in the image cannot send a write outside it
@@ -77,6 +110,7 @@ mkdir -p $SCRATCH/empty; "$OSCONF" install --root $SCRATCH/empty >/dev/null 2>&1
 # the shipped files themselves
 check "sysv script is valid sh" sh -n $S/sysv/osconf
 check "openrc script is valid sh" sh -n $S/openrc/osconf
+check "watch scripts are valid sh" sh -c "sh -n $S/sysv/osconf-watch && sh -n $S/openrc/osconf-watch"
 check "LSB header runs before \$network" grep -q '^# X-Start-Before:.*\$network' $S/sysv/osconf
 check "unit orders before network-pre.target" sh -c "grep -qx 'Before=network-pre.target sysinit.target shutdown.target' $S/systemd/osconf.service && grep -qx 'DefaultDependencies=no' $S/systemd/osconf.service"
 if command -v systemd-analyze >/dev/null 2>&1; then
