@@ -19,38 +19,41 @@ static bool in_list(const char *const *list, const char *w, size_t len)
 	return false;
 }
 
-/* Whether the blank-separated word w (len bytes) occurs in s (slen bytes). */
+/* Next blank-separated word of s (slen bytes) from *i: *w, *wlen; false at the end. */
+static bool next_word(const char *s, size_t slen, size_t *i, const char **w, size_t *wlen)
+{
+	while (*i < slen && isspace((unsigned char)s[*i]))
+		(*i)++;
+	size_t j = *i;
+	while (j < slen && !isspace((unsigned char)s[j]))
+		j++;
+	*w = s + *i;
+	*wlen = j - *i;
+	*i = j;
+	return *wlen > 0;
+}
+
+/* Whether the word w (len bytes) occurs in s (slen bytes). */
 static bool has_word(const char *s, size_t slen, const char *w, size_t len)
 {
-	for (size_t i = 0; i < slen;) {
-		while (i < slen && isspace((unsigned char)s[i]))
-			i++;
-		size_t j = i;
-		while (j < slen && !isspace((unsigned char)s[j]))
-			j++;
-		if (j - i == len && !memcmp(s + i, w, len))
+	const char *x;
+	size_t xl, i = 0;
+	while (next_word(s, slen, &i, &x, &xl))
+		if (xl == len && !memcmp(x, w, len))
 			return true;
-		i = j;
-	}
 	return false;
 }
 
 /* Appends the words of s (slen bytes) except name; then name when add. */
 static void words_without(struct buf *out, const char *s, size_t slen, const char *name, bool add)
 {
-	size_t nlen = strlen(name);
-	for (size_t i = 0; i < slen;) {
-		while (i < slen && isspace((unsigned char)s[i]))
-			i++;
-		size_t j = i;
-		while (j < slen && !isspace((unsigned char)s[j]))
-			j++;
-		if (j > i && !(j - i == nlen && !memcmp(s + i, name, nlen))) {
+	const char *x;
+	size_t xl, i = 0, nlen = strlen(name);
+	while (next_word(s, slen, &i, &x, &xl))
+		if (!(xl == nlen && !memcmp(x, name, nlen))) {
 			buf_puts(out, " ");
-			buf_append(out, s + i, j - i);
+			buf_append(out, x, xl);
 		}
-		i = j;
-	}
 	if (add) {
 		buf_puts(out, " ");
 		buf_puts(out, name);
