@@ -20,19 +20,6 @@ vm_initrd || skip_all "cannot build the initramfs"
 exec 9>&-
 diag "cache ready after $(($(date +%s) - START)) s (rootfs $ROOTFS, kernel $VM_KVER)"
 
-# The documents' VPC sample (Chinese edition), with the MAC QEMU gives the NIC.
-conf1() {
-	cat <<EOF
-hostname=iZ23r29djmjZ
-password=cXdlcjEyMzQK
-eth0_ip_addr=10.171.254.123
-eth0_mac_addr=$VM_MAC
-eth0_netmask=255.255.255.0
-eth0_gateway=10.171.254.1
-eth0_route="0.0.0.0/0 10.171.254.1"
-dns_nameserver="7.7.7.7 8.8.8.8"
-EOF
-}
 # The console changed address, hostname and password: the cloud rewrites os.conf.
 conf2() {
 	cat <<EOF
@@ -49,20 +36,8 @@ EOF
 
 # What the guest reports on the serial console once multi-user is reached, then it powers off.
 report_script() {
+	vm_probe_common
 	cat <<'EOF'
-#!/bin/sh
-# vm-report — boot-test probe: print the configured state on the serial console, then power off.
-nic=$(for n in /sys/class/net/*; do [ "$(cat $n/address)" = 00:8c:fa:5e:14:23 ] && echo ${n##*/}; done)
-i=0; while [ $i -lt 30 ] && ! ip -4 -o addr show dev "$nic" | grep -q inet; do sleep 0.5; i=$((i+1)); done
-echo "VMR nic=$nic"
-echo "VMR hostname=$(hostname)"
-echo "VMR etc_hostname=$(cat /etc/hostname)"
-ip -4 -o addr show dev "$nic" | awk '{print "VMR addr " $4}'
-ip -4 route show | sed 's/^/VMR route /'
-grep '^nameserver' /etc/resolv.conf | sed 's/^/VMR resolv /'
-for pw in qwer1234 N3w-pass.2; do
-	perl -e '$h = (getpwnam("root"))[1]; exit(crypt($ARGV[0], $h) eq $h ? 0 : 1)' "$pw" && echo "VMR password=$pw"
-done
 echo "VMR osconf_exit=$(systemctl show -p ExecMainExitTimestampMonotonic --value osconf.service)"
 echo "VMR osconf_status=$(systemctl show -p ExecMainStatus --value osconf.service)"
 echo "VMR network_pre=$(systemctl show -p ActiveEnterTimestampMonotonic --value network-pre.target)"
@@ -106,59 +81,45 @@ build_image() {
 	ln -sf /etc/systemd/system/vm-report.service "$root/etc/systemd/system/multi-user.target.wants/"
 	# no login prompt on the serial line: its vhangup would cut the report off
 	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
-	mkdir -p "$p1/aliyun_custom_image" && conf1 >"$p1/aliyun_custom_image/os.conf"
+	mkdir -p "$p1/aliyun_custom_image" && vm_sample_conf >"$p1/aliyun_custom_image/os.conf"
 	vm_mkimg "$img" "$p1" "$root" >"$SCRATCH/mkimg.log" 2>&1
 }
 
-# boot NAME APPEND: boots, leaves the VMR lines in $SCRATCH/NAME.vmr; fails when no report came.
-boot() {
-	local t0=$(date +%s)
-	vm_boot "$SCRATCH/$1.log" "$IMG" "quiet $2" "$BOOT_TIMEOUT"
-	local rc=$?
-	tr -d '\r' <"$SCRATCH/$1.log" | sed -n 's/^.*\(VMR .*\)$/\1/p' >"$SCRATCH/$1.vmr"
-	diag "$1: qemu exit $rc after $(($(date +%s) - t0)) s"
-	grep -qx 'VMR END' "$SCRATCH/$1.vmr"
-}
-val() { sed -n "s/^VMR $2=//p" "$SCRATCH/$1.vmr" | head -1; }
-has() { grep -qxF "VMR $2" "$SCRATCH/$1.vmr"; }
-show_log() { diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -40)"; }
-p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
-
 check_boot() { # NAME NIC HOSTNAME ADDR GW DNS PASSWORD
 	local n=$1 nic=$2
-	if boot "$n" "$APPEND"; then ok "$n: booted to multi-user and reported"; else fail "$n: booted to multi-user and reported"; show_log "$n"; return 1; fi
-	check "$n: NIC named $nic" test "$(val "$n" nic)" = "$nic"
-	check "$n: osconf exited 0" test "$(val "$n" osconf_status)" = 0
-	local ex=$(val "$n" osconf_exit) np=$(val "$n" network_pre)
-	if [ -n "$ex" ] && [ -n "$np" ] && [ "$ex" -gt 0 ] && [ "$ex" -le "$np" ] && [ "$(val "$n" network_pre_after)" = 1 ]; then
+	if vm_run "$n" "$APPEND"; then ok "$n: booted to multi-user and reported"; else fail "$n: booted to multi-user and reported"; vm_show_log "$n"; return 1; fi
+	check "$n: NIC named $nic" test "$(vm_val "$n" nic)" = "$nic"
+	check "$n: osconf exited 0" test "$(vm_val "$n" osconf_status)" = 0
+	local ex=$(vm_val "$n" osconf_exit) np=$(vm_val "$n" network_pre)
+	if [ -n "$ex" ] && [ -n "$np" ] && [ "$ex" -gt 0 ] && [ "$ex" -le "$np" ] && [ "$(vm_val "$n" network_pre_after)" = 1 ]; then
 		ok "$n: osconf finished (${ex} us) before network-pre.target (${np} us)"
 	else
 		fail "$n: osconf finished before network-pre.target"; diag "osconf exit=$ex network-pre=$np"
 	fi
-	check "$n: no ordering cycle in the boot" test "$(val "$n" cycles)" = 0
-	check "$n: hostname $3 (live)" test "$(val "$n" hostname)" = "$3"
-	check "$n: /etc/hostname $3" test "$(val "$n" etc_hostname)" = "$3"
-	check "$n: $nic has $4" has "$n" "addr $4"
+	check "$n: no ordering cycle in the boot" test "$(vm_val "$n" cycles)" = 0
+	check "$n: hostname $3 (live)" test "$(vm_val "$n" hostname)" = "$3"
+	check "$n: /etc/hostname $3" test "$(vm_val "$n" etc_hostname)" = "$3"
+	check "$n: $nic has $4" vm_has "$n" "addr $4"
 	check "$n: default route via $5 on $nic" grep -qE "^VMR route default via $5 dev $nic( |\$)" "$SCRATCH/$n.vmr"
 	check "$n: exactly one default route" test "$(grep -c '^VMR route default' "$SCRATCH/$n.vmr")" = 1
 	local want_dns=$(for d in $6; do echo "VMR resolv nameserver $d"; done)
 	check "$n: resolv.conf nameservers $6" test "$(grep '^VMR resolv' "$SCRATCH/$n.vmr")" = "$want_dns"
-	check "$n: root password verifies" has "$n" "password=$7"
+	check "$n: root password verifies" vm_has "$n" "password=$7"
 	if [ "$PARTITION_MOUNTED" ]; then
 		check "$n: os.conf read through the /boot mount" grep -q '^VMR journal .* /boot/aliyun_custom_image/os.conf on /dev/vda1' "$SCRATCH/$n.vmr"
 	else
 		check "$n: partition 1 mounted privately by osconf" grep -q '^VMR journal .* /run/osconf/mnt\.[^/]*/aliyun_custom_image/os.conf on /dev/vda1' "$SCRATCH/$n.vmr"
 	fi
 	if [ "$PARTITION_MOUNTED" ]; then
-		check "$n: osconf.path enabled and waiting" test "$(val "$n" path_unit)" = enabled/active
-		check "$n: os.conf written while running applied by osconf.path" test "$(val "$n" path_hostname)" = path-applied
-		check "$n: ... and removed" test "$(val "$n" path_removed)" = yes
+		check "$n: osconf.path enabled and waiting" test "$(vm_val "$n" path_unit)" = enabled/active
+		check "$n: os.conf written while running applied by osconf.path" test "$(vm_val "$n" path_hostname)" = path-applied
+		check "$n: ... and removed" test "$(vm_val "$n" path_removed)" = yes
 	fi
 	if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"
 	else diag "$(sed -n 's/^VMR journal osconf: /osconf: /p' "$SCRATCH/$n.vmr")"; fi
 	# after power-off, from the image file: os.conf gone, the directory kept
 	local ls
-	if ls=$(p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
+	if ls=$(vm_p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
 	else fail "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"; diag "mdir: $ls"; fi
 }
 

@@ -5,8 +5,10 @@
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 VM_SUITE=bookworm
 VM_MIRROR=${OSCONF_VM_MIRROR:-http://deb.debian.org/debian}
-# The guest: systemd as PID 1 with udev and networkd (the networkd backend is detected from it).
+# The guest: systemd as PID 1 with udev and networkd (the networkd backend is detected from it);
+# the sysvinit guest: sysvinit-core with ifupdown's networking script.
 VM_PKGS="systemd,systemd-sysv,udev,iproute2,kmod"
+VM_PKGS_SYSV="sysvinit-core,ifupdown,iproute2,kmod"
 VM_MODULES="virtio_pci virtio_blk virtio_net ext4 vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8"
 
 vm_log() { echo "# vm: $*" >&2; }
@@ -28,14 +30,16 @@ vm_lock() {
 	flock -w 900 9
 }
 
-# vm_rootfs: prints the path of a cached debootstrap rootfs (built once per package list).
+# vm_rootfs [PKGS]: prints the path of a cached debootstrap rootfs (built once per package list;
+# default $VM_PKGS, systemd).
 vm_rootfs() {
-	_key=$(printf '%s %s %s' "$VM_SUITE" minbase "$VM_PKGS" | sha256sum | cut -c1-12)
+	_pkgs=${1:-$VM_PKGS}
+	_key=$(printf '%s %s %s' "$VM_SUITE" minbase "$_pkgs" | sha256sum | cut -c1-12)
 	_dir="$OSCONF_VM_CACHE/rootfs-$_key"
 	if [ ! -e "$_dir/.complete" ]; then
-		vm_log "debootstrap $VM_SUITE ($VM_PKGS) into $_dir"
+		vm_log "debootstrap $VM_SUITE ($_pkgs) into $_dir"
 		rm -rf "$_dir" "$_dir.tmp"
-		timeout 900 debootstrap --variant=minbase --include="$VM_PKGS" "$VM_SUITE" "$_dir.tmp" \
+		timeout 900 debootstrap --variant=minbase --include="$_pkgs" "$VM_SUITE" "$_dir.tmp" \
 			"$VM_MIRROR" >"$OSCONF_VM_CACHE/debootstrap.log" 2>&1 || {
 			vm_log "debootstrap failed, see $OSCONF_VM_CACHE/debootstrap.log"; return 1; }
 		rm -rf "$_dir.tmp/var/cache/apt/archives/"*.deb "$_dir.tmp/var/lib/apt/lists/"*_Packages
@@ -126,3 +130,57 @@ vm_boot() {
 		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0,mac=$VM_MAC \
 		>"$1" 2>&1 </dev/null
 }
+
+# The documents' VPC sample (Chinese edition), with the MAC QEMU gives the NIC.
+vm_sample_conf() {
+	cat <<EOF
+hostname=iZ23r29djmjZ
+password=cXdlcjEyMzQK
+eth0_ip_addr=10.171.254.123
+eth0_mac_addr=$VM_MAC
+eth0_netmask=255.255.255.0
+eth0_gateway=10.171.254.1
+eth0_route="0.0.0.0/0 10.171.254.1"
+dns_nameserver="7.7.7.7 8.8.8.8"
+EOF
+}
+# vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC, host name,
+# addresses, routes, nameservers and which test password root's hash verifies (crypt(3) in the
+# guest, through perl), each as a "VMR key=value" or "VMR key value" line on the console.
+vm_probe_common() {
+	cat <<'EOF'
+#!/bin/sh
+# vm-report — boot-test probe: print the configured state on the serial console, then power off.
+nic=$(for n in /sys/class/net/*; do [ "$(cat $n/address)" = 00:8c:fa:5e:14:23 ] && echo ${n##*/}; done)
+i=0; while [ $i -lt 30 ] && ! ip -4 -o addr show dev "$nic" | grep -q inet; do sleep 0.5; i=$((i+1)); done
+echo "VMR nic=$nic"
+echo "VMR hostname=$(hostname)"
+echo "VMR etc_hostname=$(cat /etc/hostname)"
+ip -4 -o addr show dev "$nic" | awk '{print "VMR addr " $4}'
+ip -4 route show | sed 's/^/VMR route /'
+grep '^nameserver' /etc/resolv.conf | sed 's/^/VMR resolv /'
+for pw in qwer1234 N3w-pass.2; do
+	perl -e '$h = (getpwnam("root"))[1]; exit(crypt($ARGV[0], $h) eq $h ? 0 : 1)' "$pw" && echo "VMR password=$pw"
+done
+EOF
+}
+
+# vm_run NAME APPEND: boots $IMG, keeps the serial log in $SCRATCH/NAME.log and its VMR lines in
+# $SCRATCH/NAME.vmr; fails when the report did not end with "VMR END".
+vm_run() {
+	_t0=$(date +%s)
+	vm_boot "$SCRATCH/$1.log" "$IMG" "quiet $2" "${BOOT_TIMEOUT:-150}"
+	_rc=$?
+	tr -d '\r' <"$SCRATCH/$1.log" | sed -n 's/^.*\(VMR .*\)$/\1/p' >"$SCRATCH/$1.vmr"
+	diag "$1: qemu exit $_rc after $(($(date +%s) - _t0)) s"
+	grep -qx 'VMR END' "$SCRATCH/$1.vmr"
+}
+vm_val() { sed -n "s/^VMR $2=//p" "$SCRATCH/$1.vmr" | head -1; }
+vm_has() { grep -qxF "VMR $2" "$SCRATCH/$1.vmr"; }
+# vm_show_log NAME: the end of the serial log as diagnostics; OSCONF_VM_KEEP=DIR keeps it whole.
+vm_show_log() {
+	diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -40)"
+	[ -z "${OSCONF_VM_KEEP:-}" ] || { mkdir -p "$OSCONF_VM_KEEP" && cp "$SCRATCH/$1.log" "$OSCONF_VM_KEEP/"; }
+}
+# vm_p1_ls: partition 1's aliyun_custom_image/ listing, read from the image file (fails when absent)
+vm_p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }

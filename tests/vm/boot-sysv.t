@@ -1,0 +1,67 @@
+#!/bin/bash
+# tests/vm/boot-sysv.t — the real boot under sysvinit: a Debian 12 sysvinit-core + ifupdown image with
+# `osconf install --root` (LSB script, rcS link, insserv's .depend.boot), booted once under QEMU (TCG).
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/vmlib.sh"
+need_root
+if ! miss=$(vm_have_tools); then
+	skip_all "real-boot test needs:$miss (Debian: apt-get install qemu-system-x86 debootstrap fdisk dosfstools mtools e2fsprogs busybox-static cpio kmod)"
+fi
+[ -x "$OSCONF" ] || skip_all "build/osconf not built"
+[ -n "${OSCONF_SKIP_VM:-}" ] && skip_all "OSCONF_SKIP_VM is set"
+scratch
+START=$(date +%s)
+BOOT_TIMEOUT=${OSCONF_VM_BOOT_TIMEOUT:-150}
+
+vm_lock || skip_all "cannot lock $OSCONF_VM_CACHE"
+ROOTFS=$(vm_rootfs "$VM_PKGS_SYSV") || skip_all "debootstrap of Debian $VM_SUITE (sysvinit) failed (network?); see $OSCONF_VM_CACHE/debootstrap.log"
+vm_kernel || skip_all "cannot download/extract linux-image-cloud-amd64 (apt-get update?)"
+vm_initrd || skip_all "cannot build the initramfs"
+exec 9>&-
+
+ROOT=$SCRATCH/rootfs IMG=$SCRATCH/disk.img
+cp -a "$ROOTFS" "$ROOT" && rm -f "$ROOT/.complete"
+printf 'LABEL=rootfs / ext4 rw 0 0\n' >"$ROOT/etc/fstab"
+echo vm-test >"$ROOT/etc/hostname"
+check "install (init detected from the tree)" "$OSCONF" install --root "$ROOT" --partition LABEL=CUSTOMIMG
+check "sysvinit script and rcS link" sh -c "test -x $ROOT/etc/init.d/osconf && ls $ROOT/etc/rcS.d | grep -q '^S[0-9][0-9]osconf$'"
+check "insserv order: networking after osconf" grep -q '^networking:.* osconf' "$ROOT/etc/init.d/.depend.boot"
+# test-only probes: the networking script marks its start in the kernel log (osconf --syslog logs
+# there too, so the order of the two is exact); the report runs once runlevel 2 is reached
+sed -i '0,/^case "\$1" in/s//echo "vm-test: networking $1" >\/dev\/kmsg\n&/' "$ROOT/etc/init.d/networking"
+{
+	vm_probe_common
+	cat <<'EOF'
+dmesg | grep -E 'osconf\[[0-9]+\]: |vm-test: networking start' | sed 's/^\[[ 0-9.]*\] //; s/^/VMR kmsg /'
+echo "VMR END"
+poweroff
+EOF
+} >"$ROOT/usr/local/sbin/vm-report"
+chmod 755 "$ROOT/usr/local/sbin/vm-report"
+echo 'vr:2345:once:/usr/local/sbin/vm-report' >>"$ROOT/etc/inittab"
+mkdir -p "$SCRATCH/p1/aliyun_custom_image" && vm_sample_conf >"$SCRATCH/p1/aliyun_custom_image/os.conf"
+if vm_mkimg "$IMG" "$SCRATCH/p1" "$ROOT" >"$SCRATCH/mkimg.log" 2>&1; then ok "image built"; else fail "image built"; diag "$(cat "$SCRATCH/mkimg.log")"; fi
+
+n=sysv
+if vm_run $n "net.ifnames=0"; then ok "$n: booted to runlevel 2 and reported"; else fail "$n: booted to runlevel 2 and reported"; vm_show_log $n; fi
+check "$n: hostname (live)" test "$(vm_val $n hostname)" = iZ23r29djmjZ
+check "$n: /etc/hostname" test "$(vm_val $n etc_hostname)" = iZ23r29djmjZ
+check "$n: eth0 has 10.171.254.123/24" vm_has $n "addr 10.171.254.123/24"
+check "$n: default route via 10.171.254.1" grep -qE '^VMR route default via 10.171.254.1 dev eth0( |$)' "$SCRATCH/$n.vmr"
+check "$n: resolv.conf" test "$(grep '^VMR resolv' "$SCRATCH/$n.vmr" | tr '\n' ' ')" = "VMR resolv nameserver 7.7.7.7 VMR resolv nameserver 8.8.8.8 "
+check "$n: root password verifies" vm_has $n "password=qwer1234"
+kmsg=$(sed -n 's/^VMR kmsg //p' "$SCRATCH/$n.vmr")
+first_net=$(echo "$kmsg" | grep -n 'vm-test: networking start' | head -1 | cut -d: -f1)
+last_osconf=$(echo "$kmsg" | grep -n 'osconf\[' | tail -1 | cut -d: -f1)
+if [ -n "$first_net" ] && [ -n "$last_osconf" ] && [ "$last_osconf" -lt "$first_net" ]; then
+	ok "$n: osconf finished (kernel log via --syslog) before the networking script started"
+else
+	fail "$n: osconf finished before the networking script started"; diag "$kmsg"
+fi
+echo "$kmsg" >"$SCRATCH/kmsg"
+check "$n: one line per action in the kernel log, no password" sh -c "grep -q 'set the root password' $SCRATCH/kmsg && ! grep -q qwer1234 $SCRATCH/kmsg"
+if ls=$(vm_p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
+else fail "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"; diag "mdir: $ls"; fi
+[ "$TAP_FAILED" = 0 ] || { diag "$(cat "$SCRATCH/$n.vmr")"; vm_show_log $n; }
+diag "sysvinit boot test took $(($(date +%s) - START)) s"
+done_testing
