@@ -3,21 +3,7 @@
 # `osconf install --root` (LSB script, rcS link, insserv's .depend.boot), booted once under QEMU (TCG).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"
-need_root
-if ! miss=$(vm_have_tools); then
-	skip_all "real-boot test needs:$miss (Debian: apt-get install qemu-system-x86 debootstrap fdisk dosfstools mtools e2fsprogs busybox-static cpio kmod)"
-fi
-[ -x "$OSCONF" ] || skip_all "build/osconf not built"
-[ -n "${OSCONF_SKIP_VM:-}" ] && skip_all "OSCONF_SKIP_VM is set"
-scratch
-START=$(date +%s)
-BOOT_TIMEOUT=${OSCONF_VM_BOOT_TIMEOUT:-150}
-
-vm_lock || skip_all "cannot lock $OSCONF_VM_CACHE"
-ROOTFS=$(vm_rootfs "$VM_PKGS_SYSV") || skip_all "debootstrap of Debian $VM_SUITE (sysvinit) failed (network?); see $OSCONF_VM_CACHE/debootstrap.log"
-vm_kernel || skip_all "cannot download/extract linux-image-cloud-amd64 (apt-get update?)"
-vm_initrd || skip_all "cannot build the initramfs"
-exec 9>&-
+vm_prepare "$VM_PKGS_SYSV"
 
 ROOT=$SCRATCH/rootfs IMG=$SCRATCH/disk.img
 cp -a "$ROOTFS" "$ROOT" && rm -f "$ROOT/.complete"

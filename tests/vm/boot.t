@@ -3,21 +3,7 @@
 # FAT32 holding the documents' VPC os.conf, booted twice under QEMU (TCG), with and without net.ifnames=0.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"
-need_root
-if ! miss=$(vm_have_tools); then
-	skip_all "real-boot test needs:$miss (Debian: apt-get install qemu-system-x86 debootstrap fdisk dosfstools mtools e2fsprogs busybox-static cpio kmod)"
-fi
-[ -x "$OSCONF" ] || skip_all "build/osconf not built"
-[ -n "${OSCONF_SKIP_VM:-}" ] && skip_all "OSCONF_SKIP_VM is set"
-scratch
-START=$(date +%s)
-BOOT_TIMEOUT=${OSCONF_VM_BOOT_TIMEOUT:-150}
-
-vm_lock || skip_all "cannot lock $OSCONF_VM_CACHE"
-ROOTFS=$(vm_rootfs) || skip_all "debootstrap of Debian $VM_SUITE failed (network?); see $OSCONF_VM_CACHE/debootstrap.log"
-vm_kernel || skip_all "cannot download/extract linux-image-cloud-amd64 (apt-get update?)"
-vm_initrd || skip_all "cannot build the initramfs"
-exec 9>&-
+vm_prepare
 diag "cache ready after $(($(date +%s) - START)) s (rootfs $ROOTFS, kernel $VM_KVER)"
 
 # The console changed address, hostname and password: the cloud rewrites os.conf.

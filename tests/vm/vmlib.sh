@@ -184,3 +184,23 @@ vm_show_log() {
 }
 # vm_p1_ls: partition 1's aliyun_custom_image/ listing, read from the image file (fails when absent)
 vm_p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
+
+# vm_prepare [PKGS]: for a boot test (after tap.sh): skip_all with the reason when it cannot run
+# here, else a scratch directory, START, BOOT_TIMEOUT, and the cached ROOTFS, kernel and initramfs.
+vm_prepare() {
+	need_root
+	if ! _miss=$(vm_have_tools); then
+		skip_all "real-boot test needs:$_miss (Debian: apt-get install qemu-system-x86 debootstrap fdisk dosfstools mtools e2fsprogs busybox-static cpio kmod)"
+	fi
+	[ -x "$OSCONF" ] || skip_all "build/osconf not built"
+	[ -z "${OSCONF_SKIP_VM:-}" ] || skip_all "OSCONF_SKIP_VM is set"
+	scratch
+	START=$(date +%s)
+	BOOT_TIMEOUT=${OSCONF_VM_BOOT_TIMEOUT:-150}
+	vm_lock || skip_all "cannot lock $OSCONF_VM_CACHE"
+	ROOTFS=$(vm_rootfs "$@") || skip_all "debootstrap of Debian $VM_SUITE failed (network?); see $OSCONF_VM_CACHE/debootstrap.log"
+	vm_kernel || skip_all "cannot download/extract linux-image-cloud-amd64 (apt-get update?)"
+	vm_initrd || skip_all "cannot build the initramfs"
+	exec 9>&-
+	diag "cache ready after $(($(date +%s) - START)) s (rootfs $ROOTFS, kernel $VM_KVER)"
+}
