@@ -79,16 +79,10 @@ static int dir_read_file(struct fsview *v, const char *path, size_t max, struct 
 static int dir_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata)
 {
 	struct root *root = v->priv;
-	int fd = root_openat(root->fd, path, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return fd;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		int r = negerrno();
-		close(fd);
+	DIR *d;
+	int r = root_opendir(root->fd, path, &d);
+	if (r < 0)
 		return r;
-	}
-	int r = 0;
 	struct dirent *de;
 	while (!r && (de = readdir(d))) {
 		if (streq(de->d_name, ".") || streq(de->d_name, ".."))

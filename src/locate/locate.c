@@ -30,9 +30,11 @@ static void note(struct located *l, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(l->notes + len, sizeof(l->notes) - len - 1, fmt, ap);
+	int n = vsnprintf(l->notes + len, sizeof(l->notes) - len - 1, fmt, ap);
 	va_end(ap);
-	strcat(l->notes, "\n");
+	len = n < 0 ? len : len + (size_t)n < sizeof(l->notes) - 2 ? len + (size_t)n : sizeof(l->notes) - 2;
+	l->notes[len] = '\n';
+	l->notes[len + 1] = '\0';
 }
 
 /* The partition= value of <etc>/osconf.conf inside the root; tag[0] == 0 when there is none. */

@@ -37,7 +37,7 @@ static int from_syspath(const char *path, struct blockdev *out)
 	const char *slash = strrchr(b.syspath, '/');
 	if (!slash || strlen(slash + 1) >= sizeof(b.name))
 		return -EINVAL;
-	strcpy(b.name, slash + 1);
+	snprintf(b.name, sizeof(b.name), "%s", slash + 1);
 	char val[64];
 	unsigned ma, mi;
 	char end;

@@ -58,7 +58,7 @@ void render_header(struct buf *b, const char *comment);
 bool nic_has_dns(const struct net_ctx *c, int i);
 
 /* Whether gw lies outside the NIC's own subnet, so a route through it needs "on-link". */
-bool nic_gw_onlink(const struct nic_conf *n, struct in_addr gw);
+bool nic_gw_needs_onlink(const struct nic_conf *n, struct in_addr gw);
 
 /* Sorted names of the entries of dir inside the root (none when it is missing).
  * Free with names_free(). */

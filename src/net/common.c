@@ -47,7 +47,7 @@ bool nic_has_dns(const struct net_ctx *c, int i)
 	return owner == i && (c->sections & SEC_BIT(SEC_DNS)) && m->n_dns;
 }
 
-bool nic_gw_onlink(const struct nic_conf *n, struct in_addr gw)
+bool nic_gw_needs_onlink(const struct nic_conf *n, struct in_addr gw)
 {
 	uint32_t mask = ntohl(prefix_to_mask(n->prefix).s_addr);
 	return (ntohl(gw.s_addr) & mask) != (ntohl(n->addr.s_addr) & mask);
@@ -72,20 +72,14 @@ void names_free(struct names *l)
 int root_list_dir(int rootfd, const char *dir, struct names *out)
 {
 	struct names l = { 0 };
-	int fd = root_openat(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (fd == -ENOENT || fd == -ENOTDIR) {
+	DIR *d;
+	int r = root_opendir(rootfd, dir, &d);
+	if (r == -ENOENT || r == -ENOTDIR) {
 		*out = l;
 		return 0;
 	}
-	if (fd < 0)
-		return fd;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		int r = negerrno();
-		close(fd);
+	if (r < 0)
 		return r;
-	}
-	int r = 0;
 	struct dirent *de;
 	while (r == 0 && (de = readdir(d))) {
 		if (de->d_name[0] == '.')

@@ -34,15 +34,43 @@ static int render_ifcfg(const struct net_ctx *c, int i, struct buf *b)
 }
 
 /* route-X: "DST via GW dev X", one per non-default route (ifcfg-rh ignores default routes
- * in route files, so the default route lives in GATEWAY= of ifcfg-X only). */
+ * in route files, so the default route lives in GATEWAY= of ifcfg-X only). A gateway outside
+ * the NIC's subnet first gets a host route "GW/32 dev X" (a device route, which both
+ * initscripts' ifup-routes and ifcfg-rh read), so routes through it can be added. */
+static bool needs_route_file(const struct net_ctx *c, int i)
+{
+	const struct nic_conf *n = &c->m->nics[i];
+	return n->n_routes || (c->m->default_nic == i && nic_gw_needs_onlink(n, c->m->default_gw));
+}
+
+static void add_gw_host_route(struct buf *b, const struct nic_conf *n, struct in_addr gw, const char *dev,
+			      struct in_addr *done, size_t *ndone)
+{
+	char a[16];
+	if (!nic_gw_needs_onlink(n, gw))
+		return;
+	for (size_t k = 0; k < *ndone; k++)
+		if (done[k].s_addr == gw.s_addr)
+			return;
+	done[(*ndone)++] = gw;
+	buf_printf(b, "%s/32 dev %s\n", ip4_str(gw, a), dev);
+}
+
 static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 {
 	const struct nic_conf *n = &c->m->nics[i];
+	const char *dev = c->names->name[i];
 	char dst[16], gw[16];
+	struct in_addr done[OSCONF_MAX_ROUTES + 1];
+	size_t ndone = 0;
 	render_header(b, "#");
+	if (c->m->default_nic == i)
+		add_gw_host_route(b, n, c->m->default_gw, dev, done, &ndone);
+	for (size_t k = 0; k < n->n_routes; k++)
+		add_gw_host_route(b, n, n->routes[k].gw, dev, done, &ndone);
 	for (size_t k = 0; k < n->n_routes; k++)
 		buf_printf(b, "%s/%u via %s dev %s\n", ip4_str(n->routes[k].dst, dst), n->routes[k].prefix,
-			   ip4_str(n->routes[k].gw, gw), c->names->name[i]);
+			   ip4_str(n->routes[k].gw, gw), dev);
 	return b->data ? 0 : -ENOMEM;
 }
 
@@ -62,7 +90,7 @@ static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t
 			r = plan_file_set(p, c->rootfd, path, sec, &meta, &b);
 		buf_free(&b);
 		snprintf(path, sizeof(path), SCRIPTS "/route-%s", c->names->name[i]);
-		if (r == 0 && c->m->nics[i].n_routes) {
+		if (r == 0 && needs_route_file(c, i)) {
 			r = render_routes(c, i, &b);
 			if (r == 0)
 				r = plan_file_set(p, c->rootfd, path, SEC_BIT(SEC_NETWORK), &meta, &b);

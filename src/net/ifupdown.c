@@ -27,14 +27,14 @@ static int render(const struct net_ctx *c, struct buf *b)
 			continue;
 		buf_printf(b, "\nauto %s\niface %s inet static\n\taddress %s/%u\n", name, name, ip4_str(n->addr, ip),
 			   n->prefix);
-		if (def && !nic_gw_onlink(n, m->default_gw))
+		if (def && !nic_gw_needs_onlink(n, m->default_gw))
 			buf_printf(b, "\tgateway %s\n", ip4_str(m->default_gw, gw));
 		else if (def)
 			buf_printf(b, "\tup ip route add default via %s dev %s onlink\n", ip4_str(m->default_gw, gw), name);
 		for (size_t k = 0; k < n->n_routes; k++)
 			buf_printf(b, "\tup ip route add %s/%u via %s dev %s%s\n", ip4_str(n->routes[k].dst, ip),
 				   n->routes[k].prefix, ip4_str(n->routes[k].gw, gw), name,
-				   nic_gw_onlink(n, n->routes[k].gw) ? " onlink" : "");
+				   nic_gw_needs_onlink(n, n->routes[k].gw) ? " onlink" : "");
 		if (nic_has_dns(c, i)) {
 			buf_puts(b, "\tdns-nameservers");
 			for (size_t k = 0; k < m->n_dns; k++)

@@ -34,12 +34,12 @@ static int render_yaml(const struct net_ctx *c, struct buf *b)
 		for (size_t k = 0; k < n->n_routes; k++) {
 			buf_printf(b, "        - to: %s/%u\n          via: %s\n", ip4_str(n->routes[k].dst, ip),
 				   n->routes[k].prefix, ip4_str(n->routes[k].gw, gw));
-			if (nic_gw_onlink(n, n->routes[k].gw))
+			if (nic_gw_needs_onlink(n, n->routes[k].gw))
 				buf_puts(b, "          on-link: true\n");
 		}
 		if (def) {
 			buf_printf(b, "        - to: default\n          via: %s\n", ip4_str(m->default_gw, gw));
-			if (nic_gw_onlink(n, m->default_gw))
+			if (nic_gw_needs_onlink(n, m->default_gw))
 				buf_puts(b, "          on-link: true\n");
 		}
 		if (nic_has_dns(c, i)) {

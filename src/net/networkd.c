@@ -33,12 +33,12 @@ static int render_network(const struct net_ctx *c, int i, struct buf *b)
 	for (size_t k = 0; k < n->n_routes; k++) {
 		buf_printf(b, "\n[Route]\nDestination=%s/%u\nGateway=%s\n", ip4_str(n->routes[k].dst, ip),
 			   n->routes[k].prefix, ip4_str(n->routes[k].gw, gw));
-		if (nic_gw_onlink(n, n->routes[k].gw))
+		if (nic_gw_needs_onlink(n, n->routes[k].gw))
 			buf_puts(b, "GatewayOnLink=yes\n");
 	}
 	if (m->default_nic == i) {
 		buf_printf(b, "\n[Route]\nGateway=%s\n", ip4_str(m->default_gw, gw));
-		if (nic_gw_onlink(n, m->default_gw))
+		if (nic_gw_needs_onlink(n, m->default_gw))
 			buf_puts(b, "GatewayOnLink=yes\n");
 	}
 	return b->data ? 0 : -ENOMEM;

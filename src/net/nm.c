@@ -51,7 +51,7 @@ static int render_keyfile(const struct net_ctx *c, int i, struct buf *b)
 	if (n->has_mac)
 		buf_printf(b, "\n[ethernet]\nmac-address=%s\n", mac_str(n->mac, mac));
 	buf_printf(b, "\n[ipv4]\nmethod=manual\naddress1=%s/%u\n", ip4_str(n->addr, ip), n->prefix);
-	if (def && !nic_gw_onlink(n, m->default_gw))
+	if (def && !nic_gw_needs_onlink(n, m->default_gw))
 		buf_printf(b, "gateway=%s\n", ip4_str(m->default_gw, gw));
 	if (!def)
 		buf_puts(b, "never-default=true\n");
@@ -64,10 +64,10 @@ static int render_keyfile(const struct net_ctx *c, int i, struct buf *b)
 	for (size_t k = 0; k < n->n_routes; k++) {
 		const struct route4 *rt = &n->routes[k];
 		buf_printf(b, "route%u=%s/%u,%s\n", ++rn, ip4_str(rt->dst, ip), rt->prefix, ip4_str(rt->gw, gw));
-		if (nic_gw_onlink(n, rt->gw))
+		if (nic_gw_needs_onlink(n, rt->gw))
 			buf_printf(b, "route%u_options=onlink=true\n", rn);
 	}
-	if (def && nic_gw_onlink(n, m->default_gw)) {
+	if (def && nic_gw_needs_onlink(n, m->default_gw)) {
 		rn++;
 		buf_printf(b, "route%u=0.0.0.0/0,%s\nroute%u_options=onlink=true\n", rn, ip4_str(m->default_gw, gw),
 			   rn);

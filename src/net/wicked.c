@@ -40,7 +40,7 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 		size_t h = 0;
 		while (h < nh && hosts[h].s_addr != via.s_addr)
 			h++;
-		if (h == nh && nic_gw_onlink(n, via)) {
+		if (h == nh && nic_gw_needs_onlink(n, via)) {
 			hosts[nh++] = via;
 			buf_printf(b, "%s/32 - - %s\n", ip4_str(via, gw), name);
 		}

@@ -52,13 +52,19 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* A fresh hidden name next to base, for a temp file or link renamed over base later. */
+static void temp_name(const char *base, int attempt, char *name, size_t size)
+{
+	uint32_t rnd;
+	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+		rnd = (uint32_t)getpid() ^ (uint32_t)attempt;
+	snprintf(name, size, ".#%.200s.osconf%08x", base, rnd);
+}
+
 static int make_temp(int dfd, const char *base, char *name, size_t size)
 {
 	for (int tries = 0; tries < 16; tries++) {
-		uint32_t rnd;
-		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			rnd = (uint32_t)getpid() ^ (uint32_t)tries;
-		snprintf(name, size, ".#%.200s.osconf%08x", base, rnd);
+		temp_name(base, tries, name, size);
 		int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST)
 			return fd < 0 ? negerrno() : fd;
@@ -150,10 +156,7 @@ int atomic_symlink(int rootfd, const char *rel, const char *target)
 	}
 	char tmp[256];
 	for (int tries = 0;; tries++) {
-		uint32_t rnd = 0;
-		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
-			rnd = (uint32_t)tries;
-		snprintf(tmp, sizeof(tmp), ".#%.200s.osconf%08x", base, rnd);
+		temp_name(base, tries, tmp, sizeof(tmp));
 		if (symlinkat(target, dirfd, tmp) == 0)
 			break;
 		if (errno != EEXIST || tries > 16)

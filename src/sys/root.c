@@ -228,6 +228,21 @@ bool root_exists(int rootfd, const char *rel)
 	return root_lstat(rootfd, rel, &st) == 0;
 }
 
+int root_opendir(int rootfd, const char *rel, DIR **out)
+{
+	int fd = root_openat(rootfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int r = negerrno();
+		close(fd);
+		return r;
+	}
+	*out = d;
+	return 0;
+}
+
 bool root_is_dir(int rootfd, const char *rel)
 {
 	_cleanup_close_ int fd = root_openat(rootfd, rel, O_PATH | O_DIRECTORY, 0);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <dirent.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -42,6 +43,9 @@ int root_lstat(int rootfd, const char *rel, struct stat *st);
 int root_readlink(int rootfd, const char *rel, char *out, size_t size);
 
 bool root_exists(int rootfd, const char *rel);
+
+/* opendir(3) of a directory inside the root. 0 with *out set, or negative errno. */
+int root_opendir(int rootfd, const char *rel, DIR **out);
 
 /* Whether a path inside the root is an enabled systemd unit / exists as a directory etc. */
 bool root_is_dir(int rootfd, const char *rel);
