@@ -19,6 +19,16 @@ sed -i '0,/^case "\$1" in/s//echo "vm-test: networking $1" >\/dev\/kmsg\n&/' "$R
 	vm_probe_common
 	cat <<'EOF'
 dmesg | grep -E 'osconf\[[0-9]+\]: |vm-test: networking start' | sed 's/^\[[ 0-9.]*\] //; s/^/VMR kmsg /'
+# `osconf install` on the running system, with no --partition and aliyun_custom_image/ missing:
+# partition 1 is found as at boot, its UUID recorded and the directory created on it
+mount -t vfat /dev/vda1 /mnt && rmdir /mnt/aliyun_custom_image && umount /mnt
+cp /usr/sbin/osconf /root/osconf.copy
+/root/osconf.copy uninstall >/dev/null 2>&1
+echo "VMR uninstalled=$(ls /usr/sbin/osconf /etc/init.d/osconf /etc/osconf.conf 2>/dev/null | wc -l)"
+/root/osconf.copy install 2>&1 | sed 's/^/VMR install /'
+echo "VMR recorded=$(grep '^partition=' /etc/osconf.conf)"
+echo "VMR reinstalled=$(ls /usr/sbin/osconf /etc/init.d/osconf /etc/rcS.d/S??osconf 2>/dev/null | wc -l)"
+echo "VMR depend=$(grep -c osconf /etc/init.d/.depend.boot)"
 echo "VMR END"
 poweroff
 EOF
@@ -48,6 +58,10 @@ echo "$kmsg" >"$SCRATCH/kmsg"
 check "$n: one line per action in the kernel log, no password" sh -c "grep -q 'set the root password' $SCRATCH/kmsg && ! grep -q qwer1234 $SCRATCH/kmsg"
 if ls=$(vm_p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
 else fail "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"; diag "mdir: $ls"; fi
+check "$n: uninstall on the running system" test "$(vm_val $n uninstalled)" = 0
+check "$n: install on the running system recorded partition 1's UUID" test "$(vm_val $n recorded)" = partition=UUID=5EED-0001
+check "$n: ... and enabled the script again" sh -c "test '$(vm_val $n reinstalled)' = 3 && test '$(vm_val $n depend)' = 3"
+check "$n: ... and created aliyun_custom_image/ on the unmounted partition 1" vm_p1_ls
 [ "$TAP_FAILED" = 0 ] || { diag "$(cat "$SCRATCH/$n.vmr")"; vm_show_log $n; }
 diag "sysvinit boot test took $(($(date +%s) - START)) s"
 done_testing
