@@ -33,7 +33,8 @@ static void apply_now(void *ud)
 static int default_dir(const char *rootpath, struct located *loc, char **dir)
 {
 	_cleanup_(root_close) struct root root = ROOT_INIT;
-	int r = root_open(rootpath ? rootpath : "/", &root);
+	rootpath = rootpath ? rootpath : "/";
+	int r = root_open(rootpath, &root);
 	if (r < 0) {
 		log_error("watch: cannot open root %s: %s", rootpath, strerror(-r));
 		return r;

@@ -540,7 +540,7 @@ static int make_conf_dir(int rootfd, const char *spec, struct buf *log, char *er
 
 /* Installing on the running system: find partition 1 as the boot-time run will (src/locate/),
  * give its UUID (or label) when none was recorded, and create aliyun_custom_image/ on it. */
-static int host_partition(int rootfd, char **spec, struct buf *log)
+static void host_partition(int rootfd, char **spec, struct buf *log)
 {
 	struct locate_env env = LOCATE_ENV_DEFAULT;
 	struct located loc = { .dirfd = -1 };
@@ -549,12 +549,13 @@ static int host_partition(int rootfd, char **spec, struct buf *log)
 	if (r < 0) {
 		buf_printf(log, "note: partition 1 not found (%s)\n", err);
 		located_release(&loc);
-		return 0;
+		return;
 	}
 	if (!*spec) {
 		struct blk_info bi;
-		if (blk_probe(loc.device, &bi, err, sizeof(err)) == 0 && (bi.uuid[0] || bi.label[0]))
-			r = asprintf(spec, "%s=%s", bi.uuid[0] ? "UUID" : "LABEL", bi.uuid[0] ? bi.uuid : bi.label);
+		if (blk_probe(loc.device, &bi, err, sizeof(err)) == 0 && (bi.uuid[0] || bi.label[0]) &&
+		    asprintf(spec, "%s=%s", bi.uuid[0] ? "UUID" : "LABEL", bi.uuid[0] ? bi.uuid : bi.label) < 0)
+			*spec = NULL;
 		if (*spec)
 			buf_printf(log, "partition 1: %s (%s)\n", loc.device, *spec);
 	}
@@ -568,7 +569,6 @@ static int host_partition(int rootfd, char **spec, struct buf *log)
 				   strerror(errno));
 	}
 	located_release(&loc);
-	return 0;
 }
 
 static int systemd_enable(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)

@@ -4,7 +4,6 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"
 vm_prepare
-diag "cache ready after $(($(date +%s) - START)) s (rootfs $ROOTFS, kernel $VM_KVER)"
 
 # The console changed address, hostname and password: the cloud rewrites os.conf.
 conf2() {
