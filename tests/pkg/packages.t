@@ -36,6 +36,19 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 	check "deb postinst never starts it" sh -c "! grep -qE 'systemctl (start|restart)|invoke-rc.d' $SCRATCH/debctl/postinst"
 	check "deb init script is a conffile" grep -qx /etc/init.d/osconf $SCRATCH/debctl/conffiles
 	check "deb unit is dist's" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/lib/systemd/system/osconf.service | cmp - dist/systemd/osconf.service"
+	# installed for real into the cached Debian 12 systemd rootfs of the boot test (when there)
+	. "$OSCONF_SRC/tests/vm/vmlib.sh"
+	R=$(vm_rootfs_path)
+	if [ "$(id -u)" = 0 ] && [ -e "$R/.complete" ]; then
+		T=$SCRATCH/debroot && cp -a "$R" $T && cp "$deb" $T/tmp/osconf.deb
+		check "dpkg -i in a Debian 12 root" chroot $T dpkg -i /tmp/osconf.deb
+		check "postinst enabled osconf.service in sysinit.target.wants" test -L $T/etc/systemd/system/sysinit.target.wants/osconf.service
+		check "postinst put the LSB script in rcS.d (update-rc.d)" sh -c "ls $T/etc/rcS.d | grep -q '^S[0-9][0-9]osconf$'"
+		check "installed binary runs" chroot $T /usr/sbin/osconf --version
+		check "dpkg -P removes the links" sh -c "chroot $T dpkg -P osconf >/dev/null 2>&1 && test ! -L $T/etc/systemd/system/sysinit.target.wants/osconf.service && ! ls $T/etc/rcS.d | grep -q osconf"
+	else
+		skip "no cached Debian rootfs (tests/vm/boot.t builds it) or not root"; skip "-"; skip "-"; skip "-"; skip "-"
+	fi
 else
 	skip "dpkg-deb not installed"
 fi
@@ -52,6 +65,15 @@ if command -v rpmbuild >/dev/null 2>&1; then
 	check "rpm %post enables by preset" sh -c "rpm -qp --scripts '$rpmf' 2>/dev/null | grep -q 'systemctl --no-reload preset osconf.service'"
 	check "rpm preset says enable" sh -c "rpm2cpio '$rpmf' | (cd $SCRATCH && cpio -idm --quiet ./usr/lib/systemd/system-preset/80-osconf.preset) && grep -qx 'enable osconf.service' $SCRATCH/usr/lib/systemd/system-preset/80-osconf.preset"
 	check "rpm requires libblkid" sh -c "rpm -qpR '$rpmf' 2>/dev/null | grep -q '^libblkid.so.1'"
+	R=$(vm_rootfs_path 2>/dev/null)
+	if [ "$(id -u)" = 0 ] && [ -n "$R" ] && [ -e "$R/.complete" ]; then
+		T=$SCRATCH/rpmroot && cp -a "$R" $T && rpm --root $T --initdb 2>/dev/null
+		check "rpm -i into a root with systemd" sh -c "rpm --root $T -i --nodeps '$rpmf' 2>/dev/null"
+		check "%post enabled osconf.service through the preset" test -L $T/etc/systemd/system/sysinit.target.wants/osconf.service
+		check "rpm -e disables and removes it" sh -c "rpm --root $T -e osconf 2>/dev/null && test ! -L $T/etc/systemd/system/sysinit.target.wants/osconf.service && test ! -e $T/usr/sbin/osconf"
+	else
+		skip "no cached Debian rootfs (tests/vm/boot.t builds it) or not root"; skip "-"; skip "-"
+	fi
 else
 	skip "rpmbuild not installed (Debian package rpm)"
 fi

@@ -31,11 +31,14 @@ vm_lock() {
 }
 
 # vm_rootfs [PKGS]: prints the path of a cached debootstrap rootfs (built once per package list;
-# default $VM_PKGS, systemd).
+# default $VM_PKGS, systemd). vm_rootfs_path: where it is, without building it.
+vm_rootfs_path() {
+	_key=$(printf '%s %s %s' "$VM_SUITE" minbase "${1:-$VM_PKGS}" | sha256sum | cut -c1-12)
+	echo "$OSCONF_VM_CACHE/rootfs-$_key"
+}
 vm_rootfs() {
 	_pkgs=${1:-$VM_PKGS}
-	_key=$(printf '%s %s %s' "$VM_SUITE" minbase "$_pkgs" | sha256sum | cut -c1-12)
-	_dir="$OSCONF_VM_CACHE/rootfs-$_key"
+	_dir=$(vm_rootfs_path "$_pkgs")
 	if [ ! -e "$_dir/.complete" ]; then
 		vm_log "debootstrap $VM_SUITE ($_pkgs) into $_dir"
 		rm -rf "$_dir" "$_dir.tmp"
