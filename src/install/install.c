@@ -444,6 +444,19 @@ static int sysv_openrc_disable(int rootfd, const char *name, struct buf *log, ch
 	return remove_path(rootfd, script, log, err, errlen);
 }
 
+/* OpenRC orders services within a runlevel only: osconf goes where the network service is
+ * started when that is sysinit (Debian's OpenRC), else into boot (Alpine: networking is there). */
+static const char *openrc_runlevel_link(int rootfd)
+{
+	for (const char *const *n = net_scripts; *n; n++) {
+		char rel[128];
+		snprintf(rel, sizeof(rel), "etc/runlevels/sysinit/%s", *n);
+		if (root_exists(rootfd, rel))
+			return INSTALL_OPENRC_SYSINIT_LINK;
+	}
+	return INSTALL_OPENRC_LINK;
+}
+
 /* sysvinit/OpenRC re-apply on change: `osconf watch` as a service, only where partition 1 has
  * a permanent mount point (a private mount would see nobody's writes); removed otherwise. */
 static int watch_service(int rootfd, enum init_system init, const char *spec, struct buf *log, char *err,
@@ -661,7 +674,7 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 	case INIT_OPENRC:
 		r = put_dist(root.fd, "openrc/osconf", INSTALL_INITD, 0755, log, err, errlen);
 		if (r == 0)
-			r = put_link(root.fd, INSTALL_OPENRC_LINK, INSTALL_INITD, log, err, errlen);
+			r = put_link(root.fd, openrc_runlevel_link(root.fd), INSTALL_INITD, log, err, errlen);
 		if (r == 0)
 			r = watch_service(root.fd, init, spec, log, err, errlen);
 		break;

@@ -14,7 +14,9 @@ enum init_system { INIT_AUTO, INIT_SYSTEMD, INIT_SYSV, INIT_OPENRC };
 #define INSTALL_PATH_UNIT "/usr/lib/systemd/system/osconf.path"
 #define INSTALL_PATH_LINK "/etc/systemd/system/paths.target.wants/osconf.path"
 #define INSTALL_INITD "/etc/init.d/osconf"
+/* OpenRC: the boot runlevel, or sysinit where the network service starts there (Debian). */
 #define INSTALL_OPENRC_LINK "/etc/runlevels/boot/osconf"
+#define INSTALL_OPENRC_SYSINIT_LINK "/etc/runlevels/sysinit/osconf"
 /* sysvinit and OpenRC: `osconf watch` as a service where partition 1 is mounted permanently. */
 #define INSTALL_WATCH_INITD "/etc/init.d/osconf-watch"
 #define INSTALL_OPENRC_WATCH_LINK "/etc/runlevels/default/osconf-watch"

@@ -51,6 +51,25 @@ vm_rootfs() {
 	echo "$_dir"
 }
 
+# vm_rootfs_openrc: the sysvinit rootfs with sysv-rc replaced by Debian's OpenRC (built once from
+# it with dpkg in a chroot); prints its path.
+vm_rootfs_openrc() {
+	_base=$(vm_rootfs "$VM_PKGS_SYSV") || return 1
+	_dir="$_base-openrc"
+	if [ ! -e "$_dir/.complete" ]; then
+		vm_log "OpenRC instead of sysv-rc in $_dir"
+		rm -rf "$_dir" "$_dir.tmp" && cp -a "$_base" "$_dir.tmp" && rm -f "$_dir.tmp/.complete" || return 1
+		mkdir -p "$_dir.tmp/tmp/openrc-debs"
+		(cd "$_dir.tmp/tmp/openrc-debs" &&
+			timeout 300 apt-get download -q -o APT::Sandbox::User=root openrc librc1 libeinfo1 >/dev/null) || return 1
+		chroot "$_dir.tmp" sh -c 'dpkg --force-depends -P sysv-rc && dpkg -i /tmp/openrc-debs/*.deb' \
+			>"$OSCONF_VM_CACHE/openrc.log" 2>&1 || { vm_log "see $OSCONF_VM_CACHE/openrc.log"; return 1; }
+		rm -rf "$_dir.tmp/tmp/openrc-debs"
+		mv "$_dir.tmp" "$_dir" && touch "$_dir/.complete"
+	fi
+	echo "$_dir"
+}
+
 # vm_kernel: extracts Debian's cloud kernel; sets VM_KROOT (extracted tree) and VM_KVER.
 vm_kernel() {
 	_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
@@ -176,15 +195,13 @@ vm_run() {
 	_rc=$?
 	tr -d '\r' <"$SCRATCH/$1.log" | sed -n 's/^.*\(VMR .*\)$/\1/p' >"$SCRATCH/$1.vmr"
 	diag "$1: qemu exit $_rc after $(($(date +%s) - _t0)) s"
+	[ -z "${OSCONF_VM_KEEP:-}" ] || { mkdir -p "$OSCONF_VM_KEEP" && cp "$SCRATCH/$1.log" "$OSCONF_VM_KEEP/"; }
 	grep -qx 'VMR END' "$SCRATCH/$1.vmr"
 }
 vm_val() { sed -n "s/^VMR $2=//p" "$SCRATCH/$1.vmr" | head -1; }
 vm_has() { grep -qxF "VMR $2" "$SCRATCH/$1.vmr"; }
-# vm_show_log NAME: the end of the serial log as diagnostics; OSCONF_VM_KEEP=DIR keeps it whole.
-vm_show_log() {
-	diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -40)"
-	[ -z "${OSCONF_VM_KEEP:-}" ] || { mkdir -p "$OSCONF_VM_KEEP" && cp "$SCRATCH/$1.log" "$OSCONF_VM_KEEP/"; }
-}
+# vm_show_log NAME: the end of the serial log as diagnostics (OSCONF_VM_KEEP=DIR keeps every log).
+vm_show_log() { diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -40)"; }
 # vm_p1_ls: partition 1's aliyun_custom_image/ listing, read from the image file (fails when absent)
 vm_p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
 
