@@ -95,6 +95,13 @@ check "in the boot runlevel" test "$(readlink $T/etc/runlevels/boot/osconf)" = /
 check "no osconf-watch without a permanent mount of partition 1" sh -c "test -f $T/etc/init.d/osconf && test ! -e $T/etc/init.d/osconf-watch"
 check "uninstall (openrc)" sh -c "'$OSCONF' uninstall --root $T && test ! -L $T/etc/runlevels/boot/osconf && test ! -e $T/etc/osconf.conf"
 
+# Debian's OpenRC: networking starts in sysinit, so osconf goes there (OpenRC orders within a runlevel)
+T=$SCRATCH/debopenrc
+mkdir -p $T/sbin $T/etc/init.d $T/etc/runlevels/sysinit $T/etc/runlevels/boot && : > $T/sbin/openrc-run && : > $T/sbin/init
+ln -s /etc/init.d/networking $T/etc/runlevels/sysinit/networking
+check "install into a Debian OpenRC tree: sysinit runlevel" sh -c "'$OSCONF' install --root $T >/dev/null 2>&1 && test \"\$(readlink $T/etc/runlevels/sysinit/osconf)\" = /etc/init.d/osconf && test ! -e $T/etc/runlevels/boot/osconf"
+check "uninstall (Debian OpenRC)" sh -c "'$OSCONF' uninstall --root $T >/dev/null 2>&1 && test ! -L $T/etc/runlevels/sysinit/osconf"
+
 # a symlink in the image cannot send a write outside it
 T=$SCRATCH/escape
 mkdir -p $T/sbin $T/etc $SCRATCH/outside && ln -s /lib/systemd/systemd $T/sbin/init && ln -s $SCRATCH/outside $T/usr
