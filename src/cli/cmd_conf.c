@@ -8,7 +8,7 @@
 static int load(const char *path, struct osconf_model *m, struct diags *d)
 {
 	_cleanup_buf_ struct buf b = { .secret = true };
-	if (read_conf_file(path, &b) < 0)
+	if (read_conf_file(path, &b, NULL) < 0)
 		return -1;
 	model_init(m);
 	if (conf_load(b.data, b.len, m, d) < 0) {

@@ -22,6 +22,7 @@ struct conf_source {
 	const char *path;   /* for messages */
 	bool present;
 	bool located;       /* found on the first partition (loc), not given with --conf */
+	struct stat st;     /* of the --conf file as read */
 	struct located loc;
 };
 
@@ -60,7 +61,7 @@ static int source_open(const struct run_opts *o, struct root *root, struct conf_
 	src->path = o->conf;
 	if (access(o->conf, F_OK) < 0 && errno == ENOENT)
 		return 0; /* absent: nothing to do */
-	int r = read_conf_file(o->conf, content);
+	int r = read_conf_file(o->conf, content, &src->st);
 	if (r == 0)
 		src->present = true;
 	return r;
@@ -82,6 +83,15 @@ static int source_remove(const struct conf_source *src)
 	if (dfd < 0)
 		return negerrno();
 	const char *base = strrchr(src->path, '/') ? strrchr(src->path, '/') + 1 : src->path;
+	/* rewritten while we applied it (new settings from the console): keep it for the next run */
+	struct stat now;
+	if (fstatat(dfd, base, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    (now.st_ino != src->st.st_ino || now.st_dev != src->st.st_dev || now.st_size != src->st.st_size ||
+	     now.st_mtim.tv_sec != src->st.st_mtim.tv_sec || now.st_mtim.tv_nsec != src->st.st_mtim.tv_nsec)) {
+		log_error("%s was rewritten while it was applied: kept, the new settings apply at the next run",
+			  src->path);
+		return -ESTALE;
+	}
 	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
 		return negerrno();
 	return fsync(dfd) < 0 ? negerrno() : 0;
@@ -121,11 +131,18 @@ static unsigned plan_targets(const struct run_opts *o, struct target_ctx *ctx, s
 			continue;
 		}
 		ctx->err[0] = '\0';
-		int r = t->plan(ctx, p);
+		ctx->failed = failed;
+		struct plan_mark mk;
+		int r = plan_mark(p, &mk);
+		if (r == 0)
+			r = t->plan(ctx, p);
 		if (r < 0) {
 			log_error("%s: %s", t->name, ctx->err[0] ? ctx->err : strerror(-r));
 			failed |= SEC_BIT(t->section);
+			if (mk.saved)
+				plan_rollback(p, &mk); /* a section is applied entirely or not at all */
 		}
+		plan_mark_free(&mk);
 	}
 	return failed;
 }
@@ -147,7 +164,7 @@ static int finish(const struct run_opts *o, struct root *root, const struct conf
 	if (!failed && !m->invalid && !o->keep) {
 		int r = source_remove(src);
 		if (r < 0) {
-			if (!src->located)
+			if (!src->located && r != -ESTALE)
 				log_error("%s: cannot remove: %s; it will be applied again next time", src->path,
 					  strerror(-r));
 			st.exit_status = EXIT_FAILED;
@@ -178,6 +195,9 @@ static int run_loaded(const struct run_opts *o, struct root *root, const struct 
 	for (int s = 0; s < SEC_COUNT; s++)
 		if (m->invalid & SEC_BIT(s))
 			log_warn("%s: not applied (invalid value in %s)", section_name(s), src->path);
+	if (m->invalid & INVALID_LINES)
+		log_warn("%s has refused lines (see above): the other settings are applied, the file is kept",
+			 src->path);
 	unsigned failed = plan_targets(o, &ctx, &p);
 	plan_prune(&p);
 	int rc;
@@ -185,8 +205,10 @@ static int run_loaded(const struct run_opts *o, struct root *root, const struct 
 		plan_print(&p, stdout);
 		rc = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
 	} else {
-		if (p.notes.len)
-			log_debug("%s", p.notes.data);
+		size_t pos = 0, len;
+		const char *line;
+		while (buf_next_line(&p.notes, &pos, &line, &len))
+			log_info("%.*s", (int)len, line); /* the decisions behind the plan, once */
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
 		rc = finish(o, root, src, m, failed, changed_sections(&p));

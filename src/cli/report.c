@@ -24,7 +24,7 @@ void report_diags(const char *file, const struct diags *d)
 	}
 }
 
-int read_conf_file(const char *path, struct buf *out)
+int read_conf_file(const char *path, struct buf *out, struct stat *st_out)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	struct stat st;
@@ -57,6 +57,8 @@ int read_conf_file(const char *path, struct buf *out)
 		return r;
 	}
 	buf_move(out, &b);
+	if (st_out)
+		*st_out = st;
 	return 0;
 }
 
@@ -93,6 +95,8 @@ void show_model(const struct osconf_model *m, FILE *out)
 	for (int s = 0; s < SEC_COUNT; s++)
 		if (m->invalid & SEC_BIT(s))
 			fprintf(out, "invalid, not applied: %s\n", section_name(s));
+	if (m->invalid & INVALID_LINES)
+		fprintf(out, "refused lines: the file is kept after apply\n");
 }
 
 static void json_nic(struct json *j, const struct nic_conf *n, bool is_default, struct in_addr dgw)
@@ -147,6 +151,7 @@ void show_model_json(const struct osconf_model *m, const struct diags *d, FILE *
 		if (m->invalid & SEC_BIT(s))
 			json_string(&j, section_name(s));
 	json_close(&j, ']');
+	json_kv_bool(&j, "refused_lines", (m->invalid & INVALID_LINES) != 0);
 	json_key(&j, "problems");
 	json_array(&j);
 	for (size_t i = 0; i < d->n; i++) {

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "conf/diag.h"
 #include "conf/model.h"
@@ -13,7 +14,7 @@ void report_diags(const char *file, const struct diags *d);
 
 /* Read a host file given on the command line (--conf, check, show): regular file, not a
  * symlink, at most OSCONF_MAX_FILE bytes. Reports the error itself. */
-int read_conf_file(const char *path, struct buf *out);
+int read_conf_file(const char *path, struct buf *out, struct stat *st_out);
 
 /* Print the model for humans or as JSON (the password only as set/unset). */
 void show_model(const struct osconf_model *m, FILE *out);

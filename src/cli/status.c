@@ -37,6 +37,7 @@ int status_write(int rootfd, const struct run_status *s)
 	json_kv_int(&j, "exit_status", s->exit_status);
 	json_kv_string(&j, "conf", s->conf ? s->conf : "");
 	json_kv_bool(&j, "conf_removed", s->removed);
+	json_kv_bool(&j, "refused_lines", (s->invalid & INVALID_LINES) != 0);
 	json_key(&j, "sections");
 	json_object(&j);
 	for (int i = 0; i < SEC_COUNT; i++)

@@ -21,6 +21,8 @@ enum section {
 	SEC_COUNT,
 };
 #define SEC_BIT(s) (1u << (s))
+/* In osconf_model.invalid: a refused line that belongs to no section (e.g. a command). */
+#define INVALID_LINES (1u << SEC_COUNT)
 const char *section_name(enum section s);
 
 struct route4 {
@@ -58,7 +60,7 @@ struct osconf_model {
 	size_t n_dns;
 
 	unsigned present;      /* SEC_BIT()s that os.conf sets */
-	unsigned invalid;      /* SEC_BIT()s with an invalid value: not applied */
+	unsigned invalid;      /* SEC_BIT()s with an invalid value (not applied), | INVALID_LINES */
 };
 
 void model_init(struct osconf_model *m);

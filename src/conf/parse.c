@@ -207,6 +207,23 @@ static int parse_line(struct line_ctx *c, const char *p, const char *end, struct
 	return r == -ENOMEM ? r : 0;
 }
 
+/* When the line starts with KEY=, remember the key and its section first, so that any
+ * error on the line (control character, length, NUL) disables the right section. */
+static void identify_key(struct line_ctx *c, const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *k = p;
+	while (p < end && is_key_char(*p) && p - k < 63)
+		p++;
+	if (p == k || !is_key_start(*k) || p == end || *p != '=')
+		return;
+	snprintf(c->key, sizeof(c->key), "%.*s", (int)(p - k), k);
+	int nic;
+	const struct key_spec *spec = schema_lookup(c->key, &nic);
+	c->section = spec ? (int)spec->section : -1;
+}
+
 int conf_parse(const char *data, size_t len, struct assignments *out, struct diags *d)
 {
 	struct line_ctx c = { .d = d, .line = 0, .section = -1 };
@@ -229,6 +246,7 @@ int conf_parse(const char *data, size_t len, struct assignments *out, struct dia
 		pos = (size_t)(end - data) + (nl ? 1 : 0);
 		if (end > start && end[-1] == '\r')
 			end--; /* CRLF */
+		identify_key(&c, start, end < start + OSCONF_MAX_LINE ? end : start + OSCONF_MAX_LINE);
 		if ((size_t)(end - start) > OSCONF_MAX_LINE) {
 			ERR(&c, "line longer than %d bytes", OSCONF_MAX_LINE);
 			continue;

@@ -245,11 +245,25 @@ static void pick_default(struct vctx *v)
 			  m->nics[pub].name);
 }
 
+/* "KEY=" and "KEY='  '" mean not set, as in the sample script ([[ -n $x ]]). */
+static bool blank(const char *v)
+{
+	return v[strspn(v, " \t")] == '\0';
+}
+
 int conf_validate(const struct assignments *as, struct osconf_model *m, struct diags *d)
 {
 	struct vctx v = { .m = m, .d = d };
-	unsigned seen_line[64] = { 0 };
-	const char *seen_key[64] = { 0 };
+	enum { SLOTS = 8 * OSCONF_MAX_NICS };
+	unsigned seen_line[SLOTS] = { 0 };
+	size_t last[SLOTS];
+	/* bash semantics: the last assignment of a key wins, an empty one unsets it */
+	for (size_t i = 0; i < as->n; i++) {
+		int n;
+		const struct key_spec *spec = schema_lookup(as->items[i].key, &n);
+		if (spec)
+			last[(size_t)(spec - key_specs) * OSCONF_MAX_NICS + (size_t)(n < 0 ? 0 : n)] = i;
+	}
 	for (size_t i = 0; i < as->n; i++) {
 		const struct assignment *a = &as->items[i];
 		int n;
@@ -259,15 +273,13 @@ int conf_validate(const struct assignments *as, struct osconf_model *m, struct d
 			continue;
 		}
 		size_t slot = (size_t)(spec - key_specs) * OSCONF_MAX_NICS + (size_t)(n < 0 ? 0 : n);
-		if (slot < 64 && seen_key[slot])
+		if (seen_line[slot])
 			diags_add(d, DIAG_WARNING, a->line, (int)spec->section,
 				  "%s set again (first on line %u); the last value wins", a->key, seen_line[slot]);
-		if (slot < 64) {
-			seen_key[slot] = a->key;
+		else
 			seen_line[slot] = a->line;
-		}
-		if (a->value[0] == '\0')
-			continue; /* KEY= (empty) means not set, as in the sample script */
+		if (last[slot] != i || blank(a->value))
+			continue;
 		m->present |= SEC_BIT(spec->section);
 		if (n >= 0) {
 			if (!m->nics[n].present)
@@ -285,12 +297,18 @@ int conf_validate(const struct assignments *as, struct osconf_model *m, struct d
 		if (!(m->invalid & SEC_BIT(SEC_NETWORK)))
 			pick_default(&v);
 	}
-	/* errors from the parser on lines of a known section invalidate it too */
-	for (size_t i = 0; i < d->n; i++)
-		if (d->items[i].severity == DIAG_ERROR && d->items[i].section >= 0) {
-			m->invalid |= SEC_BIT(d->items[i].section);
-			m->present |= SEC_BIT(d->items[i].section);
+	/* errors from the parser invalidate their section; a refused line of no section
+	 * (a command, a control character before any key) makes the input invalid as a whole */
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->items[i].severity != DIAG_ERROR)
+			continue;
+		if (d->items[i].section < 0) {
+			m->invalid |= INVALID_LINES;
+			continue;
 		}
+		m->invalid |= SEC_BIT(d->items[i].section);
+		m->present |= SEC_BIT(d->items[i].section);
+	}
 	return 0;
 }
 

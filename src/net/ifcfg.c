@@ -9,7 +9,7 @@
 #define SCRIPTS "/etc/sysconfig/network-scripts"
 
 /* ifcfg-X: static address, matched by HWADDR; GATEWAY/DEFROUTE=yes only on the NIC that
- * owns the default route. DNSn on that NIC too, so ifcfg-rh/initscripts agree with resolv.conf. */
+ * owns the default route. DNSn on that NIC (else the first) too, so ifcfg-rh/initscripts agree with resolv.conf. */
 static int render_ifcfg(const struct net_ctx *c, int i, struct buf *b)
 {
 	const struct osconf_model *m = c->m;
@@ -26,7 +26,7 @@ static int render_ifcfg(const struct net_ctx *c, int i, struct buf *b)
 		buf_printf(b, "GATEWAY=%s\nDEFROUTE=yes\n", ip4_str(m->default_gw, ip));
 	else
 		buf_printf(b, "DEFROUTE=no\n");
-	if (def && (c->sections & SEC_BIT(SEC_DNS)))
+	if (nic_has_dns(c, i))
 		for (size_t k = 0; k < m->n_dns; k++)
 			buf_printf(b, "DNS%zu=%s\n", k + 1, ip4_str(m->dns[k], ip));
 	buf_printf(b, "IPV6INIT=no\nNM_CONTROLLED=yes\n");

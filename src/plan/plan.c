@@ -186,6 +186,60 @@ int plan_file_remove(struct plan *p, int rootfd, const char *path, unsigned sect
 	return 0;
 }
 
+int plan_mark(struct plan *p, struct plan_mark *mk)
+{
+	*mk = (struct plan_mark){ .n = p->n };
+	mk->saved = calloc(p->n + 1, sizeof(*mk->saved));
+	mk->sections = calloc(p->n + 1, sizeof(*mk->sections));
+	mk->remove = calloc(p->n + 1, sizeof(*mk->remove));
+	if (!mk->saved || !mk->sections || !mk->remove) {
+		plan_mark_free(mk);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		mk->sections[i] = p->entries[i].sections;
+		if (p->entries[i].ops != &plan_file_ops)
+			continue;
+		const struct plan_file *f = p->entries[i].data;
+		mk->saved[i].secret = f->new.secret;
+		mk->remove[i] = f->remove;
+		if (buf_append(&mk->saved[i], f->new.data, f->new.len) < 0) {
+			plan_mark_free(mk);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void plan_rollback(struct plan *p, struct plan_mark *mk)
+{
+	for (size_t i = mk->n; i < p->n; i++)
+		if (p->entries[i].ops->destroy)
+			p->entries[i].ops->destroy(p->entries[i].data);
+	p->n = mk->n;
+	for (size_t i = 0; i < p->n; i++) {
+		p->entries[i].sections = mk->sections[i];
+		if (p->entries[i].ops != &plan_file_ops)
+			continue;
+		struct plan_file *f = p->entries[i].data;
+		buf_move(&f->new, &mk->saved[i]);
+		f->remove = mk->remove[i];
+	}
+}
+
+void plan_mark_free(struct plan_mark *mk)
+{
+	if (!mk)
+		return;
+	if (mk->saved)
+		for (size_t i = 0; i < mk->n; i++)
+			buf_free(&mk->saved[i]);
+	free(mk->saved);
+	free(mk->sections);
+	free(mk->remove);
+	*mk = (struct plan_mark){ 0 };
+}
+
 void plan_prune(struct plan *p)
 {
 	size_t w = 0;

@@ -72,6 +72,18 @@ int plan_file_set(struct plan *p, int rootfd, const char *path, unsigned section
 /* Plan the removal of path (no-op when absent). */
 int plan_file_remove(struct plan *p, int rootfd, const char *path, unsigned sections);
 
+/* A point to return to when a target fails half-way: its entries and its edits of shared
+ * file entries are undone, so a section is planned entirely or not at all. */
+struct plan_mark {
+	size_t n;            /* entries before the mark */
+	struct buf *saved;   /* the planned content of each file entry at the mark */
+	unsigned *sections;
+	bool *remove;
+};
+int plan_mark(struct plan *p, struct plan_mark *mk);
+void plan_rollback(struct plan *p, struct plan_mark *mk);
+void plan_mark_free(struct plan_mark *mk);
+
 /* Drop entries that would change nothing (file content identical, …). */
 void plan_prune(struct plan *p);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "sys/root.h"
@@ -36,6 +37,22 @@ static int same_content(int dfd, const char *base, const struct buf *content)
 	}
 	explicit_bzero(chunk, sizeof(chunk));
 	return off == content->len;
+}
+
+/* Keep the SELinux label of the file being replaced (shadow_t, net_conf_t, …): a fresh
+ * file would get its directory's default. Nothing to do where there is no label. */
+static int copy_label(int dirfd, const char *base, int tmpfd)
+{
+	_cleanup_close_ int old = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (old < 0)
+		return 0;
+	char label[256];
+	ssize_t n = fgetxattr(old, "security.selinux", label, sizeof(label));
+	if (n <= 0)
+		return errno == ERANGE ? -ERANGE : 0; /* ENODATA, ENOTSUP: unlabelled */
+	if (fsetxattr(tmpfd, "security.selinux", label, (size_t)n, 0) < 0 && errno != ENOTSUP)
+		return negerrno();
+	return 0;
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -109,6 +126,8 @@ int atomic_write(int rootfd, const char *rel, const struct buf *content, const s
 		r = negerrno();
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = negerrno();
+	if (r == 0 && keep_meta)
+		r = copy_label(dirfd, base, fd);
 	if (r == 0 && fsync(fd) < 0)
 		r = negerrno();
 	if (r == 0 && renameat(dirfd, tmp, dirfd, base) < 0)

@@ -112,7 +112,7 @@ int root_openat(int rootfd, const char *rel, int flags, mode_t mode)
 		long fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
 		if (fd >= 0)
 			return (int)fd;
-		if (errno != ENOSYS && errno != EPERM)
+		if (errno != ENOSYS)
 			return negerrno();
 		no_openat2 = true;
 	}

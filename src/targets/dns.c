@@ -4,7 +4,6 @@
 
 #include "net/backend.h"
 #include "targets/target.h"
-#include "util/log.h"
 #include "util/macros.h"
 #include "util/text.h"
 
@@ -74,21 +73,33 @@ static int plan_resolved(struct target_ctx *ctx, struct plan *p)
 	return r;
 }
 
+/* Where the servers go: the backend's own files when it owns DNS and the network section is
+ * planned; else resolv.conf's nameserver lines, or resolved's drop-in behind its stub link.
+ * A symlink to another program's resolv.conf can only be served through the backend's
+ * files (ifcfg DNSn, ifupdown dns-nameservers); without them DNS fails, and says why. */
 static int dns_plan(struct target_ctx *ctx, struct plan *p)
 {
 	struct stat st;
 	char target[4096] = "";
-	int r = 0;
-	if (ctx->backend && ctx->backend->owns_dns) {
+	bool net_ok = ctx->backend && model_applies(ctx->m, SEC_NETWORK) && !(ctx->failed & SEC_BIT(SEC_NETWORK));
+	if (net_ok && ctx->backend->owns_dns) {
 		plan_note(p, "dns: configured by the %s backend", ctx->backend->name);
 		return 0;
 	}
+	int r;
 	if (root_lstat(ctx->root->fd, RESOLV, &st) == 0 && S_ISLNK(st.st_mode)) {
 		root_readlink(ctx->root->fd, RESOLV, target, sizeof(target));
 		if (strstr(target, "systemd/resolve"))
 			r = plan_resolved(ctx, p);
-		else
-			log_warn("dns: %s is a symlink to %s, managed by another program; left alone", RESOLV, target);
+		else if (net_ok)
+			return plan_note(p, "dns: %s is a symlink to %s; the servers are in the %s backend's files",
+					 RESOLV, target, ctx->backend->name);
+		else {
+			snprintf(ctx->err, sizeof(ctx->err),
+				 "%s is a symlink to %s (another program's) and no network configuration carries "
+				 "the servers: not applied", RESOLV, target);
+			return -ENOTSUP;
+		}
 	} else {
 		r = dns_plan_resolv_conf(ctx->root->fd, ctx->m, p);
 	}

@@ -124,8 +124,9 @@ static int hostname_plan(struct target_ctx *ctx, struct plan *p)
 	/* SUSE reads /etc/HOSTNAME (often a symlink to /etc/hostname: then nothing to do) */
 	struct stat st;
 	if (r == 0 && root_lstat(fd, "/etc/HOSTNAME", &st) == 0 && S_ISREG(st.st_mode)) {
-		buf_printf(&content, "%s\n", m->hostname);
-		r = plan_file_set(p, fd, "/etc/HOSTNAME", sec, &meta, &content);
+		r = buf_printf(&content, "%s\n", m->hostname);
+		if (r == 0)
+			r = plan_file_set(p, fd, "/etc/HOSTNAME", sec, &meta, &content);
 	}
 	if (r == 0)
 		r = plan_hosts(ctx, p);

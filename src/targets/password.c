@@ -8,7 +8,6 @@
 
 #include "sys/crypt.h"
 #include "targets/target.h"
-#include "util/log.h"
 #include "util/macros.h"
 #include "util/text.h"
 
@@ -159,7 +158,7 @@ static const struct plan_entry_ops pw_ops = {
 	.destroy = pw_destroy,
 };
 
-static const char *method_of(int rootfd)
+static const char *method_of(int rootfd, struct plan *p)
 {
 	_cleanup_buf_ struct buf defs = BUF_INIT;
 	char method[32];
@@ -167,10 +166,11 @@ static const char *method_of(int rootfd)
 	if (root_read_file(rootfd, "/etc/login.defs", 1 << 20, &defs) < 0 ||
 	    text_get(&defs, "ENCRYPT_METHOD", ' ', method, sizeof(method)) < 0)
 		return crypt_prefix_for_method(NULL, &fallback);
-	const char *p = crypt_prefix_for_method(method, &fallback);
+	const char *prefix = crypt_prefix_for_method(method, &fallback);
 	if (fallback)
-		log_warn("ENCRYPT_METHOD %s in /etc/login.defs is weak or unsupported; using SHA-512", method);
-	return p;
+		plan_note(p, "password: ENCRYPT_METHOD %s in /etc/login.defs is weak or unsupported; using SHA-512",
+			  method);
+	return prefix;
 }
 
 static int pw_plan(struct target_ctx *ctx, struct plan *p)
@@ -196,7 +196,7 @@ static int pw_plan(struct target_ctx *ctx, struct plan *p)
 		return -ENOMEM;
 	}
 	pw->len = m->password_len;
-	pw->prefix = method_of(ctx->root->fd);
+	pw->prefix = method_of(ctx->root->fd, p);
 	return plan_add(p, &pw_ops, SEC_BIT(SEC_PASSWORD), pw);
 }
 

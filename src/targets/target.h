@@ -14,6 +14,7 @@ struct target_ctx {
 	struct root *root;
 	const struct net_backend *backend;  /* the persistent network backend chosen */
 	bool live;                          /* apply to the running system too */
+	unsigned failed;                    /* SEC_BIT()s whose planning failed so far */
 	char err[256];                      /* why plan() failed */
 };
 

@@ -108,11 +108,18 @@ head -c 70000 /dev/zero | tr '\0' '#' > "$SCRATCH/big.conf"
 # --- injections never run: a canary file must not appear
 canary="$SCRATCH/pwned"
 for payload in "\$(touch $canary)" "\`touch $canary\`" "x;touch $canary" "x && touch $canary" "\"\$(touch $canary)\"" \
-	"'x'; touch $canary" "x\$IFS\$(touch\$IFS$canary)" "\$'\\x41'" "x|touch $canary" "x >$canary"; do
+	"'x'; touch $canary" "x\$IFS\$(touch\$IFS$canary)" "\$'\\x41'" "x|touch $canary" "x >$canary" \
+	"\"x
+touch $canary\"" "x
+touch $canary" "x\\
+touch $canary" "'x
+touch $canary'"; do
 	newroot; printf 'hostname=%s\npassword=%s\ndns_nameserver=%s\n' "$payload" "$payload" "$payload" > "$SCRATCH/os.conf"
 	"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1; rc=$?
-	if [ $rc = 65 ] && [ ! -e "$canary" ] && grep -q 'localhost.localdomain' "$SCRATCH/r/etc/hostname"; then
-		ok "injection refused: $payload"; else fail "injection: $payload (rc $rc)"; diag "$(cat "$SCRATCH/out")"; fi
+	# a payload on its own line is a refused line of its own; the value before it may be valid
+	case "$payload" in *$'\n'*) kept=true;; *) kept=$(grep -q 'localhost.localdomain' "$SCRATCH/r/etc/hostname" && echo true || echo false);; esac
+	if [ $rc = 65 ] && [ ! -e "$canary" ] && $kept; then
+		ok "injection refused: ${payload//$'\n'/\\n}"; else fail "injection: ${payload//$'\n'/\\n} (rc $rc)"; diag "$(cat "$SCRATCH/out")"; fi
 done
 printf 'hostname=a\n$(touch %s)\nhostname=b\n' "$canary" > "$SCRATCH/os.conf"
 "$OSCONF" check "$SCRATCH/os.conf" >/dev/null 2>&1; [ $? = 65 ] && [ ! -e "$canary" ] && ok "command line refused" || fail "command line"
@@ -138,6 +145,48 @@ rm -rf "$SCRATCH/r/etc/sysconfig/network-scripts"; ln -s "$SCRATCH/outside" "$SC
 cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"
 "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1
 [ -z "$(ls -A "$SCRATCH/outside")" ] && ok "symlinks in the image never lead outside the root" || fail "wrote outside: $(ls "$SCRATCH/outside")"
+# --- the SELinux label of a replaced file is kept (the xattr is stored even without SELinux)
+if [ "$(id -u)" = 0 ] && newroot && setfattr_ok=$(python3 -c 'import os,sys
+os.setxattr(sys.argv[1], "security.selinux", b"system_u:object_r:shadow_t:s0\0")' "$SCRATCH/r/etc/shadow" 2>&1 && echo yes); then
+	cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"; "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" >/dev/null 2>&1
+	label=$(python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "security.selinux").rstrip(b"\0").decode())' "$SCRATCH/r/etc/shadow" 2>&1)
+	grep -q '^root:\$6' "$SCRATCH/r/etc/shadow" && [ "$label" = system_u:object_r:shadow_t:s0 ] && ok "SELinux label of /etc/shadow kept" || fail "label: $label"
+else
+	skip "setting security.selinux needs root and an xattr-capable file system"
+fi
+
+# --- os.conf rewritten while it is applied (new settings from the console): kept, exit 1
+newroot; cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"; rm -f "$SCRATCH/locked"
+python3 -c 'import fcntl,time,sys
+f=open(sys.argv[1],"a"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2],"w").close(); time.sleep(1.0)' \
+	"$SCRATCH/r/etc/.pwd.lock" "$SCRATCH/locked" &
+lockpid=$!
+for _ in $(seq 50); do [ -e "$SCRATCH/locked" ] && break; sleep 0.05; done
+"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1 &
+applypid=$!
+sleep 0.3; sed -i 's/iZ23r29djmjZ/changed-meanwhile/' "$SCRATCH/os.conf"
+wait $applypid; rc=$?; wait $lockpid
+[ $rc = 1 ] && grep -q changed-meanwhile "$SCRATCH/os.conf" && grep -q 'rewritten while it was applied' "$SCRATCH/out" \
+	&& ok "os.conf rewritten during apply: kept for the next run" || { fail "rewrite during apply (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
+
+# --- a refused line of no section: other settings applied, exit 65, os.conf kept
+newroot; printf 'hostname=web2\nexport password=cXdlcjEyMzQK\n' > "$SCRATCH/os.conf"
+"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1; rc=$?
+[ $rc = 65 ] && [ -e "$SCRATCH/os.conf" ] && grep -q web2 "$SCRATCH/r/etc/hostname" && grep -q '"refused_lines":true' "$SCRATCH/r/run/osconf/status.json" \
+	&& ok "refused line: exit 65, os.conf kept, hostname applied" || { fail "refused line (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
+
+# --- DNS when resolv.conf is another program's symlink and no backend file carries it: a failure, said so
+newroot; ln -sf ../run/NetworkManager/resolv.conf "$SCRATCH/r/etc/resolv.conf"; printf 'dns_nameserver=8.8.8.8\n' > "$SCRATCH/os.conf"
+"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1; rc=$?
+[ $rc = 1 ] && [ -e "$SCRATCH/os.conf" ] && grep -q 'another program' "$SCRATCH/out" && [ -L "$SCRATCH/r/etc/resolv.conf" ] \
+	&& ok "DNS behind a foreign symlink without network: failed, explained, os.conf kept" || { fail "foreign resolv.conf (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
+
+# --- a section whose planning fails leaves nothing half-done
+newroot; mkdir "$SCRATCH/r/etc/sysconfig/network-scripts/route-eth0"; cp "$CASES/01-classic.conf" "$SCRATCH/os.conf"
+"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" --backend ifcfg > "$SCRATCH/out" 2>&1; rc=$?
+[ $rc = 1 ] && grep -q BOOTPROTO=dhcp "$SCRATCH/r/etc/sysconfig/network-scripts/ifcfg-eth0" && grep -q iZ23r29djmjZ "$SCRATCH/r/etc/hostname" \
+	&& ok "network planning failed: no network file changed, other sections applied" || { fail "partial network (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
+
 # --- show: human and JSON, never the password
 "$OSCONF" show "$CASES/01-classic.conf" > "$SCRATCH/show" 2>&1
 grep -q '^password: set' "$SCRATCH/show" && grep -q 'default route: via 42.120.74.1 dev eth1' "$SCRATCH/show" \

@@ -239,9 +239,40 @@ static void test_duplicates_and_unknown(void **state)
 	assert_non_null(strstr(l.d.items[1].msg, "first on line 1"));
 	assert_int_equal(l.d.items[1].line, 3);
 	release(&l);
-	/* an invalid first value followed by a valid one: the section stays invalid (reported) */
+	/* bash semantics: only the last assignment counts (an earlier bad value is not used) */
 	load("hostname=bad_one\nhostname=good\n", &l);
-	assert_true(l.m.invalid & SEC_BIT(SEC_HOSTNAME));
+	assert_int_equal(l.m.invalid, 0);
+	assert_string_equal(l.m.hostname, "good");
+	release(&l);
+	/* ... and an empty last assignment unsets the key */
+	load("hostname=web1\nhostname=\npassword=cXdlcjEyMzQK\npassword=''\n", &l);
+	assert_false(l.m.has_hostname);
+	assert_null(l.m.password);
+	assert_int_equal(l.m.present, 0);
+	release(&l);
+	/* blanks only are empty too: no DNS section, resolv.conf is not emptied */
+	load("dns_nameserver=\"  \"\n", &l);
+	assert_int_equal(l.m.present, 0);
+	assert_int_equal(l.m.invalid, 0);
+	release(&l);
+}
+
+static void test_refused_lines(void **state)
+{
+	(void)state;
+	struct loaded l;
+	/* a control character on a password line disables the password section */
+	load("hostname=web2\npassword=cXdlcjEy\x01MzQK\n", &l);
+	assert_int_equal(l.m.invalid, SEC_BIT(SEC_PASSWORD));
+	assert_true(model_applies(&l.m, SEC_HOSTNAME));
+	release(&l);
+	/* a line of no section (a command, "export …") makes the input invalid as a whole */
+	load("hostname=web2\nexport password=cXdlcjEyMzQK\n", &l);
+	assert_int_equal(l.m.invalid, INVALID_LINES);
+	assert_true(model_applies(&l.m, SEC_HOSTNAME));
+	release(&l);
+	load("hostname=web2\nreboot\n", &l);
+	assert_int_equal(l.m.invalid, INVALID_LINES);
 	release(&l);
 }
 
@@ -287,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_values),
 		cmocka_unit_test(test_sections_independent),
 		cmocka_unit_test(test_duplicates_and_unknown),
+		cmocka_unit_test(test_refused_lines),
 		cmocka_unit_test(test_value_parsers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
