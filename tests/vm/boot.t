@@ -29,6 +29,7 @@ echo "VMR network_pre=$(systemctl show -p ActiveEnterTimestampMonotonic --value 
 echo "VMR cycles=$(journalctl -b -o cat --no-pager 2>/dev/null | grep -c 'ordering cycle')"
 echo "VMR network_pre_after=$(systemctl show -p After --value network-pre.target | tr ' ' '\n' | grep -c '^osconf.service$')"
 journalctl -b -o cat -u osconf.service --no-pager 2>/dev/null | sed 's/^/VMR journal /'
+echo "VMR security=$(systemd-analyze security --no-pager osconf.service 2>/dev/null | tail -1)"
 # partition 1 mounted at /boot: a new os.conf written while running is applied by osconf.path
 if [ -e /etc/vm-path-test ]; then
 	echo "VMR path_unit=$(systemctl is-enabled osconf.path 2>&1)/$(systemctl is-active osconf.path 2>&1)"
@@ -37,6 +38,15 @@ if [ -e /etc/vm-path-test ]; then
 	i=0; while [ $i -lt 40 ] && { [ "$(hostname)" != path-applied ] || [ -e /boot/aliyun_custom_image/os.conf ]; }; do sleep 0.5; i=$((i+1)); done
 	echo "VMR path_hostname=$(hostname)"
 	echo "VMR path_removed=$([ -e /boot/aliyun_custom_image/os.conf ] && echo no || echo yes)"
+	# `osconf watch` (no --dir: it locates the /boot mount) applies a change too
+	systemctl stop osconf.path
+	timeout 30 osconf watch --once --debounce 300 >/run/watch.log 2>&1 &
+	sleep 2
+	printf 'hostname=watch-applied\n' >/boot/aliyun_custom_image/os.conf
+	wait
+	echo "VMR watch_hostname=$(hostname)"
+	echo "VMR watch_removed=$([ -e /boot/aliyun_custom_image/os.conf ] && echo no || echo yes)"
+	sed 's/^/VMR watchlog /' /run/watch.log
 fi
 echo "VMR END"
 systemctl poweroff
@@ -99,9 +109,11 @@ check_boot() { # NAME NIC HOSTNAME ADDR GW DNS PASSWORD
 		check "$n: osconf.path enabled and waiting" test "$(vm_val "$n" path_unit)" = enabled/active
 		check "$n: os.conf written while running applied by osconf.path" test "$(vm_val "$n" path_hostname)" = path-applied
 		check "$n: ... and removed" test "$(vm_val "$n" path_removed)" = yes
+		check "$n: osconf watch (partition found at /boot) applied a change" test "$(vm_val "$n" watch_hostname)" = watch-applied
+		check "$n: ... and removed it" test "$(vm_val "$n" watch_removed)" = yes
 	fi
 	if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"
-	else diag "$(sed -n 's/^VMR journal osconf: /osconf: /p' "$SCRATCH/$n.vmr")"; fi
+	else diag "$(sed -n 's/^VMR journal osconf: /osconf: /p; s/^VMR security=/systemd-analyze security: /p' "$SCRATCH/$n.vmr")"; fi
 	# after power-off, from the image file: os.conf gone, the directory kept
 	local ls
 	if ls=$(vm_p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
