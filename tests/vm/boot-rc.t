@@ -64,6 +64,13 @@ for n in sysv openrc; do
 	else
 		fail "$n: osconf finished before the networking script started"; diag "$(cat "$SCRATCH/kmsg")"
 	fi
+	# Known: ifupdown's `ip addr add` meets the address osconf already set live and ifup reports
+	# eth0 as failed (the address and routes stay right; ifupdown's state misses eth0).
+	if grep -q 'ifup: failed to bring up eth0' "$SCRATCH/$n.log"; then
+		echo "not ok $((TAP_N += 1)) - $n: ifupdown brings eth0 up after osconf # TODO ifup fails with 'File exists' on the address osconf set live"
+	else
+		ok "$n: ifupdown brings eth0 up after osconf"
+	fi
 	check "$n: no dependency loop at boot" sh -c "! grep -q 'dependency loop' '$SCRATCH/$n.log'"
 	check "$n: one line per action in the kernel log, no password" sh -c "grep -q 'set the root password' $SCRATCH/kmsg && ! grep -q qwer1234 $SCRATCH/kmsg"
 	if ls=$(vm_p1_ls) && ! echo "$ls" | grep -qiE '^os +conf|os\.conf'; then ok "$n: os.conf removed from partition 1, aliyun_custom_image/ kept"
