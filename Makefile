@@ -13,6 +13,7 @@ BUILD      := build
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DESTDIR    ?=
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
@@ -25,7 +26,9 @@ PKG_LIBS   = -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs $(PKGS_STAT) 2>/dev/null)
              $(shell $(PKG_CONFIG) --libs $(PKGS_DYN) 2>/dev/null)
 
 SRCS     := $(sort $(shell find src -name '*.c' ! -name main.c))
-OBJS     := $(SRCS:%.c=$(BUILD)/%.o)
+OBJS     := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/dist.o
+# Init integration that `osconf install` writes, compiled into the binary (dist/ stays the source).
+DIST_FILES := $(sort $(wildcard dist/systemd/* dist/sysv/* dist/openrc/*))
 DEPFILES := $(OBJS:.o=.d) $(BUILD)/src/main.d
 
 FUZZ_SRCS  := $(sort $(wildcard src/conf/*.c src/util/*.c)) src/sys/root.c
@@ -42,6 +45,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/dist.c: mk/embed.sh $(DIST_FILES)
+	@echo "  GEN     $@"
+	@mkdir -p $(dir $@)
+	@mk/embed.sh $(DIST_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/dist.o: $(BUILD)/gen/dist.c src/install/dist.h
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libosconf.a: $(OBJS)
 	@rm -f $@
@@ -89,6 +101,24 @@ bench: deps
 
 install: $(BUILD)/osconf
 	install -D -m 0755 $(BUILD)/osconf $(DESTDIR)$(SBINDIR)/osconf
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	sed 's|/usr/sbin/osconf|$(SBINDIR)/osconf|' dist/systemd/osconf.service > $(DESTDIR)$(UNITDIR)/osconf.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/osconf.service
+	install -m 0644 man/osconf.8 $(DESTDIR)$(MANDIR)/man8/osconf.8
+	install -m 0644 man/os.conf.5 $(DESTDIR)$(MANDIR)/man5/os.conf.5
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/osconf $(DESTDIR)$(UNITDIR)/osconf.service \
+		$(DESTDIR)$(MANDIR)/man8/osconf.8 $(DESTDIR)$(MANDIR)/man5/os.conf.5
+
+# Packages (unit enabled by the deb's postinst / the rpm's preset); `make check` tests both.
+deb: $(BUILD)/osconf
+	@mk/deps.sh pkg
+	@mk/pkg.sh deb $(VERSION)
+
+rpm: $(BUILD)/osconf
+	@mk/deps.sh pkg
+	@mk/pkg.sh rpm $(VERSION)
 
 clean:
 	rm -rf $(BUILD)

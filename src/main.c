@@ -16,7 +16,7 @@ static void usage(FILE *out)
 		     "safely (the file is parsed, never executed).\n\nCommands:\n");
 	for (int i = 0; i < commands_count; i++)
 		fprintf(out, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args, commands[i].help);
-	fprintf(out, "\nGlobal options: -q/--quiet, -v/--verbose, -h/--help, --version\n"
+	fprintf(out, "\nGlobal options: -q/--quiet, -v/--verbose, --syslog, -h/--help, --version\n"
 		     "Exit status: 0 applied or nothing to do, 1 failure while applying,\n"
 		     "2 usage, 65 invalid input (valid sections still applied).\n");
 }
@@ -57,6 +57,8 @@ int main(int argc, char **argv)
 			verbosity = 0;
 		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			verbosity = 2;
+		} else if (!strcmp(argv[i], "--syslog")) {
+			log_set_syslog(true); /* service mode: also syslog, or /dev/kmsg early at boot */
 		} else {
 			fprintf(stderr, "osconf: unknown option '%s'\nTry 'osconf --help'.\n", argv[i]);
 			return EXIT_USAGE;

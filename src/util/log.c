@@ -29,7 +29,13 @@ static void log_system(enum log_level lvl, const char *msg)
 	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return;
-	dprintf(fd, "<%d>osconf[%d]: %s\n", prio[lvl] | LOG_DAEMON, (int)getpid(), msg);
+	/* One write(2) per record; not dprintf: glibc's lseek(SEEK_CUR) on /dev/kmsg fails with
+	 * EINVAL and dprintf then writes nothing. */
+	char rec[1100];
+	int n = snprintf(rec, sizeof(rec), "<%d>osconf[%d]: %s\n", prio[lvl] | LOG_DAEMON, (int)getpid(), msg);
+	if (n > 0 && write(fd, rec, (size_t)n < sizeof(rec) ? (size_t)n : sizeof(rec) - 1) < 0) {
+		/* nowhere left to report it */
+	}
 	close(fd);
 }
 

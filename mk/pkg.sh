@@ -1,0 +1,55 @@
+#!/bin/sh
+# mk/pkg.sh — build the .deb (dpkg-deb) or the .rpm (rpmbuild) from a `make install` staging tree.
+# usage: mk/pkg.sh deb|rpm VERSION   (run from the top of the source tree after `make`)
+set -eu
+kind=$1 version=$2
+top=$PWD/build/pkg/$kind stage=$PWD/build/pkg/$kind/root
+rm -rf "$top" && mkdir -p "$stage"
+make --no-print-directory install DESTDIR="$stage" PREFIX=/usr >/dev/null
+gzip -9n "$stage/usr/share/man/man8/osconf.8" "$stage/usr/share/man/man5/os.conf.5"
+
+case $kind in
+deb)
+	arch=$(dpkg --print-architecture)
+	# sysvinit Debian: the LSB script too (systemd prefers the native unit of the same name)
+	install -D -m 0755 dist/sysv/osconf "$stage/etc/init.d/osconf"
+	# Depends: the packages that ship the shared libraries the binary links
+	deps=$(ldd build/osconf | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | while read -r lib; do
+		dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null || true
+	done | cut -d: -f1 | sort -u | paste -sd, | sed 's/,/, /g')
+	mkdir -p "$stage/DEBIAN"
+	cat >"$stage/DEBIAN/control" <<CTRL
+Package: osconf
+Version: $version-1
+Architecture: $arch
+Maintainer: osconf developers <osconf@example.invalid>
+Installed-Size: $(du -sk "$stage" | cut -f1)
+Depends: $deps
+Section: admin
+Priority: optional
+Description: configure an Alibaba Cloud Customized Linux instance from os.conf
+ osconf finds aliyun_custom_image/os.conf on the image's first partition, applies it
+ (root password, hostname, NICs, routes, default gateway, DNS) before the network
+ starts, and removes it. The file is parsed, never executed. The package enables
+ osconf.service (and the sysvinit script) at boot; nothing runs at install time.
+CTRL
+	echo /etc/init.d/osconf >"$stage/DEBIAN/conffiles"
+	install -m 0755 dist/deb/postinst dist/deb/postrm "$stage/DEBIAN/"
+	dpkg-deb --root-owner-group -Zxz --build "$stage" "build/osconf_${version}-1_${arch}.deb" >/dev/null
+	echo "build/osconf_${version}-1_${arch}.deb"
+	;;
+rpm)
+	install -D -m 0644 dist/rpm/osconf.preset "$stage/usr/lib/systemd/system-preset/80-osconf.preset"
+	arch=$(uname -m)
+	rpmbuild -bb --nodeps --quiet \
+		--define "_topdir $top/rpmbuild" --define "_rpmdir $PWD/build" \
+		--define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+		--define "osconf_version $version" --define "osconf_arch $arch" --define "osconf_stage $stage" \
+		dist/rpm/osconf.spec >"$top/rpmbuild.log" 2>&1 || { cat "$top/rpmbuild.log" >&2; exit 1; }
+	echo "build/osconf-${version}-1.${arch}.rpm"
+	;;
+*)
+	echo "usage: mk/pkg.sh deb|rpm VERSION" >&2
+	exit 2
+	;;
+esac

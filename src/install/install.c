@@ -1,0 +1,720 @@
+/* install.c — `osconf install/uninstall`: binary, units or init scripts, enable links, /etc/osconf.conf. */
+#define _GNU_SOURCE
+#include "install/install.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "install/dist.h"
+#include "install/insserv.h"
+#include "locate/blkid.h"
+#include "locate/locate.h"
+#include "sys/atomic.h"
+#include "sys/root.h"
+#include "util/macros.h"
+
+#define BINARY_MAX (64u << 20)
+#define CONF_MAX (64u << 10)
+
+static const char *const init_names[] = {
+	[INIT_AUTO] = "auto", [INIT_SYSTEMD] = "systemd", [INIT_SYSV] = "sysv", [INIT_OPENRC] = "openrc",
+};
+
+int init_system_parse(const char *s, enum init_system *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(init_names); i++)
+		if (streq(s, init_names[i])) {
+			*out = (enum init_system)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *init_system_name(enum init_system init)
+{
+	return (size_t)init < ARRAY_SIZE(init_names) ? init_names[init] : "?";
+}
+
+const struct dist_file *dist_file(const char *name)
+{
+	for (int i = 0; i < dist_files_count; i++)
+		if (streq(dist_files[i].name, name))
+			return &dist_files[i];
+	return NULL;
+}
+
+static bool link_mentions(int rootfd, const char *rel, const char *word)
+{
+	char target[512];
+	return root_readlink(rootfd, rel, target, sizeof(target)) == 0 && strstr(target, word);
+}
+
+int install_detect_init(int rootfd, enum init_system *out)
+{
+	bool systemd_bin = root_exists(rootfd, "usr/lib/systemd/systemd") || root_exists(rootfd, "lib/systemd/systemd");
+	bool has_init = root_exists(rootfd, "sbin/init") || root_exists(rootfd, "usr/sbin/init");
+	if (link_mentions(rootfd, "sbin/init", "systemd") || link_mentions(rootfd, "usr/sbin/init", "systemd"))
+		*out = INIT_SYSTEMD;
+	else if (root_exists(rootfd, "sbin/openrc-run") || root_exists(rootfd, "usr/sbin/openrc-run") ||
+		 root_exists(rootfd, "sbin/openrc"))
+		*out = INIT_OPENRC;
+	else if (systemd_bin && !has_init)
+		*out = INIT_SYSTEMD;
+	else if (root_is_dir(rootfd, "etc/init.d") || root_is_dir(rootfd, "etc/rc.d/init.d"))
+		*out = INIT_SYSV;
+	else if (systemd_bin)
+		*out = INIT_SYSTEMD;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+static const char *const spec_kinds[][2] = {
+	{ "UUID=", "/dev/disk/by-uuid/" },
+	{ "LABEL=", "/dev/disk/by-label/" },
+	{ "PARTUUID=", "/dev/disk/by-partuuid/" },
+	{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
+};
+
+bool partition_spec_valid(const char *spec)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(spec_kinds); i++) {
+		size_t n = strlen(spec_kinds[i][0]);
+		if (strncmp(spec, spec_kinds[i][0], n) != 0)
+			continue;
+		const char *v = spec + n;
+		if (!*v || strlen(v) > 255)
+			return false;
+		for (; *v; v++)
+			if (!isgraph((unsigned char)*v) || *v == '"' || *v == '\'' || *v == '\\')
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/* Whether the fstab source field names the same partition as spec (UUID=/LABEL=/PARTUUID=,
+ * quoted or not, or the matching /dev/disk/by-* link). UUIDs compare without case. */
+static bool fstab_source_matches(const char *src, size_t srclen, const char *spec)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(spec_kinds); i++) {
+		size_t kn = strlen(spec_kinds[i][0]);
+		if (strncmp(spec, spec_kinds[i][0], kn) != 0)
+			continue;
+		const char *want = spec + kn;
+		size_t dn = strlen(spec_kinds[i][1]);
+		const char *v;
+		size_t vlen;
+		if (srclen > kn && strncasecmp(src, spec_kinds[i][0], kn) == 0) {
+			v = src + kn;
+			vlen = srclen - kn;
+			if (vlen >= 2 && (v[0] == '"' || v[0] == '\'') && v[vlen - 1] == v[0]) {
+				v++;
+				vlen -= 2;
+			}
+		} else if (srclen > dn && strncmp(src, spec_kinds[i][1], dn) == 0) {
+			v = src + dn;
+			vlen = srclen - dn;
+		} else {
+			return false;
+		}
+		if (vlen != strlen(want))
+			return false;
+		bool is_uuid = i == 0 || i == 2;
+		return is_uuid ? strncasecmp(v, want, vlen) == 0 : memcmp(v, want, vlen) == 0;
+	}
+	return false;
+}
+
+/* Splits the next whitespace-separated field of a line. */
+static bool next_field(const char **p, const char *end, const char **f, size_t *flen)
+{
+	while (*p < end && isspace((unsigned char)**p))
+		(*p)++;
+	if (*p >= end)
+		return false;
+	*f = *p;
+	while (*p < end && !isspace((unsigned char)**p))
+		(*p)++;
+	*flen = (size_t)(*p - *f);
+	return true;
+}
+
+char *fstab_mount_point(int rootfd, const char *spec)
+{
+	_cleanup_buf_ struct buf fstab = BUF_INIT;
+	if (!spec || root_read_file(rootfd, "etc/fstab", CONF_MAX, &fstab) < 0)
+		return NULL;
+	size_t pos = 0, len;
+	const char *line;
+	while (buf_next_line(&fstab, &pos, &line, &len)) {
+		const char *p = line, *end = line + len, *src, *mnt, *type, *opts = "";
+		size_t srclen, mntlen, typelen, optslen = 0;
+		if (!next_field(&p, end, &src, &srclen) || src[0] == '#' || !next_field(&p, end, &mnt, &mntlen) ||
+		    !next_field(&p, end, &type, &typelen))
+			continue;
+		next_field(&p, end, &opts, &optslen);
+		if (!fstab_source_matches(src, srclen, spec) || mnt[0] != '/' || memchr(mnt, '\\', mntlen))
+			continue;
+		/* noauto: not mounted at boot, so no permanent place to watch. */
+		_cleanup_free_ char *o = strndup(opts, optslen);
+		if (o && (strstr(o, "noauto") || (typelen == 4 && !strncmp(type, "swap", 4))))
+			continue;
+		return strndup(mnt, mntlen);
+	}
+	return NULL;
+}
+
+/* Whether rel inside the root is a mount point (a different device than its parent). */
+static bool root_is_mount_point(int rootfd, const char *rel)
+{
+	_cleanup_close_ int fd = root_openat(rootfd, rel, O_PATH | O_DIRECTORY, 0);
+	if (fd < 0)
+		return false;
+	struct stat a, b;
+	if (fstat(fd, &a) < 0 || fstatat(fd, "..", &b, 0) < 0)
+		return false;
+	return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) _printf_(3, 4);
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int read_binary(const char *path, struct buf *out)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	for (;;) {
+		int r = buf_reserve(out, 65536);
+		if (r < 0)
+			return r;
+		ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return negerrno();
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+		if (out->len > BINARY_MAX)
+			return -EFBIG;
+	}
+	return out->len ? 0 : -ENOEXEC;
+}
+
+static int put_file(int rootfd, const char *rel, const struct buf *content, mode_t mode, struct buf *log,
+		    char *err, size_t errlen)
+{
+	const struct file_meta meta = { .mode = mode, .uid = 0, .gid = 0 };
+	int r = atomic_write(rootfd, rel, content, &meta, ATOMIC_FORCE_META);
+	if (r < 0) {
+		set_err(err, errlen, "cannot write %s: %s", rel, strerror(-r));
+		return r;
+	}
+	buf_printf(log, "%s %s\n", r == 1 ? "unchanged" : "installed", rel);
+	return 0;
+}
+
+static int put_dist(int rootfd, const char *name, const char *rel, mode_t mode, struct buf *log, char *err,
+		    size_t errlen)
+{
+	const struct dist_file *f = dist_file(name);
+	if (!f) {
+		set_err(err, errlen, "%s is not built into this binary", name);
+		return -ENOENT;
+	}
+	_cleanup_buf_ struct buf b = BUF_INIT;
+	if (buf_append(&b, f->data, f->len) < 0)
+		return -ENOMEM;
+	return put_file(rootfd, rel, &b, mode, log, err, errlen);
+}
+
+static int put_link(int rootfd, const char *rel, const char *target, struct buf *log, char *err, size_t errlen)
+{
+	char cur[512];
+	if (root_readlink(rootfd, rel, cur, sizeof(cur)) == 0 && streq(cur, target)) {
+		buf_printf(log, "unchanged %s -> %s\n", rel, target);
+		return 0;
+	}
+	int r = atomic_symlink(rootfd, rel, target);
+	if (r < 0) {
+		set_err(err, errlen, "cannot link %s: %s", rel, strerror(-r));
+		return r;
+	}
+	buf_printf(log, "enabled %s -> %s\n", rel, target);
+	return 0;
+}
+
+static int remove_path(int rootfd, const char *rel, struct buf *log, char *err, size_t errlen)
+{
+	if (!root_exists(rootfd, rel))
+		return 0;
+	int r = atomic_unlink(rootfd, rel);
+	if (r < 0) {
+		set_err(err, errlen, "cannot remove %s: %s", rel, strerror(-r));
+		return r;
+	}
+	buf_printf(log, "removed %s\n", rel);
+	return 0;
+}
+
+/* Calls fn for every entry of dir (inside the root); stops at the first error. */
+static int each_entry(int rootfd, const char *dir, int (*fn)(const char *name, void *ud), void *ud)
+{
+	int fd = root_openat(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int r = negerrno();
+		close(fd);
+		return r;
+	}
+	int r = 0;
+	struct dirent *e;
+	while (r == 0 && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			r = fn(e->d_name, ud);
+	closedir(d);
+	return r;
+}
+
+/* S-link order: just before the network script of the runlevel directory. */
+struct seq_scan {
+	int net;
+};
+
+static int scan_network(const char *name, void *ud)
+{
+	struct seq_scan *s = ud;
+	static const char *const nets[] = { "networking", "network", "NetworkManager", "ifupdown", "net" };
+	if (name[0] != 'S' || !isdigit((unsigned char)name[1]) || !isdigit((unsigned char)name[2]))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(nets); i++)
+		if (streq(name + 3, nets[i])) {
+			int n = (name[1] - '0') * 10 + (name[2] - '0');
+			if (s->net < 0 || n < s->net)
+				s->net = n;
+		}
+	return 0;
+}
+
+static int sysv_link_dir(int rootfd, const char *dir, struct buf *log, char *err, size_t errlen)
+{
+	struct seq_scan s = { .net = -1 };
+	int r = each_entry(rootfd, dir, scan_network, &s);
+	if (r < 0)
+		return r;
+	/* 09: before RHEL's S10network when no network script is there to go by. */
+	int seq = s.net < 0 ? 9 : s.net > 1 ? s.net - 1 : 1;
+	char rel[128];
+	snprintf(rel, sizeof(rel), "%s/S%02dosconf", dir, seq);
+	return put_link(rootfd, rel, "../init.d/osconf", log, err, errlen);
+}
+
+/* insserv's names: what $local_fs (without NFS, which needs the network) and $network are. */
+static const char *const boot_deps[] = { "mountall.sh", "mountall-bootclean.sh", "udev", NULL };
+static const char *const net_scripts[] = { "networking", "network-manager", "NetworkManager", "ifupdown", NULL };
+static const char *const watch_deps[] = { "rsyslog", "syslog-ng", NULL };
+
+static int insserv_result(int r, const char *rel, char *err, size_t errlen)
+{
+	if (r < 0)
+		set_err(err, errlen, "cannot update %s: %s", rel, strerror(-r));
+	return r < 0 ? r : 0;
+}
+
+static int sysv_enable(int rootfd, struct buf *log, char *err, size_t errlen)
+{
+	/* Debian and derivatives: rcS.d (the LSB header says Default-Start: S), and insserv's
+	 * .depend.boot, which sysv-rc follows instead of the links when it exists. */
+	if (root_is_dir(rootfd, "etc/rcS.d")) {
+		int r = sysv_link_dir(rootfd, "etc/rcS.d", log, err, errlen);
+		if (r < 0)
+			return r;
+		r = insserv_edit(rootfd, "etc/init.d/.depend.boot", "osconf", boot_deps, net_scripts, true, log);
+		return insserv_result(r, "/etc/init.d/.depend.boot", err, errlen);
+	}
+	/* RHEL-style /etc/rc.d/rcN.d, else /etc/rcN.d: runlevels 2-5 as `chkconfig: 2345`. */
+	const char *base = root_is_dir(rootfd, "etc/rc.d/rc3.d") ? "etc/rc.d" : "etc";
+	for (int rl = 2; rl <= 5; rl++) {
+		char dir[64];
+		snprintf(dir, sizeof(dir), "%s/rc%d.d", base, rl);
+		int r = sysv_link_dir(rootfd, dir, log, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* osconf-watch: started late in runlevels 2-5, stopped early in 0, 1 and 6. */
+static int sysv_watch_enable(int rootfd, struct buf *log, char *err, size_t errlen)
+{
+	const char *base = root_is_dir(rootfd, "etc/rc.d/rc3.d") ? "etc/rc.d" : "etc";
+	for (int rl = 0; rl <= 6; rl++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "%s/rc%d.d/%s", base, rl,
+			 rl >= 2 && rl <= 5 ? "S90osconf-watch" : "K10osconf-watch");
+		int r = put_link(rootfd, rel, "../init.d/osconf-watch", log, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	int r = insserv_edit(rootfd, "etc/init.d/.depend.start", "osconf-watch", watch_deps, NULL, true, log);
+	if (r >= 0)
+		r = insserv_edit(rootfd, "etc/init.d/.depend.stop", "osconf-watch", NULL, NULL, true, log);
+	return insserv_result(r, "/etc/init.d/.depend.start|stop", err, errlen);
+}
+
+struct unlink_ctx {
+	int rootfd;
+	const char *name; /* the script whose links go */
+	const char *dir;
+	struct buf *log;
+	char *err;
+	size_t errlen;
+};
+
+static int unlink_rc(const char *name, void *ud)
+{
+	struct unlink_ctx *c = ud;
+	bool ours = (name[0] == 'S' || name[0] == 'K') && isdigit((unsigned char)name[1]) &&
+		    isdigit((unsigned char)name[2]) && streq(name + 3, c->name);
+	if (!ours)
+		return 0;
+	char rel[256];
+	snprintf(rel, sizeof(rel), "%s/%s", c->dir, name);
+	return remove_path(c->rootfd, rel, c->log, c->err, c->errlen);
+}
+
+static int unlink_runlevel(const char *name, void *ud)
+{
+	struct unlink_ctx *c = ud;
+	char rel[256];
+	snprintf(rel, sizeof(rel), "etc/runlevels/%s/%s", name, c->name);
+	if (!root_exists(c->rootfd, rel))
+		return 0;
+	return remove_path(c->rootfd, rel, c->log, c->err, c->errlen);
+}
+
+/* Removes the sysvinit and OpenRC links of the script called name, then the script. */
+static int sysv_openrc_disable(int rootfd, const char *name, struct buf *log, char *err, size_t errlen)
+{
+	static const char *const dirs[] = {
+		"etc/rcS.d", "etc/rc0.d", "etc/rc1.d", "etc/rc2.d", "etc/rc3.d", "etc/rc4.d", "etc/rc5.d", "etc/rc6.d",
+		"etc/rc.d/rc0.d", "etc/rc.d/rc1.d", "etc/rc.d/rc2.d", "etc/rc.d/rc3.d", "etc/rc.d/rc4.d",
+		"etc/rc.d/rc5.d", "etc/rc.d/rc6.d",
+	};
+	struct unlink_ctx c = { .rootfd = rootfd, .name = name, .log = log, .err = err, .errlen = errlen };
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		struct stat st;
+		/* rc.d/rcN.d and rcN.d are often the same directory through a symlink. */
+		if (root_lstat(rootfd, dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		c.dir = dirs[i];
+		int r = each_entry(rootfd, dirs[i], unlink_rc, &c);
+		if (r < 0)
+			return r;
+	}
+	int r = each_entry(rootfd, "etc/runlevels", unlink_runlevel, &c);
+	static const char *const depend[] = { "etc/init.d/.depend.boot", "etc/init.d/.depend.start",
+					      "etc/init.d/.depend.stop" };
+	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(depend); i++)
+		r = insserv_result(insserv_edit(rootfd, depend[i], name, NULL, net_scripts, false, log), depend[i],
+				   err, errlen);
+	if (r < 0)
+		return r;
+	char script[64];
+	snprintf(script, sizeof(script), "/etc/init.d/%s", name);
+	return remove_path(rootfd, script, log, err, errlen);
+}
+
+/* OpenRC orders services within a runlevel only: osconf goes where the network service is
+ * started when that is sysinit (Debian's OpenRC), else into boot (Alpine: networking is there). */
+static const char *openrc_runlevel_link(int rootfd)
+{
+	for (const char *const *n = net_scripts; *n; n++) {
+		char rel[128];
+		snprintf(rel, sizeof(rel), "etc/runlevels/sysinit/%s", *n);
+		if (root_exists(rootfd, rel))
+			return INSTALL_OPENRC_SYSINIT_LINK;
+	}
+	return INSTALL_OPENRC_LINK;
+}
+
+/* sysvinit/OpenRC re-apply on change: `osconf watch` as a service, only where partition 1 has
+ * a permanent mount point (a private mount would see nobody's writes); removed otherwise. */
+static int watch_service(int rootfd, enum init_system init, const char *spec, struct buf *log, char *err,
+			 size_t errlen)
+{
+	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
+	if (!mnt)
+		return sysv_openrc_disable(rootfd, "osconf-watch", log, err, errlen);
+	bool sysv = init == INIT_SYSV;
+	int r = put_dist(rootfd, sysv ? "sysv/osconf-watch" : "openrc/osconf-watch", INSTALL_WATCH_INITD, 0755,
+			 log, err, errlen);
+	if (r < 0)
+		return r;
+	return sysv ? sysv_watch_enable(rootfd, log, err, errlen)
+		    : put_link(rootfd, INSTALL_OPENRC_WATCH_LINK, INSTALL_WATCH_INITD, log, err, errlen);
+}
+
+/* /etc/osconf.conf: every line but partition= kept; with spec, partition=spec appended. */
+static int render_conf(const struct buf *old, const char *spec, struct buf *out, bool *only_ours)
+{
+	size_t pos = 0, len;
+	const char *line;
+	*only_ours = true;
+	if (!old->len && spec)
+		buf_puts(out, "# /etc/osconf.conf — settings for osconf(8); written by `osconf install`.\n");
+	while (buf_next_line(old, &pos, &line, &len)) {
+		if (len >= 10 && !strncmp(line, "partition=", 10))
+			continue;
+		if (len && line[0] != '#')
+			*only_ours = false;
+		buf_append(out, line, len);
+		buf_puts(out, "\n");
+	}
+	if (spec)
+		buf_printf(out, "partition=%s\n", spec);
+	return out->data || !spec ? 0 : -ENOMEM;
+}
+
+/* The partition recorded in /etc/osconf.conf, or NULL. */
+static char *recorded_partition(int rootfd)
+{
+	_cleanup_buf_ struct buf conf = BUF_INIT;
+	if (root_read_file(rootfd, INSTALL_CONF, CONF_MAX, &conf) < 0)
+		return NULL;
+	size_t pos = 0, len;
+	const char *line;
+	char *spec = NULL;
+	while (buf_next_line(&conf, &pos, &line, &len))
+		if (len > 10 && !strncmp(line, "partition=", 10)) {
+			free(spec);
+			spec = strndup(line + 10, len - 10);
+		}
+	return spec;
+}
+
+static int record_partition(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)
+{
+	_cleanup_buf_ struct buf old = BUF_INIT, conf = BUF_INIT;
+	int r = root_read_file(rootfd, INSTALL_CONF, CONF_MAX, &old);
+	if (r < 0 && r != -ENOENT) {
+		set_err(err, errlen, "cannot read %s: %s", INSTALL_CONF, strerror(-r));
+		return r;
+	}
+	bool only_ours;
+	if (render_conf(&old, spec, &conf, &only_ours) < 0)
+		return -ENOMEM;
+	return put_file(rootfd, INSTALL_CONF, &conf, 0644, log, err, errlen);
+}
+
+static int make_conf_dir(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)
+{
+	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
+	if (!mnt || !root_is_mount_point(rootfd, mnt)) {
+		buf_printf(log, "note: partition %s is not mounted in this tree; create %s/ on it yourself "
+				"(the cloud also creates it)\n", spec ? spec : "1", INSTALL_CONF_DIR);
+		return 0;
+	}
+	char rel[512];
+	snprintf(rel, sizeof(rel), "%s/%s", mnt, INSTALL_CONF_DIR);
+	if (root_is_dir(rootfd, rel)) {
+		buf_printf(log, "unchanged %s/\n", rel);
+		return 0;
+	}
+	const char *base;
+	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, false, &base);
+	if (dfd < 0 || mkdirat(dfd, base, 0755) < 0) {
+		int r = dfd < 0 ? dfd : negerrno();
+		set_err(err, errlen, "cannot create %s: %s", rel, strerror(-r));
+		return r;
+	}
+	buf_printf(log, "created %s/\n", rel);
+	return 0;
+}
+
+/* Installing on the running system: find partition 1 as the boot-time run will (src/locate/),
+ * give its UUID (or label) when none was recorded, and create aliyun_custom_image/ on it. */
+static void host_partition(int rootfd, char **spec, struct buf *log)
+{
+	struct locate_env env = LOCATE_ENV_DEFAULT;
+	struct located loc = { .dirfd = -1 };
+	char err[512] = "";
+	int r = locate_osconf(rootfd, &env, &loc, err, sizeof(err));
+	if (r < 0) {
+		buf_printf(log, "note: partition 1 not found (%s)\n", err);
+		located_release(&loc);
+		return;
+	}
+	if (!*spec) {
+		struct blk_info bi;
+		if (blk_probe(loc.device, &bi, err, sizeof(err)) == 0 && (bi.uuid[0] || bi.label[0]) &&
+		    asprintf(spec, "%s=%s", bi.uuid[0] ? "UUID" : "LABEL", bi.uuid[0] ? bi.uuid : bi.label) < 0)
+			*spec = NULL;
+		if (*spec)
+			buf_printf(log, "partition 1: %s (%s)\n", loc.device, *spec);
+	}
+	if (loc.dirfd < 0 && !loc.read_only) {
+		char dir[4200];
+		snprintf(dir, sizeof(dir), "%s/%s", loc.mountpoint, INSTALL_CONF_DIR);
+		if (mkdir(dir, 0755) == 0)
+			buf_printf(log, "created %s/ on %s\n", INSTALL_CONF_DIR, loc.device);
+		else
+			buf_printf(log, "note: cannot create %s/ on %s: %s\n", INSTALL_CONF_DIR, loc.device,
+				   strerror(errno));
+	}
+	located_release(&loc);
+}
+
+static int systemd_enable(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)
+{
+	int r = put_dist(rootfd, "systemd/osconf.service", INSTALL_UNIT, 0644, log, err, errlen);
+	if (r == 0)
+		r = put_link(rootfd, INSTALL_UNIT_LINK, INSTALL_UNIT, log, err, errlen);
+	if (r < 0)
+		return r;
+	/* Re-apply on change only where partition 1 has a permanent mount point to watch. */
+	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
+	if (!mnt) {
+		r = remove_path(rootfd, INSTALL_PATH_LINK, log, err, errlen);
+		return r < 0 ? r : remove_path(rootfd, INSTALL_PATH_UNIT, log, err, errlen);
+	}
+	const struct dist_file *f = dist_file("systemd/osconf.path");
+	if (!f)
+		return -ENOENT;
+	_cleanup_buf_ struct buf unit = BUF_INIT;
+	const char *dir = streq(mnt, "/") ? "" : mnt;
+	for (const char *p = f->data, *at; *p; p = at + 9) {
+		at = strstr(p, "@CONFDIR@");
+		if (!at) {
+			buf_puts(&unit, p);
+			break;
+		}
+		buf_append(&unit, p, (size_t)(at - p));
+		buf_printf(&unit, "%s/%s", dir, INSTALL_CONF_DIR);
+	}
+	r = put_file(rootfd, INSTALL_PATH_UNIT, &unit, 0644, log, err, errlen);
+	return r < 0 ? r : put_link(rootfd, INSTALL_PATH_LINK, INSTALL_PATH_UNIT, log, err, errlen);
+}
+
+int osconf_install(const struct install_opts *o, struct buf *log, char *err, size_t errlen)
+{
+	_cleanup_(root_close) struct root root = ROOT_INIT;
+	const char *rootpath = o->root ? o->root : "/";
+	int r = root_open(rootpath, &root);
+	if (r < 0) {
+		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
+		return r;
+	}
+	if (o->partition && !partition_spec_valid(o->partition)) {
+		set_err(err, errlen, "invalid partition '%s' (want UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…)", o->partition);
+		return -EINVAL;
+	}
+	enum init_system init = o->init;
+	if (init == INIT_AUTO) {
+		if (root.is_host && root_is_dir(root.fd, "run/systemd/system"))
+			init = INIT_SYSTEMD;
+		else if (install_detect_init(root.fd, &init) < 0) {
+			set_err(err, errlen, "no init system recognised in %s; say which with --init", rootpath);
+			return -ENOENT;
+		}
+	}
+	buf_printf(log, "init system: %s\n", init_system_name(init));
+
+	_cleanup_buf_ struct buf bin = BUF_INIT;
+	const char *self = o->binary ? o->binary : "/proc/self/exe";
+	r = read_binary(self, &bin);
+	if (r < 0) {
+		set_err(err, errlen, "cannot read %s: %s", self, strerror(-r));
+		return r;
+	}
+	r = put_file(root.fd, INSTALL_BINARY, &bin, 0755, log, err, errlen);
+	if (r < 0)
+		return r;
+
+	_cleanup_free_ char *spec = o->partition ? strdup(o->partition) : recorded_partition(root.fd);
+	if (root.is_host)
+		host_partition(root.fd, &spec, log);
+	if (spec)
+		r = record_partition(root.fd, spec, log, err, errlen);
+	if (r < 0)
+		return r;
+	if (!spec)
+		buf_puts(log, "note: no partition recorded; at boot osconf uses partition 1 of the disk holding /\n");
+
+	switch (init) {
+	case INIT_SYSTEMD:
+		r = systemd_enable(root.fd, spec, log, err, errlen);
+		break;
+	case INIT_SYSV:
+		r = put_dist(root.fd, "sysv/osconf", INSTALL_INITD, 0755, log, err, errlen);
+		if (r == 0)
+			r = sysv_enable(root.fd, log, err, errlen);
+		if (r == 0)
+			r = watch_service(root.fd, init, spec, log, err, errlen);
+		break;
+	case INIT_OPENRC:
+		r = put_dist(root.fd, "openrc/osconf", INSTALL_INITD, 0755, log, err, errlen);
+		if (r == 0)
+			r = put_link(root.fd, openrc_runlevel_link(root.fd), INSTALL_INITD, log, err, errlen);
+		if (r == 0)
+			r = watch_service(root.fd, init, spec, log, err, errlen);
+		break;
+	case INIT_AUTO:
+		r = -EINVAL;
+		break;
+	}
+	if (r < 0)
+		return r;
+	return root.is_host ? 0 : make_conf_dir(root.fd, spec, log, err, errlen);
+}
+
+int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t errlen)
+{
+	_cleanup_(root_close) struct root root = ROOT_INIT;
+	rootpath = rootpath ? rootpath : "/";
+	int r = root_open(rootpath, &root);
+	if (r < 0) {
+		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
+		return r;
+	}
+	static const char *const files[] = { INSTALL_PATH_LINK, INSTALL_PATH_UNIT, INSTALL_UNIT_LINK, INSTALL_UNIT };
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		if ((r = remove_path(root.fd, files[i], log, err, errlen)) < 0)
+			return r;
+	if ((r = sysv_openrc_disable(root.fd, "osconf-watch", log, err, errlen)) < 0 ||
+	    (r = sysv_openrc_disable(root.fd, "osconf", log, err, errlen)) < 0)
+		return r;
+
+	_cleanup_buf_ struct buf old = BUF_INIT, conf = BUF_INIT;
+	if (root_read_file(root.fd, INSTALL_CONF, CONF_MAX, &old) == 0) {
+		bool only_ours;
+		if (render_conf(&old, NULL, &conf, &only_ours) < 0)
+			return -ENOMEM;
+		if (only_ours)
+			r = remove_path(root.fd, INSTALL_CONF, log, err, errlen);
+		else
+			r = put_file(root.fd, INSTALL_CONF, &conf, 0644, log, err, errlen);
+		if (r < 0)
+			return r;
+	}
+	return remove_path(root.fd, INSTALL_BINARY, log, err, errlen);
+}

@@ -1,0 +1,121 @@
+/* test_install.c — install helpers: partition specs, fstab lookup, init detection, embedded dist files. */
+#include "unit.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "install/dist.h"
+#include "install/install.h"
+#include "sys/atomic.h"
+#include "sys/root.h"
+
+static char dir[] = "/tmp/osconf-unit-install.XXXXXX";
+static struct root root = ROOT_INIT;
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	return root_open(dir, &root);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	root_close(&root);
+	char cmd[200];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void put(const char *rel, const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, s);
+	const struct file_meta meta = { .mode = 0644 };
+	assert_true(atomic_write(root.fd, rel, &b, &meta, 0) >= 0);
+	buf_free(&b);
+}
+
+static void test_partition_spec(void **state)
+{
+	(void)state;
+	assert_true(partition_spec_valid("UUID=5EED-0001"));
+	assert_true(partition_spec_valid("LABEL=CUSTOMIMG"));
+	assert_true(partition_spec_valid("PARTUUID=5eed0001-01"));
+	assert_true(partition_spec_valid("PARTLABEL=custom"));
+	assert_false(partition_spec_valid("UUID="));
+	assert_false(partition_spec_valid("/dev/vda1"));
+	assert_false(partition_spec_valid("LABEL=two words"));
+	assert_false(partition_spec_valid("LABEL=x\npartition=UUID=evil"));
+	assert_false(partition_spec_valid("uuid=5EED-0001"));
+}
+
+static void test_fstab(void **state)
+{
+	(void)state;
+	put("etc/fstab", "# comment UUID=5EED-0001 /nope\n"
+			 "LABEL=rootfs / ext4 defaults 0 1\n"
+			 "UUID=\"5eed-0001\"\t/boot/efi  vfat umask=077 0 2\n"
+			 "/dev/disk/by-label/DATA /data ext4 defaults,noauto 0 2\n"
+			 "/dev/disk/by-partuuid/ABCD-01 /p ext4 defaults 0 2\n"
+			 "LABEL=swap none swap sw 0 0\n");
+	char *m = fstab_mount_point(root.fd, "UUID=5EED-0001");
+	assert_non_null(m);
+	assert_string_equal(m, "/boot/efi");
+	free(m);
+	m = fstab_mount_point(root.fd, "PARTUUID=abcd-01");
+	assert_non_null(m);
+	assert_string_equal(m, "/p");
+	free(m);
+	assert_null(fstab_mount_point(root.fd, "LABEL=DATA"));  /* noauto */
+	assert_null(fstab_mount_point(root.fd, "LABEL=swap"));  /* not a mount point */
+	assert_null(fstab_mount_point(root.fd, "LABEL=ROOTFS")); /* labels are case-sensitive */
+	assert_null(fstab_mount_point(root.fd, NULL));
+}
+
+static void test_detect_init(void **state)
+{
+	(void)state;
+	enum init_system init;
+	assert_int_equal(install_detect_init(root.fd, &init), -ENOENT);
+	put("etc/init.d/README", "");
+	assert_int_equal(install_detect_init(root.fd, &init), 0);
+	assert_int_equal(init, INIT_SYSV);
+	put("sbin/openrc-run", "");
+	assert_int_equal(install_detect_init(root.fd, &init), 0);
+	assert_int_equal(init, INIT_OPENRC);
+	assert_true(atomic_symlink(root.fd, "sbin/init", "/lib/systemd/systemd") >= 0);
+	assert_int_equal(install_detect_init(root.fd, &init), 0);
+	assert_int_equal(init, INIT_SYSTEMD);
+	assert_int_equal(init_system_parse("openrc", &init), 0);
+	assert_int_equal(init, INIT_OPENRC);
+	assert_int_equal(init_system_parse("upstart", &init), -EINVAL);
+	assert_string_equal(init_system_name(INIT_SYSV), "sysv");
+}
+
+static void test_dist_embedded(void **state)
+{
+	(void)state;
+	const struct dist_file *f = dist_file("systemd/osconf.service");
+	assert_non_null(f);
+	assert_int_equal(strlen(f->data), f->len);
+	assert_non_null(strstr(f->data, "ExecStart=/usr/sbin/osconf apply"));
+	assert_non_null(dist_file("systemd/osconf.path"));
+	assert_non_null(dist_file("sysv/osconf"));
+	assert_non_null(dist_file("openrc/osconf"));
+	assert_null(dist_file("rpm/osconf.spec"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_partition_spec),
+		cmocka_unit_test(test_fstab),
+		cmocka_unit_test(test_detect_init),
+		cmocka_unit_test(test_dist_embedded),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,226 @@
+# tests/vm/vmlib.sh — cached pieces for real-boot tests: Debian rootfs, kernel, initramfs, disk image.
+# Source it; every function is bounded by timeout and shares one cache directory (flock'd):
+#   $OSCONF_VM_CACHE (default /var/tmp/osconf-vm-cache).
+: "${OSCONF_VM_CACHE:=/var/tmp/osconf-vm-cache}"
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
+VM_SUITE=bookworm
+VM_MIRROR=${OSCONF_VM_MIRROR:-http://deb.debian.org/debian}
+# The guest: systemd as PID 1 with udev and networkd (the networkd backend is detected from it);
+# the sysvinit guest: sysvinit-core with ifupdown's networking script.
+VM_PKGS="systemd,systemd-sysv,udev,iproute2,kmod"
+VM_PKGS_SYSV="sysvinit-core,ifupdown,iproute2,kmod"
+VM_MODULES="virtio_pci virtio_blk virtio_net ext4 vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8"
+
+vm_log() { echo "# vm: $*" >&2; }
+
+# vm_have_tools: every host tool the boot test needs is present (else prints the missing ones).
+vm_have_tools() {
+	_miss=""
+	for t in qemu-system-x86_64 debootstrap sfdisk mkfs.vfat mkfs.ext4 mcopy mdir mdel cpio gzip \
+		 depmod modprobe busybox apt-get dpkg-deb flock; do
+		command -v "$t" >/dev/null 2>&1 || [ -x "/sbin/$t" ] || [ -x "/usr/sbin/$t" ] || _miss="$_miss $t"
+	done
+	[ -z "$_miss" ] || { echo "$_miss"; return 1; }
+}
+
+# vm_lock: serialise cache building between concurrent test runs (fd 9 held until the shell exits).
+vm_lock() {
+	mkdir -p "$OSCONF_VM_CACHE"
+	exec 9>"$OSCONF_VM_CACHE/.lock"
+	flock -w 900 9
+}
+
+# vm_rootfs [PKGS]: prints the path of a cached debootstrap rootfs (built once per package list;
+# default $VM_PKGS, systemd). vm_rootfs_path: where it is, without building it.
+vm_rootfs_path() {
+	_key=$(printf '%s %s %s' "$VM_SUITE" minbase "${1:-$VM_PKGS}" | sha256sum | cut -c1-12)
+	echo "$OSCONF_VM_CACHE/rootfs-$_key"
+}
+vm_rootfs() {
+	_pkgs=${1:-$VM_PKGS}
+	_dir=$(vm_rootfs_path "$_pkgs")
+	if [ ! -e "$_dir/.complete" ]; then
+		vm_log "debootstrap $VM_SUITE ($_pkgs) into $_dir"
+		rm -rf "$_dir" "$_dir.tmp"
+		timeout 900 debootstrap --variant=minbase --include="$_pkgs" "$VM_SUITE" "$_dir.tmp" \
+			"$VM_MIRROR" >"$OSCONF_VM_CACHE/debootstrap.log" 2>&1 || {
+			vm_log "debootstrap failed, see $OSCONF_VM_CACHE/debootstrap.log"; return 1; }
+		rm -rf "$_dir.tmp/var/cache/apt/archives/"*.deb "$_dir.tmp/var/lib/apt/lists/"*_Packages
+		mv "$_dir.tmp" "$_dir" && touch "$_dir/.complete"
+	fi
+	echo "$_dir"
+}
+
+# vm_rootfs_openrc: the sysvinit rootfs with sysv-rc replaced by Debian's OpenRC (built once from
+# it with dpkg in a chroot); prints its path.
+vm_rootfs_openrc() {
+	_base=$(vm_rootfs "$VM_PKGS_SYSV") || return 1
+	_dir="$_base-openrc"
+	if [ ! -e "$_dir/.complete" ]; then
+		vm_log "OpenRC instead of sysv-rc in $_dir"
+		rm -rf "$_dir" "$_dir.tmp" && cp -a "$_base" "$_dir.tmp" && rm -f "$_dir.tmp/.complete" || return 1
+		mkdir -p "$_dir.tmp/tmp/openrc-debs"
+		(cd "$_dir.tmp/tmp/openrc-debs" &&
+			timeout 300 apt-get download -q -o APT::Sandbox::User=root openrc librc1 libeinfo1 >/dev/null) || return 1
+		chroot "$_dir.tmp" sh -c 'dpkg --force-depends -P sysv-rc && dpkg -i /tmp/openrc-debs/*.deb' \
+			>"$OSCONF_VM_CACHE/openrc.log" 2>&1 || { vm_log "see $OSCONF_VM_CACHE/openrc.log"; return 1; }
+		rm -rf "$_dir.tmp/tmp/openrc-debs"
+		mv "$_dir.tmp" "$_dir" && touch "$_dir/.complete"
+	fi
+	echo "$_dir"
+}
+
+# vm_kernel: extracts Debian's cloud kernel; sets VM_KROOT (extracted tree) and VM_KVER.
+vm_kernel() {
+	_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
+	[ -n "$_pkg" ] || { vm_log "no linux-image-cloud-amd64 in apt (apt-get update?)"; return 1; }
+	VM_KVER=${_pkg#linux-image-}
+	VM_KROOT="$OSCONF_VM_CACHE/kernel-$VM_KVER"
+	if [ ! -e "$VM_KROOT/.complete" ]; then
+		vm_log "apt-get download $_pkg"
+		rm -rf "$VM_KROOT" && mkdir -p "$VM_KROOT/deb"
+		(cd "$VM_KROOT/deb" && timeout 600 apt-get download -q -o APT::Sandbox::User=root "$_pkg" >/dev/null) || return 1
+		dpkg-deb -x "$VM_KROOT"/deb/*.deb "$VM_KROOT" || return 1
+		rm -rf "$VM_KROOT/deb"
+		depmod -b "$VM_KROOT" "$VM_KVER" || return 1
+		touch "$VM_KROOT/.complete"
+	fi
+	VM_KERNEL="$VM_KROOT/boot/vmlinuz-$VM_KVER"
+}
+
+# vm_initrd: a busybox-static initramfs that loads the virtio, ext4 and vfat modules (they stay
+# loaded for the real system, which has no /lib/modules) and switch_roots to root=. Sets VM_INITRD.
+vm_initrd() {
+	VM_INITRD="$OSCONF_VM_CACHE/initrd-$VM_KVER.cpio.gz"
+	[ -s "$VM_INITRD" ] && return 0
+	_st=$(mktemp -d "${TMPDIR:-/tmp}/osconf-initrd.XXXXXX")
+	mkdir -p "$_st/bin" "$_st/dev" "$_st/proc" "$_st/sys" "$_st/newroot" "$_st/etc"
+	cp "$(command -v busybox)" "$_st/bin/busybox"
+	: >"$_st/etc/modules"
+	for m in $VM_MODULES; do
+		modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | while read -r kw path _; do
+			[ "$kw" = insmod ] || continue
+			rel=${path#"$VM_KROOT"}
+			mkdir -p "$_st$(dirname "$rel")"
+			cp -n "$path" "$_st$rel"
+			grep -qxF "$rel" "$_st/etc/modules" || echo "$rel" >>"$_st/etc/modules"
+		done
+	done
+	cat >"$_st/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
+for ko in $(cat /etc/modules); do insmod "$ko" 2>/dev/null; done
+for i in $(seq 100); do [ -b /dev/vda ] && break; sleep 0.1; done
+root=; for w in $(cat /proc/cmdline); do case $w in root=*) root=${w#root=};; esac; done
+case $root in LABEL=*|UUID=*) root=$(findfs "$root");; esac
+mount -o rw "$root" /newroot || { echo "VM-INITRD: cannot mount '$root'"; poweroff -f; }
+umount /proc /sys; mount --move /dev /newroot/dev 2>/dev/null || umount /dev
+exec switch_root /newroot /sbin/init
+INIT
+	chmod +x "$_st/init"
+	(cd "$_st" && find . | cpio -o -H newc --quiet | gzip -1) >"$VM_INITRD.tmp" && mv "$VM_INITRD.tmp" "$VM_INITRD"
+	rm -rf "$_st"
+}
+
+# vm_mkimg OUT CONFDIR ROOTDIR: a sparse 6 GiB raw disk (dos label; the documents want > 5 GiB) — partition 1 FAT32 (label CUSTOMIMG,
+# UUID 5EED-0001) holding CONFDIR's contents, partition 2 ext4 (label rootfs) made from ROOTDIR.
+# Built without mounts or loop devices. Sets VM_P1_OFFSET (bytes) for mtools: -i "$OUT@@$VM_P1_OFFSET".
+vm_mkimg() {
+	_out=$1 _conf=$2 _root=$3
+	_p1s=2048 _p1n=$((128 * 2048)) _size_mb=${VM_DISK_MB:-6144}
+	_p2s=$((_p1s + _p1n))
+	rm -f "$_out" && truncate -s ${_size_mb}M "$_out"
+	printf 'label: dos\nlabel-id: 0x5eed0001\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=83\n' \
+		$_p1s $_p1n $_p2s | sfdisk -q "$_out" || return 1
+	_p2n=$(( _size_mb * 2048 - _p2s ))
+	mkfs.vfat -F 32 -s 1 -n CUSTOMIMG -i 5EED0001 --offset=$_p1s "$_out" $((_p1n / 2)) >/dev/null 2>&1 || return 1
+	VM_P1_OFFSET=$((_p1s * 512))
+	if [ -n "$(ls -A "$_conf")" ]; then
+		mcopy -s -i "$_out@@$VM_P1_OFFSET" "$_conf"/* ::/ || return 1
+	fi
+	mkfs.ext4 -q -F -L rootfs -U 5eed0002-0000-4000-8000-000000000002 -E offset=$((_p2s * 512)) \
+		-d "$_root" "$_out" $((_p2n / 2))k || return 1
+}
+
+# vm_boot LOG DISK "APPEND" [TIMEOUT]: boots under TCG with one virtio NIC ($VM_MAC), serial on stdout.
+VM_MAC=00:8c:fa:5e:14:23
+vm_boot() {
+	timeout "${4:-240}" qemu-system-x86_64 -accel tcg -m 1024 -smp 1 -nographic -no-reboot \
+		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" -append "console=ttyS0 panic=-1 root=LABEL=rootfs $3" \
+		-drive file="$2",format=raw,if=virtio,cache=unsafe \
+		-netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0,mac=$VM_MAC \
+		>"$1" 2>&1 </dev/null
+}
+
+# The documents' VPC sample (Chinese edition), with the MAC QEMU gives the NIC.
+vm_sample_conf() {
+	cat <<EOF
+hostname=iZ23r29djmjZ
+password=cXdlcjEyMzQK
+eth0_ip_addr=10.171.254.123
+eth0_mac_addr=$VM_MAC
+eth0_netmask=255.255.255.0
+eth0_gateway=10.171.254.1
+eth0_route="0.0.0.0/0 10.171.254.1"
+dns_nameserver="7.7.7.7 8.8.8.8"
+EOF
+}
+# vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC, host name,
+# addresses, routes, nameservers and which test password root's hash verifies (crypt(3) in the
+# guest, through perl), each as a "VMR key=value" or "VMR key value" line on the console.
+vm_probe_common() {
+	cat <<'EOF'
+#!/bin/sh
+# vm-report — boot-test probe: print the configured state on the serial console, then power off.
+nic=$(for n in /sys/class/net/*; do [ "$(cat $n/address)" = 00:8c:fa:5e:14:23 ] && echo ${n##*/}; done)
+i=0; while [ $i -lt 30 ] && ! ip -4 -o addr show dev "$nic" | grep -q inet; do sleep 0.5; i=$((i+1)); done
+echo "VMR nic=$nic"
+echo "VMR hostname=$(hostname)"
+echo "VMR etc_hostname=$(cat /etc/hostname)"
+ip -4 -o addr show dev "$nic" | awk '{print "VMR addr " $4}'
+ip -4 route show | sed 's/^/VMR route /'
+grep '^nameserver' /etc/resolv.conf | sed 's/^/VMR resolv /'
+for pw in qwer1234 N3w-pass.2; do
+	perl -e '$h = (getpwnam("root"))[1]; exit(crypt($ARGV[0], $h) eq $h ? 0 : 1)' "$pw" && echo "VMR password=$pw"
+done
+EOF
+}
+
+# vm_run NAME APPEND: boots $IMG, keeps the serial log in $SCRATCH/NAME.log and its VMR lines in
+# $SCRATCH/NAME.vmr; fails when the report did not end with "VMR END".
+vm_run() {
+	_t0=$(date +%s)
+	vm_boot "$SCRATCH/$1.log" "$IMG" "quiet $2" "${BOOT_TIMEOUT:-150}"
+	_rc=$?
+	tr -d '\r' <"$SCRATCH/$1.log" | sed -n 's/^.*\(VMR .*\)$/\1/p' >"$SCRATCH/$1.vmr"
+	diag "$1: qemu exit $_rc after $(($(date +%s) - _t0)) s"
+	[ -z "${OSCONF_VM_KEEP:-}" ] || { mkdir -p "$OSCONF_VM_KEEP" && cp "$SCRATCH/$1.log" "$OSCONF_VM_KEEP/"; }
+	grep -qx 'VMR END' "$SCRATCH/$1.vmr"
+}
+vm_val() { sed -n "s/^VMR $2=//p" "$SCRATCH/$1.vmr" | head -1; }
+vm_has() { grep -qxF "VMR $2" "$SCRATCH/$1.vmr"; }
+# vm_show_log NAME: the end of the serial log as diagnostics (OSCONF_VM_KEEP=DIR keeps every log).
+vm_show_log() { diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -40)"; }
+# vm_p1_ls: partition 1's aliyun_custom_image/ listing, read from the image file (fails when absent)
+vm_p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
+
+# vm_prepare [PKGS]: for a boot test (after tap.sh): skip_all with the reason when it cannot run
+# here, else a scratch directory, START, BOOT_TIMEOUT, and the cached ROOTFS, kernel and initramfs.
+vm_prepare() {
+	need_root
+	if ! _miss=$(vm_have_tools); then
+		skip_all "real-boot test needs:$_miss (Debian: apt-get install qemu-system-x86 debootstrap fdisk dosfstools mtools e2fsprogs busybox-static cpio kmod)"
+	fi
+	[ -x "$OSCONF" ] || skip_all "build/osconf not built"
+	[ -z "${OSCONF_SKIP_VM:-}" ] || skip_all "OSCONF_SKIP_VM is set"
+	scratch
+	START=$(date +%s)
+	BOOT_TIMEOUT=${OSCONF_VM_BOOT_TIMEOUT:-150}
+	vm_lock || skip_all "cannot lock $OSCONF_VM_CACHE"
+	ROOTFS=$(vm_rootfs "$@") || skip_all "debootstrap of Debian $VM_SUITE failed (network?); see $OSCONF_VM_CACHE/debootstrap.log"
+	vm_kernel || skip_all "cannot download/extract linux-image-cloud-amd64 (apt-get update?)"
+	vm_initrd || skip_all "cannot build the initramfs"
+	exec 9>&-
+	diag "cache ready after $(($(date +%s) - START)) s (rootfs $ROOTFS, kernel $VM_KVER)"
+}
