@@ -73,6 +73,10 @@ vm_rootfs_openrc() {
 # vm_kernel: extracts Debian's cloud kernel; sets VM_KROOT (extracted tree) and VM_KVER.
 vm_kernel() {
 	_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
+	if [ -z "$_pkg" ] && [ "$(id -u)" = 0 ]; then  # a fresh machine may have no package lists yet
+		timeout 300 apt-get update -q >/dev/null 2>&1
+		_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
+	fi
 	[ -n "$_pkg" ] || { vm_log "no linux-image-cloud-amd64 in apt (apt-get update?)"; return 1; }
 	VM_KVER=${_pkg#linux-image-}
 	VM_KROOT="$OSCONF_VM_CACHE/kernel-$VM_KVER"
