@@ -12,8 +12,13 @@
 #define MARK "#osconf# "
 
 /* Stanzas by kernel name (ifupdown has no MAC match; the name was resolved by MAC on the
- * running system). Static routes and an on-link default route are "up ip route add" lines,
- * understood by both ifupdown and ifupdown-ng; dns-nameservers feeds resolvconf if installed. */
+ * running system). At boot osconf has already configured the NICs live, so `ifup` must not fail
+ * on what is already there: `inet static` keeps `address` (ifquery shows it) and ifupdown's own
+ * `ip addr add`, which fails on an existing address, is preceded by a pre-up that deletes our
+ * address if present (no-op on a fresh NIC); routes, the default route included, are
+ * `up ip route replace` lines (idempotent, metric 0 like the live step, also where
+ * ifupdown-ng's `gateway` would add metric 1). Understood alike by ifupdown and ifupdown-ng
+ * (both run these lines with /bin/sh -c); dns-nameservers feeds resolvconf if installed. */
 static int render(const struct net_ctx *c, struct buf *b)
 {
 	const struct osconf_model *m = c->m;
@@ -22,17 +27,16 @@ static int render(const struct net_ctx *c, struct buf *b)
 	for (int i = 0; i < OSCONF_MAX_NICS; i++) {
 		const struct nic_conf *n = &m->nics[i];
 		const char *name = c->names->name[i];
-		bool def = m->default_nic == i;
 		if (!n->present)
 			continue;
-		buf_printf(b, "\nauto %s\niface %s inet static\n\taddress %s/%u\n", name, name, ip4_str(n->addr, ip),
-			   n->prefix);
-		if (def && !nic_gw_needs_onlink(n, m->default_gw))
-			buf_printf(b, "\tgateway %s\n", ip4_str(m->default_gw, gw));
-		else if (def)
-			buf_printf(b, "\tup ip route add default via %s dev %s onlink\n", ip4_str(m->default_gw, gw), name);
+		ip4_str(n->addr, ip);
+		buf_printf(b, "\nauto %s\niface %s inet static\n\taddress %s/%u\n", name, name, ip, n->prefix);
+		buf_printf(b, "\tpre-up ip -4 addr del %s/%u dev %s 2>/dev/null || true\n", ip, n->prefix, name);
+		if (m->default_nic == i)
+			buf_printf(b, "\tup ip route replace default via %s dev %s%s\n", ip4_str(m->default_gw, gw), name,
+				   nic_gw_needs_onlink(n, m->default_gw) ? " onlink" : "");
 		for (size_t k = 0; k < n->n_routes; k++)
-			buf_printf(b, "\tup ip route add %s/%u via %s dev %s%s\n", ip4_str(n->routes[k].dst, ip),
+			buf_printf(b, "\tup ip route replace %s/%u via %s dev %s%s\n", ip4_str(n->routes[k].dst, ip),
 				   n->routes[k].prefix, ip4_str(n->routes[k].gw, gw), name,
 				   nic_gw_needs_onlink(n, n->routes[k].gw) ? " onlink" : "");
 		if (nic_has_dns(c, i)) {

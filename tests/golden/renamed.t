@@ -36,7 +36,7 @@ count_defaults() {
 	nm) cat "$2"/etc/NetworkManager/system-connections/* | grep -cE '^gateway=|^route[0-9]+=0\.0\.0\.0/0,' ;;
 	netplan) cat "$2"/etc/netplan/*.yaml | grep -c 'to: default' ;;
 	ifupdown) cat "$2"/etc/network/interfaces "$2"/etc/network/interfaces.d/* | grep -v '^#' |
-		grep -cE '^\s*gateway |add default via' ;;
+		grep -cE '^\s*gateway |(add|replace) default via' ;;
 	ifcfg) cat "$2"/etc/sysconfig/network-scripts/ifcfg-* "$2"/etc/sysconfig/network | grep -c '^GATEWAY=' ;;
 	wicked) cat "$2"/etc/sysconfig/network/ifroute-* "$2"/etc/sysconfig/network/routes 2>/dev/null | grep -c '^default ' ;;
 	esac

@@ -133,6 +133,8 @@ backend_family() {
 # live_run ROOT NAME=MAC... -- OSCONF-ARGS: run osconf as the running system on ROOT's /etc, in
 # fresh network and mount namespaces holding veth links NAME with address MAC, so NICs are
 # named by MAC as on a real boot (e.g. ens5 instead of eth0). ROOT's /etc receives the files.
+# With $OSCONF_LIVE_AFTER set, that shell command then runs (outside the chroot, $1 = ROOT) in
+# the same namespaces, e.g. to let the distro's tools act on what osconf configured live.
 live_run() {
 	_root=$(cd "$1" && pwd); shift
 	_links=""
@@ -154,6 +156,7 @@ live_run() {
 		done
 		mount -t sysfs sysfs "$c/sys"
 		chroot "$c" /osconf "$@"
+		[ -z "${OSCONF_LIVE_AFTER:-}" ] || sh -c "$OSCONF_LIVE_AFTER" after "$root"
 	' live_run "$_root" "$_links" "$OSCONF" "$_c" "$@"
 	_rc=$?
 	rmdir "$_c"
