@@ -498,7 +498,7 @@ static void check_agent(struct inspect *ctx, struct check_result *c)
 				   init ? " for " : "", init ? init : "");
 		else
 			result_set(c, CHECK_WARN, install,
-				   "osconf is enabled, but not for the image's init system (%s)", init);
+				   "osconf is enabled, but not for the image's init system, %s", init);
 		for (int i = 0; i < 3; i++)
 			if (how[i][0])
 				result_detail(c, "enabled by %s", how[i]);

@@ -9,7 +9,7 @@
 
 #include "util/macros.h"
 
-/* GPT partition types of a root file system (Discoverable Partitions Specification). */
+/* GPT partition types of a root file system, from the Discoverable Partitions Specification. */
 static const char *const root_gpt_types[] = {
 	"4f68bce3-e8cd-4db1-96e7-fbcaf984b709",   /* x86-64 */
 	"b921b045-1df0-41c3-af44-4c6f280d3fae",   /* arm64 */

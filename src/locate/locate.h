@@ -63,7 +63,7 @@ int locate_osconf(int rootfd, const struct locate_env *env, struct located *out,
 int located_read(struct located *l, struct buf *out, char *err, size_t errlen);
 
 /* Removes os.conf and fsyncs its directory, keeping the directory (the cloud writes there
- * again). Absent: 0. A read-only file system (UFS on Linux): -EROFS and a clear message.
+ * again). Absent: 0. A read-only file system, e.g. UFS on Linux: -EROFS and a clear message.
  * A file rewritten since located_read (new settings from the console): kept, -ESTALE. */
 int located_remove(const struct located *l, char *err, size_t errlen);
 

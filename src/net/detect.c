@@ -38,7 +38,7 @@ static bool is(const struct osinfo *o, const char *w)
 }
 
 /* A systemd unit is enabled when a *.wants/ directory under /etc/systemd/system holds it
- * or an alias in /etc/systemd/system (network.service, dbus-org.…) points at it. */
+ * or an alias in /etc/systemd/system points at it (network.service, dbus-org.…). */
 static bool systemd_enabled(int rootfd, const char *unit)
 {
 	_cleanup_(names_free) struct names l = { 0 };
