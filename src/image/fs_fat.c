@@ -171,10 +171,10 @@ static int fat_walk(struct fat *f, uint32_t cluster, fat_entry_cb cb, void *user
 				memset(lfn, 0, sizeof(lfn));
 				lfn_ok = seq >= 1 && seq <= 20;
 				lfn_sum = e[13];
-			} else if (!lfn_ok || seq != lfn_seq || e[13] != lfn_sum) {
-				lfn_ok = false;
+			} else if (!lfn_ok || seq < 1 || seq != lfn_seq || e[13] != lfn_sum) {
+				lfn_ok = false; /* out of sequence (seq 0 would index before lfn[]) */
 			}
-			if (lfn_ok) {
+			if (lfn_ok && seq >= 1 && seq <= 20) {
 				static const uint8_t at[13] = { 1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30 };
 				for (int i = 0; i < 13; i++)
 					lfn[(seq - 1) * 13 + i] = get_le16(e + at[i]);

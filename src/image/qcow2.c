@@ -70,7 +70,7 @@ int qcow2_open(struct image *img, const uint8_t *head, size_t head_len, char *er
 	img->detail = q.version == 3 ? "v3" : "v2";
 	if (q.backing_file_offset) {
 		if (q.backing_file_size == 0 || q.backing_file_size > 1023 ||
-		    q.backing_file_offset + q.backing_file_size > head_len) {
+		    q.backing_file_offset > head_len || q.backing_file_size > head_len - q.backing_file_offset) {
 			snprintf(err, errlen, "qcow2 backing file name out of range");
 			return -EINVAL;
 		}

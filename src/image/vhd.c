@@ -80,7 +80,7 @@ int vhd_open(struct image *img, const uint8_t *footer, char *err, size_t errlen)
 	if (f.disk_type == 2) {
 		img->format = IMG_VHD_FIXED;
 		img->detail = "fixed";
-		if (img->file_size < f.current_size + 512) {
+		if (img->file_size < 512 || f.current_size > img->file_size - 512 || f.current_size % 512) {
 			snprintf(err, errlen, "fixed VHD is shorter than its virtual size");
 			return -EINVAL;
 		}
@@ -104,7 +104,7 @@ int vhd_open(struct image *img, const uint8_t *footer, char *err, size_t errlen)
 	r = vhd_parse_dyn_header(dh, &d, err, errlen);
 	if (r < 0)
 		return r;
-	if ((f.current_size + d.block_size - 1) / d.block_size > d.max_table_entries) {
+	if (f.current_size / d.block_size + (f.current_size % d.block_size != 0) > d.max_table_entries) {
 		snprintf(err, errlen, "VHD block table too small for the disk size");
 		return -EINVAL;
 	}

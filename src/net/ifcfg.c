@@ -64,8 +64,13 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 	struct in_addr done[OSCONF_MAX_ROUTES + 1];
 	size_t ndone = 0;
 	render_header(b, "#");
-	if (c->m->default_nic == i)
+	if (c->m->default_nic == i && nic_gw_needs_onlink(n, c->m->default_gw)) {
+		/* initscripts' ifup-eth skips a GATEWAY= outside the subnet: the default route is
+		 * added here, after the host route to the gateway. NetworkManager's ifcfg-rh
+		 * ignores default routes in route files and uses GATEWAY=, so there is one. */
 		add_gw_host_route(b, n, c->m->default_gw, dev, done, &ndone);
+		buf_printf(b, "default via %s dev %s\n", ip4_str(c->m->default_gw, gw), dev);
+	}
 	for (size_t k = 0; k < n->n_routes; k++)
 		add_gw_host_route(b, n, n->routes[k].gw, dev, done, &ndone);
 	for (size_t k = 0; k < n->n_routes; k++)

@@ -92,14 +92,17 @@ static const char *yaml_value(const char *s, size_t len, size_t *vlen)
 	return v;
 }
 
-/* Whether the ethernets entry in lines [a, b) configures NIC i: its match: macaddress is
- * ours; or, when it has no MAC match or our NIC has no MAC, its id, match: name or
- * set-name is our kernel name. */
+/* Whether the ethernets entry in lines [a, b) configures NIC i: its id is ours (netplan
+ * would merge it into our entry); its match: macaddress is ours; or, when it has no MAC
+ * match or our NIC has no MAC, its match: name or set-name is our kernel name. */
 static bool entry_is_nic(const struct net_ctx *c, int i, const struct yline *l, size_t a, size_t b)
 {
 	const struct nic_conf *n = &c->m->nics[i];
 	const char *name = c->names->name[i];
-	bool has_mac = false, name_hit = yaml_key_is(l[a].s, l[a].len, name);
+	/* an entry with our id is merged into ours by netplan, whatever it matches: it is ours */
+	if (yaml_key_is(l[a].s, l[a].len, name))
+		return true;
+	bool has_mac = false, name_hit = false;
 	for (size_t k = a + 1; k < b; k++) {
 		if (l[k].indent < 0)
 			continue;

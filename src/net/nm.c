@@ -129,6 +129,8 @@ static int ini_set(struct buf *t, const char *section, const char *key, const ch
 		buf_printf(&out, "[%s]\n", section);
 	} else {
 		buf_append(&out, t->data, at);
+		if (at && t->data[at - 1] != '\n')
+			buf_puts(&out, "\n"); /* "[section]" was the last line, without a newline */
 	}
 	buf_printf(&out, "%s=%s\n", key, value);
 	buf_append(&out, t->data + end, t->len - end);

@@ -56,7 +56,8 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 static bool not_default(const char *line, size_t len, void *data)
 {
 	(void)data;
-	return !line_has_word(line, len, "default") && !line_has_word(line, len, "0.0.0.0");
+	return !line_has_word(line, len, "default") && !line_has_word(line, len, "0.0.0.0") &&
+	       !line_has_word(line, len, "0.0.0.0/0");
 }
 
 static int wicked_plan(const struct net_ctx *c, struct plan *p, char *err, size_t errlen)

@@ -237,6 +237,30 @@ static void test_qcow2_read(void **state)
 	free(path);
 }
 
+/* Hostile headers whose offsets and sizes wrap around 2^64 are refused, not trusted. */
+static void test_hostile_headers(void **state)
+{
+	(void)state;
+	struct image img;
+	char err[128];
+	uint8_t q[2048] = { 0 };
+	qcow2_header(q, 3, 9, 1 << 20, 32, 512);
+	put_be64(q + 8, 0xffffffffffffff38ULL); /* backing file offset: offset + size wraps to 800 */
+	put_be32(q + 16, 1000);
+	char *path = write_temp(q, sizeof(q));
+	assert_int_equal(image_open(path, &img, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "backing file"));
+	unlink(path);
+	free(path);
+	uint8_t v[1024] = { 0 };
+	vhd_footer(v + 512, 2, 0xffffffffffffff00ULL, ~0ULL); /* a "16 EiB" fixed VHD of 1 KiB */
+	path = write_temp(v, sizeof(v));
+	assert_int_equal(image_open(path, &img, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "shorter than its virtual size"));
+	unlink(path);
+	free(path);
+}
+
 static void test_vhd_dynamic_read(void **state)
 {
 	(void)state;
@@ -346,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_vmdk_headers),
 		cmocka_unit_test(test_qcow2_read),
 		cmocka_unit_test(test_vhd_dynamic_read),
+		cmocka_unit_test(test_hostile_headers),
 		cmocka_unit_test(test_password_rules),
 		cmocka_unit_test(test_fstab_and_keys),
 		cmocka_unit_test(test_ext_superblock),
