@@ -67,11 +67,34 @@ static int source_open(const struct run_opts *o, struct root *root, struct conf_
 	return r;
 }
 
-static int source_remove(const struct conf_source *src)
+/* Is os.conf still exactly what was applied? A rewrite that keeps inode, size and (on vfat,
+ * 2-second) timestamps would slip past a stat comparison: compare the bytes. */
+static int source_unchanged(struct conf_source *src, const struct buf *applied)
 {
+	struct buf now = { .secret = true };
+	char err[512];
+	int r = src->located ? located_read(&src->loc, &now, err, sizeof(err))
+			     : read_conf_file(src->path, &now, &src->st);
+	bool same = r == 0 && buf_eq(&now, applied);
+	buf_free(&now);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0 || !same) {
+		log_error("%s was rewritten while it was applied: kept, the new settings apply at the next run",
+			  src->path);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+static int source_remove(struct conf_source *src, const struct buf *applied)
+{
+	int r = source_unchanged(src, applied);
+	if (r < 0)
+		return r;
 	if (src->located) {
 		char err[512];
-		int r = located_remove(&src->loc, err, sizeof(err));
+		r = located_remove(&src->loc, err, sizeof(err));
 		if (r < 0)
 			log_error("%s", err);
 		return r;
@@ -155,14 +178,14 @@ static unsigned changed_sections(const struct plan *p)
 	return s;
 }
 
-static int finish(const struct run_opts *o, struct root *root, const struct conf_source *src,
+static int finish(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
 		  const struct osconf_model *m, unsigned failed, unsigned changed)
 {
 	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
 				 .failed = failed, .changed = changed & ~failed };
 	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
 	if (!failed && !m->invalid && !o->keep) {
-		int r = source_remove(src);
+		int r = source_remove(src, applied);
 		if (r < 0) {
 			if (!src->located && r != -ESTALE)
 				log_error("%s: cannot remove: %s; it will be applied again next time", src->path,
@@ -182,7 +205,7 @@ static int finish(const struct run_opts *o, struct root *root, const struct conf
 	return st.exit_status;
 }
 
-static int run_loaded(const struct run_opts *o, struct root *root, const struct conf_source *src,
+static int run_loaded(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
 		      struct osconf_model *m)
 {
 	struct target_ctx ctx = { .m = m, .root = root, .live = root->is_host && !o->no_live };
@@ -211,7 +234,7 @@ static int run_loaded(const struct run_opts *o, struct root *root, const struct 
 			log_info("%.*s", (int)len, line); /* the decisions behind the plan, once */
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
-		rc = finish(o, root, src, m, failed, changed_sections(&p));
+		rc = finish(o, root, src, applied, m, failed, changed_sections(&p));
 	}
 	plan_free(&p);
 	return rc;
@@ -242,8 +265,7 @@ int run_pipeline(const struct run_opts *o)
 		log_error("out of memory");
 	} else {
 		report_diags(src.path, &d);
-		buf_free(&content);
-		rc = run_loaded(o, &root, &src, &m);
+		rc = run_loaded(o, &root, &src, &content, &m); /* content: to compare before removing */
 	}
 	model_free(&m);
 	diags_free(&d);

@@ -164,9 +164,12 @@ lockpid=$!
 for _ in $(seq 50); do [ -e "$SCRATCH/locked" ] && break; sleep 0.05; done
 "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1 &
 applypid=$!
-sleep 0.3; sed -i 's/iZ23r29djmjZ/changed-meanwhile/' "$SCRATCH/os.conf"
+# the hardest case: rewritten in place, same size, same inode, timestamps put back
+sleep 0.3; python3 -c 'import os,sys
+p=sys.argv[1]; st=os.stat(p); d=open(p,"rb").read().replace(b"iZ23r29djmjZ", b"iZ23r29djmjY")
+f=open(p,"r+b"); f.write(d); f.close(); os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))' "$SCRATCH/os.conf"
 wait $applypid; rc=$?; wait $lockpid
-[ $rc = 1 ] && grep -q changed-meanwhile "$SCRATCH/os.conf" && grep -q 'rewritten while it was applied' "$SCRATCH/out" \
+[ $rc = 1 ] && grep -q iZ23r29djmjY "$SCRATCH/os.conf" && grep -q 'rewritten while it was applied' "$SCRATCH/out" \
 	&& ok "os.conf rewritten during apply: kept for the next run" || { fail "rewrite during apply (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
 
 # --- a refused line of no section: other settings applied, exit 65, os.conf kept
