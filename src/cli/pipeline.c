@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "cli/status.h"
+#include "conf/agent.h"
 #include "conf/validate.h"
 #include "locate/locate.h"
 #include "net/backend.h"
@@ -29,6 +30,16 @@ struct conf_source {
 /* No --conf: find os.conf on the first partition (src/locate/), mounting it if needed. */
 static int source_locate(const struct run_opts *o, struct root *root, struct conf_source *src, struct buf *content)
 {
+	/* A tree on the running system's own file system, with no partition recorded in it:
+	 * "partition 1 of the disk holding DIR" would be the running system's os.conf. */
+	struct agent_conf ac;
+	struct stat a, b;
+	if (!root->is_host && agent_conf_read(root->fd, &ac) == 0 && !ac.partition[0] && fstat(root->fd, &a) == 0 &&
+	    stat("/", &b) == 0 && a.st_dev == b.st_dev) {
+		log_error("--root %s is a directory of the running system and records no partition: give --conf FILE",
+			  root->path);
+		return -EINVAL;
+	}
 	struct locate_env env = LOCATE_ENV_DEFAULT;
 	env.mount_ro = o->dry_run;
 	char err[512] = "";

@@ -190,6 +190,10 @@ newroot; mkdir "$SCRATCH/r/etc/sysconfig/network-scripts/route-eth0"; cp "$CASES
 [ $rc = 1 ] && grep -q BOOTPROTO=dhcp "$SCRATCH/r/etc/sysconfig/network-scripts/ifcfg-eth0" && grep -q iZ23r29djmjZ "$SCRATCH/r/etc/hostname" \
 	&& ok "network planning failed: no network file changed, other sections applied" || { fail "partial network (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
 
+# --- a plain directory of the running system without --conf must not take the host's os.conf
+newroot; "$OSCONF" apply --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1; rc=$?
+[ $rc != 0 ] && grep -q 'give --conf' "$SCRATCH/out" && ok "--root DIR on the host's file system needs --conf" || { fail "--root without --conf (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
+
 # --- show: human and JSON, never the password
 "$OSCONF" show "$CASES/01-classic.conf" > "$SCRATCH/show" 2>&1
 grep -q '^password: set' "$SCRATCH/show" && grep -q 'default route: via 42.120.74.1 dev eth1' "$SCRATCH/show" \
