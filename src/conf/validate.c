@@ -251,6 +251,37 @@ static bool blank(const char *v)
 	return v[strspn(v, " \t")] == '\0';
 }
 
+/* The kernel keeps one route per destination: the same destination listed on two NICs would
+ * flip between them on every apply. Keep it on the NIC owning the default route (else the
+ * first NIC), and say which copy was dropped. */
+static void drop_cross_nic_duplicates(struct vctx *v)
+{
+	struct osconf_model *m = v->m;
+	for (int i = 0; i < OSCONF_MAX_NICS; i++)
+		for (int j = i + 1; j < OSCONF_MAX_NICS; j++) {
+			if (!m->nics[i].present || !m->nics[j].present)
+				continue;
+			int keep = m->default_nic == j ? j : i, drop = keep == i ? j : i;
+			struct nic_conf *d = &m->nics[drop], *k = &m->nics[keep];
+			for (size_t a = 0; a < d->n_routes;) {
+				bool dup = false;
+				for (size_t b = 0; b < k->n_routes; b++)
+					dup |= d->routes[a].dst.s_addr == k->routes[b].dst.s_addr &&
+					       d->routes[a].prefix == k->routes[b].prefix;
+				if (!dup) {
+					a++;
+					continue;
+				}
+				char dst[16];
+				diags_add(v->d, DIAG_WARNING, d->first_line, SEC_NETWORK,
+					  "%s_route: %s/%u is also routed via %s; kept there only", d->name,
+					  ip4_str(d->routes[a].dst, dst), d->routes[a].prefix, k->name);
+				memmove(&d->routes[a], &d->routes[a + 1], (d->n_routes - a - 1) * sizeof(d->routes[0]));
+				d->n_routes--;
+			}
+		}
+}
+
 int conf_validate(const struct assignments *as, struct osconf_model *m, struct diags *d)
 {
 	struct vctx v = { .m = m, .d = d };
@@ -294,8 +325,10 @@ int conf_validate(const struct assignments *as, struct osconf_model *m, struct d
 	}
 	if (m->present & SEC_BIT(SEC_NETWORK)) {
 		check_nics(&v);
-		if (!(m->invalid & SEC_BIT(SEC_NETWORK)))
+		if (!(m->invalid & SEC_BIT(SEC_NETWORK))) {
 			pick_default(&v);
+			drop_cross_nic_duplicates(&v);
+		}
 	}
 	/* errors from the parser invalidate their section; a refused line of no section
 	 * (a command, a control character before any key) makes the input invalid as a whole */

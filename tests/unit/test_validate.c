@@ -169,6 +169,22 @@ static void test_many_routes(void **state)
 	release(&l);
 }
 
+static void test_same_destination_two_nics(void **state)
+{
+	(void)state;
+	struct loaded l;
+	load("eth0_ip_addr=10.0.0.2\neth0_netmask=24\neth0_route=\"192.168.0.0/16 10.0.0.1;10.0.0.0/8 10.0.0.1\"\n"
+	     "eth1_ip_addr=42.0.0.2\neth1_netmask=24\neth1_route=\"0.0.0.0/0 42.0.0.1;192.168.0.0/16 42.0.0.1\"\n",
+	     &l);
+	assert_int_equal(l.m.invalid, 0);
+	assert_int_equal(l.m.nics[0].n_routes, 1); /* kept on eth1, which owns the default route */
+	assert_string_equal(ip(l.m.nics[0].routes[0].dst), "10.0.0.0");
+	assert_int_equal(l.m.nics[1].n_routes, 1);
+	assert_int_equal(diags_count(&l.d, DIAG_WARNING), 1);
+	assert_non_null(strstr(l.d.items[0].msg, "also routed via eth1"));
+	release(&l);
+}
+
 static void test_invalid_values(void **state)
 {
 	(void)state;
@@ -315,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_classic_by_keys_not_text),
 		cmocka_unit_test(test_default_route_rules),
 		cmocka_unit_test(test_many_routes),
+		cmocka_unit_test(test_same_destination_two_nics),
 		cmocka_unit_test(test_invalid_values),
 		cmocka_unit_test(test_sections_independent),
 		cmocka_unit_test(test_duplicates_and_unknown),
