@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "conf/agent.h"
 #include "install/dist.h"
 #include "install/insserv.h"
 #include "locate/blkid.h"
@@ -315,16 +316,42 @@ static int scan_network(const char *name, void *ud)
 	return 0;
 }
 
+struct stale_links {
+	char names[8][16];  /* other S??osconf links in the directory */
+	int n;
+	const char *keep;
+};
+
+static int scan_stale(const char *name, void *ud)
+{
+	struct stale_links *s = ud;
+	if (name[0] == 'S' && isdigit((unsigned char)name[1]) && isdigit((unsigned char)name[2]) &&
+	    streq(name + 3, "osconf") && !streq(name, s->keep) && s->n < 8)
+		snprintf(s->names[s->n++], sizeof(s->names[0]), "%s", name);
+	return 0;
+}
+
 static int sysv_link_dir(int rootfd, const char *dir, struct buf *log, char *err, size_t errlen)
 {
 	struct seq_scan s = { .net = -1 };
 	int r = each_entry(rootfd, dir, scan_network, &s);
 	if (r < 0)
 		return r;
-	/* 09: before RHEL's S10network when no network script is there to go by. */
-	int seq = s.net < 0 ? 9 : s.net > 1 ? s.net - 1 : 1;
-	char rel[128];
-	snprintf(rel, sizeof(rel), "%s/S%02dosconf", dir, seq);
+	/* 09: before RHEL's S10network when no network script is there to go by; always a
+	 * number below the network script's (S00osconf before S01networking). */
+	int seq = s.net < 0 ? 9 : s.net > 0 ? s.net - 1 : 0;
+	char rel[128], name[24];
+	snprintf(name, sizeof(name), "S%02dosconf", seq);
+	/* a link from an earlier install with another number would start osconf twice */
+	struct stale_links st = { .keep = name };
+	r = each_entry(rootfd, dir, scan_stale, &st);
+	for (int i = 0; r == 0 && i < st.n; i++) {
+		snprintf(rel, sizeof(rel), "%s/%s", dir, st.names[i]);
+		r = remove_path(rootfd, rel, log, err, errlen);
+	}
+	if (r < 0)
+		return r;
+	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
 	return put_link(rootfd, rel, "../init.d/osconf", log, err, errlen);
 }
 
@@ -495,21 +522,13 @@ static int render_conf(const struct buf *old, const char *spec, struct buf *out,
 	return out->data || !spec ? 0 : -ENOMEM;
 }
 
-/* The partition recorded in /etc/osconf.conf, or NULL. */
+/* The partition recorded in /etc/osconf.conf (read as locate reads it: blanks, quotes), or NULL. */
 static char *recorded_partition(int rootfd)
 {
-	_cleanup_buf_ struct buf conf = BUF_INIT;
-	if (root_read_file(rootfd, INSTALL_CONF, CONF_MAX, &conf) < 0)
+	struct agent_conf ac;
+	if (agent_conf_read(rootfd, &ac) < 0 || !ac.partition[0])
 		return NULL;
-	size_t pos = 0, len;
-	const char *line;
-	char *spec = NULL;
-	while (buf_next_line(&conf, &pos, &line, &len))
-		if (len > 10 && !strncmp(line, "partition=", 10)) {
-			free(spec);
-			spec = strndup(line + 10, len - 10);
-		}
-	return spec;
+	return strdup(ac.partition);
 }
 
 static int record_partition(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)

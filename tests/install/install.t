@@ -84,6 +84,10 @@ for n in 2 3 4 5; do ln -s ../init.d/network $T/etc/rc.d/rc$n.d/S10network; done
 check "install --init sysv into a RHEL tree" "$OSCONF" install --root $T --init sysv --partition LABEL=CUSTOMIMG
 check "script in /etc/rc.d/init.d" test -x $T/etc/rc.d/init.d/osconf
 check "S09osconf in runlevels 2-5" sh -c "for n in 2 3 4 5; do [ \"\$(readlink $T/etc/rc.d/rc\$n.d/S09osconf)\" = ../init.d/osconf ] || exit 1; done"
+# the network script renumbered (S10 → S01): one link, below it (S00), the old S09 removed
+for n in 2 3 4 5; do mv $T/etc/rc.d/rc$n.d/S10network $T/etc/rc.d/rc$n.d/S01network; done
+check "reinstall after renumbering: S00osconf only" sh -c "'$OSCONF' install --root $T --init sysv >/dev/null &&
+	test -L $T/etc/rc.d/rc3.d/S00osconf && test \$(find $T/etc/rc.d -name 'S*osconf' | wc -l) = 4"
 check "uninstall (RHEL sysv)" sh -c "'$OSCONF' uninstall --root $T && test -z \"\$(find $T/etc/rc.d -name '*osconf')\" && test ! -e $T/etc/rc.d/init.d/osconf"
 
 # OpenRC (Alpine)
