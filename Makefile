@@ -62,7 +62,7 @@ $(BUILD)/libosconf.a: $(OBJS)
 $(BUILD)/osconf: $(BUILD)/src/main.o $(BUILD)/libosconf.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosconf.a tests/unit/unit.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosconf.a tests/unit/unit.h tests/unit/scratch_root.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags cmocka) $< -o $@ \
 		$(BUILD)/libosconf.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)

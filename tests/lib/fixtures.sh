@@ -265,3 +265,20 @@ nm_run() {
 		echo "$out"; echo "$active"; tail -40 /run/NetworkManager/log; exit 1
 	' sh "$_r" "$_conf" "$OSCONF_SRC/tests/net/netassert.py" "$@"
 }
+
+# apply_case FAMILY CASE DIR [osconf args...]: a fresh FAMILY root at DIR with the golden CASE
+# applied (--keep), offline with --no-live; 04-renamed live in a namespace whose NICs are
+# ens5/ens6. Sets conf, r, map and log; returns osconf's exit status.
+apply_case() {
+	local fam=$1 c=$2
+	r=$3; shift 3
+	conf="$OSCONF_SRC/tests/golden/cases/$c.conf" map=""
+	mkroot "$fam" "$r"
+	if [ "$c" = 04-renamed ]; then
+		map="eth0=ens5 eth1=ens6"
+		cp "$conf" "$r/etc/case.conf"
+		log=$(live_run "$r" $(case_links "$conf" $map) -- apply --conf /etc/case.conf --keep "$@" 2>&1)
+	else
+		log=$("$OSCONF" apply --conf "$conf" --root "$r" --keep --no-live "$@" 2>&1)
+	fi
+}

@@ -13,15 +13,7 @@ scratch
 CASES="$OSCONF_SRC/tests/golden/cases"
 
 for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
-	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
-	mkroot debian "$r"
-	if [ $case = 04-renamed ]; then
-		map="eth0=ens5 eth1=ens6"
-		cp "$conf" "$r/etc/case.conf"
-		log=$(live_run "$r" $(case_links "$conf" $map) -- apply --conf /etc/case.conf --backend ifupdown --keep 2>&1)
-	else
-		log=$("$OSCONF" apply --conf "$conf" --root "$r" --keep --no-live 2>&1)
-	fi
+	apply_case debian $case "$SCRATCH/$case" --backend ifupdown
 	[ $? = 0 ] || { fail "$case: apply"; diag "$log"; continue; }
 	ours="$r/etc/network/interfaces.d/osconf"
 	nics=$(case_links "$conf" $map | sed 's/=[^ ]*//g')

@@ -12,16 +12,8 @@ live=yes
 [ "$(id -u)" = 0 ] && [ -x /lib/systemd/systemd-networkd ] && unshare --net --mount true 2>/dev/null || live=no
 
 for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
-	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
-	mkroot ubuntu "$r"
-	if [ $case = 04-renamed ]; then
-		[ $live = yes ] || { skip "$case: needs root and namespaces"; continue; }
-		map="eth0=ens5 eth1=ens6"
-		cp "$conf" "$r/etc/case.conf"
-		log=$(live_run "$r" $(case_links "$conf" $map) -- apply --conf /etc/case.conf --backend netplan --keep 2>&1)
-	else
-		log=$("$OSCONF" apply --conf "$conf" --root "$r" --keep --no-live 2>&1)
-	fi
+	[ $case = 04-renamed ] && [ $live != yes ] && { skip "$case: needs root and namespaces"; continue; }
+	apply_case ubuntu $case "$SCRATCH/$case" --backend netplan
 	[ $? = 0 ] || { fail "$case: apply"; diag "$log"; continue; }
 	[ "$(stat -c %a "$r/etc/netplan/90-osconf.yaml")" = 600 ] && ok "$case: 90-osconf.yaml is mode 0600" ||
 		fail "$case: 90-osconf.yaml is mode 0600"

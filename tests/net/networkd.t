@@ -13,15 +13,7 @@ CASES="$OSCONF_SRC/tests/golden/cases"
 
 for fam in arch debian-cloud; do
 	for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
-		conf="$CASES/$case.conf" r="$SCRATCH/$fam-$case" map=""
-		mkroot $fam "$r"
-		if [ $case = 04-renamed ]; then
-			map="eth0=ens5 eth1=ens6"
-			cp "$conf" "$r/etc/case.conf"
-			log=$(live_run "$r" $(case_links "$conf" $map) -- apply --conf /etc/case.conf --keep 2>&1)
-		else
-			log=$("$OSCONF" apply --conf "$conf" --root "$r" --keep --no-live 2>&1)
-		fi
+		apply_case $fam $case "$SCRATCH/$fam-$case"
 		[ $? = 0 ] || { fail "$fam $case: apply"; diag "$log"; continue; }
 		echo "$log" | grep -q "wrote /etc/systemd/network/05-osconf-" || { fail "$fam $case: backend networkd chosen"; diag "$log"; }
 		dns=$(sed -n 's/^dns_nameserver="\(.*\)"/\1/p' "$conf")

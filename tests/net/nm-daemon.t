@@ -13,15 +13,7 @@ scratch
 CASES="$OSCONF_SRC/tests/golden/cases"
 
 for case in 01-classic 03-routes 04-renamed 10-onlink; do
-	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
-	mkroot rhel9 "$r"
-	if [ $case = 04-renamed ]; then
-		map="eth0=ens5 eth1=ens6"
-		cp "$conf" "$r/etc/case.conf"
-		log=$(live_run "$r" $(case_links "$conf" $map) -- apply --conf /etc/case.conf --keep 2>&1)
-	else
-		log=$("$OSCONF" apply --conf "$conf" --root "$r" --keep --no-live 2>&1)
-	fi
+	apply_case rhel9 $case "$SCRATCH/$case"
 	[ $? = 0 ] || { fail "$case: apply"; diag "$log"; continue; }
 	if out=$(nm_run "$r" "$conf" $map 2>&1); then
 		ok "$case: NetworkManager configures it (addresses, routes, one default route)"

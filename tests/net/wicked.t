@@ -17,16 +17,8 @@ else
 	ok "the checker rejects the image's DHCP configuration"
 fi
 for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
-	conf="$CASES/$case.conf" r="$SCRATCH/$case" map=""
-	mkroot suse "$r"
-	if [ $case = 04-renamed ]; then
-		[ $live = yes ] || { skip "$case: needs root and namespaces"; continue; }
-		map="eth0=ens5 eth1=ens6"
-		cp "$conf" "$r/etc/case.conf"
-		log=$(live_run "$r" $(case_links "$conf" $map) -- apply --conf /etc/case.conf --keep 2>&1)
-	else
-		log=$("$OSCONF" apply --conf "$conf" --root "$r" --keep --no-live 2>&1)
-	fi
+	[ $case = 04-renamed ] && [ $live != yes ] && { skip "$case: needs root and namespaces"; continue; }
+	apply_case suse $case "$SCRATCH/$case"
 	[ $? = 0 ] || { fail "$case: apply"; diag "$log"; continue; }
 	check "$case: ifcfg/ifroute/netconfig say what os.conf says (one default route)" \
 		python3 "$OSCONF_SRC/tests/net/wickedcheck.py" "$conf" "$r" $map

@@ -10,25 +10,7 @@
 #include "sys/atomic.h"
 #include "sys/root.h"
 
-static char dir[] = "/tmp/osconf-unit-install.XXXXXX";
-static struct root root = ROOT_INIT;
-
-static int setup(void **state)
-{
-	(void)state;
-	if (!mkdtemp(dir))
-		return -1;
-	return root_open(dir, &root);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	root_close(&root);
-	char cmd[200];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
+#include "scratch_root.h"
 
 static void put(const char *rel, const char *s)
 {
