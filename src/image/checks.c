@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/agent.h"
 #include "util/macros.h"
 #include "util/text.h"
 
@@ -441,10 +442,16 @@ static const char *init_system(struct fsview *fs)
 /* /etc/osconf.conf partition=SPEC compared with partition 1. */
 static void check_recorded_partition(struct inspect *ctx, struct check_result *c)
 {
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	char spec[256];
-	if (fs_read_file(ctx->root, "/etc/osconf.conf", 64 << 10, &b) < 0 ||
-	    text_get(&b, "partition", '=', spec, sizeof(spec)) < 0 || !spec[0])
+	struct agent_conf ac;
+	if (agent_conf_read(ctx->root, &ac) < 0)
+		return;
+	if (ac.partition_error[0]) {
+		result_set(c, CHECK_FAIL, "run osconf install --root on the image tree again, or correct partition= in /etc/osconf.conf",
+			   "%s", ac.partition_error);
+		return;
+	}
+	const char *spec = ac.partition;
+	if (!spec[0])
 		return;
 	int i = ctx->directory ? -1 : inspect_part_index(ctx, 1);
 	const struct partition *p1 = i >= 0 ? &ctx->disk.parts[i] : NULL;
