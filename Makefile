@@ -6,7 +6,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 # Libraries only `image check` uses are linked statically (their -dev packages ship the .a):
 # loading and relocating them at every boot-time run would cost more than osconf's own work.
-PKGS_DYN   := blkid libmnl libcrypt
+PKGS_DYN   := blkid libcrypt
 PKGS_STAT  := ext2fs com_err zlib
 PKGS       := $(PKGS_DYN) $(PKGS_STAT)
 BUILD      := build
