@@ -384,3 +384,33 @@ int elf_parse(const uint8_t *data, size_t len, struct elf_info *out, char *err, 
 	*out = e;
 	return 0;
 }
+
+/* --- version names -------------------------------------------------------------------------- */
+
+size_t elf_version_prefix(const char *v)
+{
+	for (const char *p = v; (p = strchr(p, '_')); p++)
+		if (p[1] >= '0' && p[1] <= '9')
+			return (size_t)(p + 1 - v);
+	return 0;
+}
+
+int elf_version_cmp(const char *a, const char *b)
+{
+	a += elf_version_prefix(a);
+	b += elf_version_prefix(b);
+	while (*a || *b) {
+		unsigned long x = 0, y = 0;
+		for (; *a >= '0' && *a <= '9'; a++)
+			x = x * 10 + (unsigned long)(*a - '0');
+		for (; *b >= '0' && *b <= '9'; b++)
+			y = y * 10 + (unsigned long)(*b - '0');
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (!*a || !*b)
+			return *a ? 1 : *b ? -1 : 0;
+		a++;
+		b++;
+	}
+	return 0;
+}

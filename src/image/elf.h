@@ -43,3 +43,9 @@ bool elf_same_machine(const struct elf_info *a, const struct elf_info *b);
 const char *elf_machine_name(const struct elf_info *e);
 /* The Debian multiarch triplet of the machine ("x86_64-linux-gnu"), or NULL. */
 const char *elf_machine_multiarch(const struct elf_info *e);
+
+/* Symbol version names "PREFIX_N.N.N" (GLIBC_2.3.4): the length of PREFIX_ (up to the first
+ * digit after an '_'), or 0 when the name has no number (GLIBC_PRIVATE). */
+size_t elf_version_prefix(const char *v);
+/* Compare two versions of the same prefix by their numbers: GLIBC_2.3.4 < GLIBC_2.31. */
+int elf_version_cmp(const char *a, const char *b);
