@@ -1,6 +1,7 @@
 /* checks.c — the checks of `image check`: one table of functions over the inspected image. */
 #define _GNU_SOURCE
 #include "image/checks.h"
+#include "image/check_agent_elf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -500,12 +501,7 @@ static void check_agent(struct inspect *ctx, struct check_result *c)
 		    (streq(init, "sysvinit") && how[1][0]) || (streq(init, "openrc") && how[2][0]);
 	const char *install = "install and enable osconf in the image: osconf install --root IMAGE_TREE";
 	if (bin && enabled) {
-		if (fits)
-			result_set(c, CHECK_PASS, NULL, "osconf is installed (/usr/sbin/osconf) and enabled%s%s",
-				   init ? " for " : "", init ? init : "");
-		else
-			result_set(c, CHECK_WARN, install,
-				   "osconf is enabled, but not for the image's init system, %s", init);
+		agent_elf_result(fs, "/usr/sbin/osconf", fits, init, c);   /* can it run there? */
 		for (int i = 0; i < 3; i++)
 			if (how[i][0])
 				result_detail(c, "enabled by %s", how[i]);
@@ -778,7 +774,7 @@ static const struct check checks[] = {
 	{ "partition-1-writable", "Partition 1 is writable", check_p1_writable },
 	{ "custom-dir", "aliyun_custom_image/ on partition 1", check_custom_dir },
 	{ "root-fs", "Root file system found", check_root },
-	{ "agent", "osconf installed and enabled", check_agent },
+	{ "agent", "osconf installed, enabled and able to run", check_agent },
 	{ "root-password", "No usable default root password", check_password },
 	{ "ssh-authorized-keys", "No baked-in authorized_keys", check_authorized_keys },
 	{ "ssh-host-keys", "No baked-in SSH host private keys", check_host_keys },
