@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conf/agent.h"
+#include "tree/agent.h"
 #include "util/macros.h"
 
 /* --- osconf (or another agent) installed and enabled ------------------------------------ */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/macros.h"
+#include "tree/fstab.h"
 
 /* --- container and partitions ----------------------------------------------------------- */
 
@@ -242,13 +243,11 @@ void check_root(struct inspect *ctx, struct check_result *c)
 		return;
 	}
 	result_set(c, CHECK_PASS, NULL, "partition %d (%s): %s", p->number, p->fstype, ctx->root_how);
-	struct fstab_entry e;
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	if (fs_read_file(ctx->root, "/etc/fstab", 1 << 20, &b) < 0)
+	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
+	if (fstab_read(ctx->root, &f) < 0)
 		return;
-	size_t pos = 0;
-	int line = 0;
-	while (fstab_next(&b, &pos, &line, &e)) {
+	for (size_t k = 0; k < f.n; k++) {
+		const struct fstab_entry e = f.entries[k];
 		if (!streq(e.dir, "/") || fstab_spec_is_device_name(e.spec))
 			continue;
 		bool matched = false;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/macros.h"
+#include "tree/fstab.h"
 
 /* --- credentials ------------------------------------------------------------------------ */
 
@@ -219,26 +220,22 @@ void check_fstab(struct inspect *ctx, struct check_result *c)
 {
 	if (!root_ready(ctx, c))
 		return;
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	int r = fs_read_file(ctx->root, "/etc/fstab", 1 << 20, &b);
-	if (r == -ENOENT) {
-		result_set(c, CHECK_PASS, NULL, "no /etc/fstab");
-		return;
-	}
+	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
+	int r = fstab_read(ctx->root, &f);
 	if (r < 0) {
 		result_set(c, CHECK_WARN, "check /etc/fstab by hand", "cannot read /etc/fstab: %s", strerror(-r));
 		return;
 	}
-	struct fstab_entry e;
-	size_t pos = 0;
-	int line = 0, bad = 0, total = 0;
-	while (fstab_next(&b, &pos, &line, &e)) {
-		total++;
-		if (fstab_spec_is_device_name(e.spec)) {
-			result_detail(c, "/etc/fstab:%d: %s %s", e.line, e.spec, e.dir);
+	if (!f.exists) {
+		result_set(c, CHECK_PASS, NULL, "no /etc/fstab");
+		return;
+	}
+	int bad = 0, total = (int)f.n;
+	for (size_t k = 0; k < f.n; k++)
+		if (fstab_spec_is_device_name(f.entries[k].spec)) {
+			result_detail(c, "/etc/fstab:%u: %s %s", f.entries[k].line, f.entries[k].spec, f.entries[k].dir);
 			bad++;
 		}
-	}
 	if (bad)
 		result_set(c, CHECK_FAIL,
 			   "refer to these file systems by UUID= or LABEL= (blkid shows them); device names change between instance types",
