@@ -25,16 +25,22 @@ void model_init(struct osconf_model *m)
 		snprintf(m->nics[i].name, sizeof(m->nics[i].name), "eth%d", i);
 }
 
-void model_free(struct osconf_model *m)
+void model_drop_password(struct osconf_model *m)
 {
-	if (!m)
-		return;
 	if (m->password) {
 		explicit_bzero(m->password, m->password_len);
 		free(m->password);
 	}
 	m->password = NULL;
 	m->password_len = 0;
+}
+
+void model_free(struct osconf_model *m)
+{
+	if (!m)
+		return;
+	model_drop_password(m);
+	model_init(m);
 }
 
 size_t model_nic_count(const struct osconf_model *m)

@@ -64,7 +64,10 @@ struct osconf_model {
 };
 
 void model_init(struct osconf_model *m);
+/* Wipes and frees the password, then resets every setting (the model is empty again). */
 void model_free(struct osconf_model *m);
+/* Wipes and frees the password only (as soon as its hash is made, or for a repeated key). */
+void model_drop_password(struct osconf_model *m);
 size_t model_nic_count(const struct osconf_model *m);
 /* Whether a section is set and valid, i.e. should be applied. */
 bool model_applies(const struct osconf_model *m, enum section s);

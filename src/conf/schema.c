@@ -9,14 +9,14 @@
 #include <string.h>
 
 const struct key_spec key_specs[] = {
-	{ "hostname", false, KT_HOSTNAME, SEC_HOSTNAME, "host name (RFC 1123, at most 64 bytes)" },
-	{ "password", false, KT_PASSWORD, SEC_PASSWORD, "root password, base64-encoded" },
-	{ "dns_nameserver", false, KT_DNS, SEC_DNS, "DNS servers, IPv4 addresses separated by spaces" },
-	{ "ip_addr", true, KT_IPV4, SEC_NETWORK, "IPv4 address of the NIC" },
-	{ "mac_addr", true, KT_MAC, SEC_NETWORK, "MAC address that identifies the NIC" },
-	{ "netmask", true, KT_NETMASK, SEC_NETWORK, "netmask (dotted quad) or prefix length" },
-	{ "gateway", true, KT_GATEWAY, SEC_NETWORK, "gateway of the NIC" },
-	{ "route", true, KT_ROUTES, SEC_NETWORK, "routes: \"DST GW;DST GW;…\", DST a CIDR or an address" },
+	{ "hostname", false, KT_HOSTNAME, SEC_HOSTNAME },
+	{ "password", false, KT_PASSWORD, SEC_PASSWORD },
+	{ "dns_nameserver", false, KT_DNS, SEC_DNS },
+	{ "ip_addr", true, KT_IPV4, SEC_NETWORK },
+	{ "mac_addr", true, KT_MAC, SEC_NETWORK },
+	{ "netmask", true, KT_NETMASK, SEC_NETWORK },
+	{ "gateway", true, KT_GATEWAY, SEC_NETWORK },
+	{ "route", true, KT_ROUTES, SEC_NETWORK },
 };
 const size_t key_specs_count = sizeof(key_specs) / sizeof(key_specs[0]);
 
@@ -103,10 +103,6 @@ int parse_netmask(const char *s, uint8_t *prefix, char *err, size_t errlen)
 			return -EINVAL;
 		}
 		p = (uint8_t)__builtin_popcount(m);
-		if ((uint32_t)(~m + 1) & ~m && m != 0) {
-			snprintf(err, errlen, "netmask %s is not contiguous", s);
-			return -EINVAL;
-		}
 	}
 	if (p == 0) {
 		snprintf(err, errlen, "netmask %s leaves no network", s);

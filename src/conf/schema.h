@@ -14,7 +14,6 @@ struct key_spec {
 	bool per_nic;
 	enum key_type type;
 	enum section section;
-	const char *help;     /* one line, used by --help and the docs */
 };
 
 extern const struct key_spec key_specs[];

@@ -17,7 +17,6 @@ struct vctx {
 	bool has_default[OSCONF_MAX_NICS];
 	struct in_addr default_gw[OSCONF_MAX_NICS];
 	unsigned default_line[OSCONF_MAX_NICS];
-	unsigned line_of[OSCONF_MAX_NICS][8]; /* line of each per-NIC key, by spec index */
 };
 
 static void invalid(struct vctx *v, const struct assignment *a, enum section s, const char *why)
@@ -39,10 +38,10 @@ static int parse_routes(struct vctx *v, const struct assignment *a, int n)
 	_cleanup_free_ char *copy = strdup(a->value);
 	if (!copy)
 		return -ENOMEM;
-	char *save = NULL;
+	char *save = NULL, *wsave = NULL;
 	for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-		char *dst = strtok(item, " \t"), *gw = dst ? strtok(NULL, " \t") : NULL;
-		char *extra = gw ? strtok(NULL, " \t") : NULL;
+		char *dst = strtok_r(item, " \t", &wsave), *gw = dst ? strtok_r(NULL, " \t", &wsave) : NULL;
+		char *extra = gw ? strtok_r(NULL, " \t", &wsave) : NULL;
 		if (!dst)
 			continue; /* empty entry, e.g. a trailing ';' */
 		if (!gw || extra) {
@@ -150,7 +149,7 @@ static int take_value(struct vctx *v, const struct assignment *a, const struct k
 			return r;
 		if (r < 0)
 			return invalid(v, a, spec->section, err), 0;
-		model_free(m); /* drop an earlier value (duplicate key) */
+		model_drop_password(m); /* an earlier value (duplicate key) */
 		m->password = pw;
 		m->password_len = len;
 		return 0;
@@ -285,9 +284,12 @@ static void drop_cross_nic_duplicates(struct vctx *v)
 int conf_validate(const struct assignments *as, struct osconf_model *m, struct diags *d)
 {
 	struct vctx v = { .m = m, .d = d };
-	enum { SLOTS = 8 * OSCONF_MAX_NICS };
-	unsigned seen_line[SLOTS] = { 0 };
-	size_t last[SLOTS];
+	/* one slot per key and NIC: where it was first set and which assignment is the last */
+	size_t slots = key_specs_count * OSCONF_MAX_NICS;
+	_cleanup_free_ unsigned *seen_line = calloc(slots, sizeof(*seen_line));
+	_cleanup_free_ size_t *last = calloc(slots, sizeof(*last));
+	if (!seen_line || !last)
+		return -ENOMEM;
 	/* bash semantics: the last assignment of a key wins, an empty one unsets it */
 	for (size_t i = 0; i < as->n; i++) {
 		int n;

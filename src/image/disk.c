@@ -223,11 +223,3 @@ void disk_free(struct disk *d)
 	free(d->parts);
 	*d = (struct disk){ 0 };
 }
-
-const struct partition *disk_partition(const struct disk *d, int number)
-{
-	for (int i = 0; i < d->nparts; i++)
-		if (d->parts[i].number == number)
-			return &d->parts[i];
-	return NULL;
-}

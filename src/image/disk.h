@@ -31,5 +31,3 @@ struct disk {
 int disk_probe(struct image *img, struct disk *d, char *err, size_t errlen);
 void disk_free(struct disk *d);
 
-/* Partition with this number, or NULL. */
-const struct partition *disk_partition(const struct disk *d, int number);

@@ -134,7 +134,7 @@ int report_render_text(const struct report *r, struct buf *out)
 	buf_printf(out, "Result: %s (%zu passed, %zu failed, %zu warnings, %zu skipped)\n",
 		   fails ? "FAIL" : "PASS", report_count(r, CHECK_PASS), fails, warns,
 		   report_count(r, CHECK_SKIP));
-	return out->data ? 0 : -ENOMEM;
+	return buf_error(out);
 }
 
 static void kv_str(struct json *j, const char *key, const char *s)

@@ -23,7 +23,6 @@ struct net_ctx {
 
 struct net_backend {
 	const char *name;
-	const char *distros;             /* for --help and the README table */
 	/* Whether the backend configures DNS itself (then the dns target delegates). */
 	bool owns_dns;
 	int (*plan)(const struct net_ctx *ctx, struct plan *p, char *err, size_t errlen);

@@ -105,6 +105,8 @@ int root_list_dir(int rootfd, const char *dir, struct names *out)
 
 int net_plan_set(const struct net_ctx *c, struct plan *p, const char *path, mode_t mode, struct buf *content)
 {
+	if (buf_error(content))
+		return buf_error(content);
 	const struct file_meta meta = { .mode = mode };
 	struct plan_file *f;
 	int r = plan_file(p, c->rootfd, path, c->sections, &meta, &f);
@@ -193,8 +195,6 @@ int net_plan_cloud_init(const struct net_ctx *c, struct plan *p)
 	struct buf b = BUF_INIT;
 	render_header(&b, "#");
 	buf_puts(&b, "network: {config: disabled}\n");
-	if (!b.data)
-		return -ENOMEM;
 	plan_note(p, "network: cloud-init is installed; its network rendering is disabled so it cannot bring DHCP back");
 	int r = net_plan_set(c, p, "/etc/cloud/cloud.cfg.d/99-osconf-network.cfg", 0644, &b);
 	buf_free(&b);

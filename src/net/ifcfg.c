@@ -30,7 +30,7 @@ static int render_ifcfg(const struct net_ctx *c, int i, struct buf *b)
 		for (size_t k = 0; k < m->n_dns; k++)
 			buf_printf(b, "DNS%zu=%s\n", k + 1, ip4_str(m->dns[k], ip));
 	buf_printf(b, "IPV6INIT=no\nNM_CONTROLLED=yes\n");
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 /* route-X: "DST via GW dev X", one per non-default route (ifcfg-rh ignores default routes
@@ -76,7 +76,7 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 	for (size_t k = 0; k < n->n_routes; k++)
 		buf_printf(b, "%s/%u via %s dev %s\n", ip4_str(n->routes[k].dst, dst), n->routes[k].prefix,
 			   ip4_str(n->routes[k].gw, gw), dev);
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t errlen)
@@ -126,7 +126,6 @@ static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t
 
 const struct net_backend net_backend_ifcfg = {
 	.name = "ifcfg",
-	.distros = "CentOS/RHEL <= 8, Alibaba Cloud Linux, Anolis, openEuler",
 	.owns_dns = false,
 	.plan = ifcfg_plan,
 };

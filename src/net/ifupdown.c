@@ -46,7 +46,7 @@ static int render(const struct net_ctx *c, struct buf *b)
 			buf_puts(b, "\n");
 		}
 	}
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 static const char *const toplevel[] = { "iface", "mapping", "auto", "source", "source-directory", "rename",
@@ -226,7 +226,6 @@ static int ifupdown_plan(const struct net_ctx *c, struct plan *p, char *err, siz
 
 const struct net_backend net_backend_ifupdown = {
 	.name = "ifupdown",
-	.distros = "Debian (classic ifupdown), Alpine (ifupdown-ng)",
 	.owns_dns = false,
 	.plan = ifupdown_plan,
 };

@@ -48,7 +48,7 @@ static int render_yaml(const struct net_ctx *c, struct buf *b)
 				buf_printf(b, "          - %s\n", ip4_str(m->dns[k], ip));
 		}
 	}
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 struct yline {
@@ -234,7 +234,6 @@ static int netplan_plan(const struct net_ctx *c, struct plan *p, char *err, size
 
 const struct net_backend net_backend_netplan = {
 	.name = "netplan",
-	.distros = "Ubuntu 18.04+, images with netplan.io",
 	.owns_dns = true,
 	.plan = netplan_plan,
 };

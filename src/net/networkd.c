@@ -41,7 +41,7 @@ static int render_network(const struct net_ctx *c, int i, struct buf *b)
 		if (nic_gw_needs_onlink(n, m->default_gw))
 			buf_puts(b, "GatewayOnLink=yes\n");
 	}
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 static int networkd_plan(const struct net_ctx *c, struct plan *p, char *err, size_t errlen)
@@ -55,7 +55,6 @@ static int networkd_plan(const struct net_ctx *c, struct plan *p, char *err, siz
 
 const struct net_backend net_backend_networkd = {
 	.name = "networkd",
-	.distros = "Debian cloud images, Arch, Flatcar, any systemd-networkd system",
 	.owns_dns = true,
 	.plan = networkd_plan,
 };

@@ -73,7 +73,7 @@ static int render_keyfile(const struct net_ctx *c, int i, struct buf *b)
 			   rn);
 	}
 	buf_puts(b, "\n[ipv6]\nmethod=disabled\n");
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 /* The value of key in [section] of an ini text (first match), or NULL; *len its length. */
@@ -208,7 +208,6 @@ static int nm_plan(const struct net_ctx *c, struct plan *p, char *err, size_t er
 
 const struct net_backend net_backend_nm = {
 	.name = "nm",
-	.distros = "RHEL/Rocky/Alma 9+, Fedora, openSUSE 16, any NetworkManager system",
 	.owns_dns = true,
 	.plan = nm_plan,
 };

@@ -17,7 +17,7 @@ static int render_ifcfg(const struct net_ctx *c, int i, struct buf *b)
 	char ip[16];
 	render_header(b, "#");
 	buf_printf(b, "STARTMODE='auto'\nBOOTPROTO='static'\nIPADDR='%s/%u'\n", ip4_str(n->addr, ip), n->prefix);
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 /* ifroute-X: "DEST GATEWAY NETMASK INTERFACE"; routes are kept (cloud-init's renderer drops
@@ -50,7 +50,7 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 			buf_printf(b, "%s/%u %s - %s\n", ip4_str(n->routes[k].dst, dst), n->routes[k].prefix,
 				   ip4_str(via, gw), name);
 	}
-	return b->data ? 0 : -ENOMEM;
+	return buf_error(b);
 }
 
 static bool not_default(const char *line, size_t len, void *data)
@@ -103,7 +103,6 @@ static int wicked_plan(const struct net_ctx *c, struct plan *p, char *err, size_
 
 const struct net_backend net_backend_wicked = {
 	.name = "wicked",
-	.distros = "SUSE Linux Enterprise, openSUSE Leap 15",
 	.owns_dns = true,
 	.plan = wicked_plan,
 };

@@ -92,6 +92,8 @@ static int make_temp(int dfd, const char *base, char *name, size_t size)
 int atomic_write(int rootfd, const char *rel, const struct buf *content, const struct file_meta *meta,
 		 unsigned flags)
 {
+	if (buf_error(content))
+		return buf_error(content); /* incomplete contents are never written */
 	const char *base;
 	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, true, &base);
 	if (dfd < 0)

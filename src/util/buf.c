@@ -6,18 +6,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int fail(struct buf *b, int err)
+{
+	if (!b->err)
+		b->err = err;
+	return b->err;
+}
+
 int buf_reserve(struct buf *b, size_t extra)
 {
+	if (b->err)
+		return b->err;
 	if (b->len + extra + 1 <= b->cap)
 		return 0;
 	if (extra > (size_t)-1 / 2 - b->len)
-		return -ENOMEM;
+		return fail(b, -ENOMEM);
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + extra + 1)
 		cap *= 2;
 	char *n = malloc(cap);
 	if (!n)
-		return -ENOMEM;
+		return fail(b, -ENOMEM);
 	if (b->data) {
 		memcpy(n, b->data, b->len + 1);
 		if (b->secret)
@@ -48,18 +57,19 @@ int buf_puts(struct buf *b, const char *s) { return buf_append(b, s, strlen(s));
 int buf_printf(struct buf *b, const char *fmt, ...)
 {
 	/* format straight into the spare room; only when it does not fit, grow and format again */
-	if (buf_reserve(b, 64) < 0)
-		return -ENOMEM;
+	int r = buf_reserve(b, 64);
+	if (r < 0)
+		return r;
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
 		b->data[b->len] = '\0';
-		return -EINVAL;
+		return fail(b, -EINVAL);
 	}
 	if ((size_t)n >= b->cap - b->len) {
-		int r = buf_reserve(b, (size_t)n);
+		r = buf_reserve(b, (size_t)n);
 		if (r < 0) {
 			b->data[b->len] = '\0';
 			return r;

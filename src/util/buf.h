@@ -10,11 +10,17 @@ struct buf {
 	size_t len;
 	size_t cap;
 	bool secret; /* wiped with explicit_bzero when freed or grown */
+	int err;     /* sticky: the first failure (negative errno); later appends do nothing */
 };
 
 #define BUF_INIT { 0 }
 
+/* Every append returns 0 or the buffer's sticky error, so a renderer may ignore the results
+ * of its appends and return buf_error() once at the end; a buffer whose error is set is never
+ * written anywhere (plan_file and atomic_write refuse it). */
 int buf_reserve(struct buf *b, size_t extra);
+/* 0, or the first error of any append (then the contents are incomplete). */
+static inline int buf_error(const struct buf *b) { return b->err; }
 int buf_append(struct buf *b, const void *data, size_t len);
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

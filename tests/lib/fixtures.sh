@@ -140,7 +140,7 @@ live_run() {
 	_links=""
 	while [ "$1" != "--" ]; do _links="$_links $1"; shift; done; shift
 	_c=$(mktemp -d "${TMPDIR:-/tmp}/osconf-live.XXXXXX")
-	unshare --mount --net --propagation private sh -eu -c '
+	unshare --mount --net --uts --propagation private sh -eu -c '
 		root=$1 links=$2 osconf=$3 c=$4; shift 4
 		mount -t tmpfs tmpfs "$c"
 		mkdir "$c/usr" "$c/etc" "$c/sys" "$c/proc" "$c/dev" "$c/tmp"
@@ -168,7 +168,7 @@ live_run() {
 # systemd-networkd does not wait for udev, which does not run here).
 in_netns() {
 	_links=$1; shift
-	unshare --mount --net --propagation private sh -eu -c '
+	unshare --mount --net --uts --propagation private sh -eu -c '
 		links=$1; shift
 		ip link set lo up
 		i=0

@@ -48,6 +48,30 @@ static void test_atomic_write_and_skip(void **state)
 	buf_free(&b);
 }
 
+/* A failed append is sticky: later appends do nothing, and the incomplete buffer is never
+ * written (a renderer that ignores its appends' results cannot produce a truncated file). */
+static void test_buf_error_sticky(void **state)
+{
+	(void)state;
+	struct buf b = text("head\n");
+	assert_int_equal(buf_error(&b), 0);
+	assert_int_equal(buf_reserve(&b, (size_t)-1 / 2), -ENOMEM);
+	assert_int_equal(buf_puts(&b, "tail\n"), -ENOMEM);
+	assert_int_equal(buf_printf(&b, "%d\n", 42), -ENOMEM);
+	assert_string_equal(b.data, "head\n");
+	assert_int_equal(buf_error(&b), -ENOMEM);
+	struct file_meta meta = { .mode = 0644 };
+	assert_int_equal(atomic_write(root.fd, "/etc/truncated", &b, &meta, 0), -ENOMEM);
+	struct stat st;
+	assert_int_equal(root_lstat(root.fd, "/etc/truncated", &st), -ENOENT);
+	struct buf moved = BUF_INIT;
+	buf_move(&moved, &b);
+	assert_int_equal(buf_error(&moved), -ENOMEM);
+	assert_int_equal(buf_error(&b), 0);
+	buf_free(&moved);
+	assert_int_equal(buf_error(&moved), 0);
+}
+
 static void test_symlinks_stay_inside(void **state)
 {
 	(void)state;
@@ -141,6 +165,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_atomic_write_and_skip),
+		cmocka_unit_test(test_buf_error_sticky),
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_symlinks_stay_inside_walk),
 		cmocka_unit_test(test_text_edits),
