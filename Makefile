@@ -7,6 +7,13 @@ PKG_CONFIG ?= pkg-config
 # The agent is one static binary: the same file runs in any image, whatever its C library.
 # Every library comes from the static archive its Debian -dev package ships.
 PKGS       := blkid libcrypt ext2fs com_err zlib
+BUILD      := build
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+DESTDIR    ?=
+
 # ARCH=arm64 cross-builds into build-arm64/ with Debian's aarch64-linux-gnu-gcc; the arm64
 # libraries are :arm64 packages or, where those would displace the amd64 ones, .debs unpacked
 # by mk/deps.sh into build-arm64/sysroot (its .pc files point into it). Same flags, same tests.
@@ -14,22 +21,16 @@ HOST_ARCH  := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 ifneq ($(origin ARCH),command line)
 ARCH       := $(HOST_ARCH)
 endif
-ifeq ($(ARCH),$(HOST_ARCH))
-BUILD      := build
-else ifeq ($(ARCH),arm64)
+ifneq ($(ARCH),$(HOST_ARCH))
+ifneq ($(ARCH),arm64)
+$(error ARCH=$(ARCH): the build knows the host's architecture and arm64)
+endif
 BUILD      := build-arm64
 CC         := aarch64-linux-gnu-gcc
 AR         := aarch64-linux-gnu-ar
 SYSROOT    := $(CURDIR)/$(BUILD)/sysroot
 PKG_CONFIG := PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config
-else
-$(error ARCH=$(ARCH): the build knows the host's architecture and arm64)
 endif
-PREFIX     ?= /usr
-SBINDIR    ?= $(PREFIX)/sbin
-MANDIR     ?= $(PREFIX)/share/man
-UNITDIR    ?= $(PREFIX)/lib/systemd/system
-DESTDIR    ?=
 
 # CFLAGS and LDFLAGS are the packager's (`make CFLAGS="-O2 -g"`); the project's own flags are
 # in OSCONF_CFLAGS/OSCONF_LDFLAGS and always apply. WERROR=1 (set by `make check` and CI)
