@@ -60,7 +60,7 @@ OBJS     := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/dist.o
 DIST_FILES := $(sort $(wildcard dist/systemd/* dist/sysv/* dist/openrc/*))
 DEPFILES := $(OBJS:.o=.d) $(BUILD)/src/main.d
 
-FUZZ_SRCS  := $(sort $(wildcard src/conf/*.c src/util/*.c)) src/sys/root.c
+FUZZ_SRCS  := $(sort $(wildcard src/conf/*.c src/util/*.c)) src/sys/root.c src/image/fsview.c
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
