@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "sys/entropy.h"
 #include "util/macros.h"
 
 static const struct {
@@ -44,8 +44,9 @@ const char *crypt_prefix_name(const char *prefix)
 int crypt_hash(const char *password, const char *prefix, char **out)
 {
 	char rnd[32];
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return -EIO;
+	int r = random_bytes(rnd, sizeof(rnd));
+	if (r < 0)
+		return r;
 	char *salt = crypt_gensalt_ra(prefix, 0, rnd, sizeof(rnd));
 	explicit_bzero(rnd, sizeof(rnd));
 	if (!salt)
@@ -57,7 +58,6 @@ int crypt_hash(const char *password, const char *prefix, char **out)
 	}
 	const char *h = crypt_r(password, salt, cd);
 	free(salt);
-	int r = 0;
 	if (!h || h[0] == '*')
 		r = -EINVAL;
 	else if (!(*out = strdup(h)))

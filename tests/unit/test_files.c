@@ -1,4 +1,4 @@
-/* test_files.c — root-confined paths, atomic writes, text edits and the unified diff. */
+/* test_files.c — root-confined paths, atomic writes, random bytes, text edits and the unified diff. */
 #include "unit.h"
 
 #include <fcntl.h>
@@ -7,6 +7,8 @@
 
 #include "plan/plan.h"
 #include "sys/atomic.h"
+#include "sys/crypt.h"
+#include "sys/entropy.h"
 #include "sys/root.h"
 #include "util/text.h"
 
@@ -120,6 +122,29 @@ static void test_text_edits(void **state)
 	buf_free(&b);
 }
 
+/* random_bytes() from getrandom(2) and from /dev/urandom (kernels before 3.17): whole buffers
+ * (more than getrandom's 256-byte single-read guarantee), different each time, usable as salt. */
+static void test_random_bytes_both_paths(void **state)
+{
+	(void)state;
+	for (int with_getrandom = 1; with_getrandom >= 0; with_getrandom--) {
+		random_use_getrandom(with_getrandom);
+		unsigned char a[1000], b[1000], zero[64] = { 0 };
+		memset(a, 0, sizeof(a));
+		memset(b, 0, sizeof(b));
+		assert_int_equal(random_bytes(a, sizeof(a)), 0);
+		assert_int_equal(random_bytes(b, sizeof(b)), 0);
+		assert_memory_not_equal(a, b, sizeof(a));
+		assert_memory_not_equal(a + sizeof(a) - sizeof(zero), zero, sizeof(zero));
+		char *hash = NULL;
+		assert_int_equal(crypt_hash("qwer1234", "$6$", &hash), 0);
+		assert_true(crypt_verify("qwer1234", hash));
+		assert_false(crypt_verify("qwer12345", hash));
+		free(hash);
+	}
+	random_use_getrandom(true);
+}
+
 static void test_diff(void **state)
 {
 	(void)state;
@@ -143,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_atomic_write_and_skip),
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_symlinks_stay_inside_walk),
+		cmocka_unit_test(test_random_bytes_both_paths),
 		cmocka_unit_test(test_text_edits),
 		cmocka_unit_test(test_diff),
 	};
