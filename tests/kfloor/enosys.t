@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/kfloor/enosys.t — osconf on the kernel floor (3.10): every system call newer than that fails with ENOSYS.
 # tests/tools/enosys installs the seccomp filter (table: tests/tools/syscalls.txt). A password
-# applied under it verifies; then the golden and integration scripts run again with OSCONF
+# applied under it verifies; then the golden, integration and image scripts run again with OSCONF
 # pointing at tests/tools/osconf-enosys and must pass against the same expected outputs.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -29,9 +29,9 @@ cp "$OSCONF_SRC/tests/golden/cases/01-classic.conf" "$SCRATCH/os.conf"
 echo qwer1234 | "$VERIFY" "$SCRATCH/r" root >/dev/null && ok "the root password set under the filter verifies" \
 	|| { fail "root password does not verify"; diag "$(grep '^root:' "$SCRATCH/r/etc/shadow")"; }
 
-# the golden and integration scripts against the same expectations
+# the golden, integration and image scripts against the same expectations
 export OSCONF_REAL="$OSCONF"
-for t in golden/run.t integration/apply.t integration/pam.t; do
+for t in golden/run.t integration/apply.t integration/pam.t image/check-pass.t image/check-fails.t image/check-formats.t; do
 	log="$SCRATCH/$(echo "$t" | tr / -).log"
 	OSCONF="$WRAP" "$OSCONF_SRC/tests/$t" > "$log" 2>&1; rc=$?
 	if grep -q '^1\.\.0 # SKIP' "$log"; then

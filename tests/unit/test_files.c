@@ -1,4 +1,4 @@
-/* test_files.c — root-confined paths, atomic writes, random bytes, text edits and the unified diff. */
+/* test_files.c — root-confined paths, atomic writes, random bytes, anonymous files, text edits and the unified diff. */
 #include "unit.h"
 
 #include <fcntl.h>
@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "plan/plan.h"
+#include "sys/anonfile.h"
 #include "sys/atomic.h"
 #include "sys/crypt.h"
 #include "sys/entropy.h"
@@ -145,6 +146,32 @@ static void test_random_bytes_both_paths(void **state)
 	random_use_getrandom(true);
 }
 
+/* anon_file() from memfd_create(2) and as an unlinked temp file (kernels before 3.17): no name,
+ * close-on-exec, sparse, readable and writable. */
+static void test_anon_file_both_paths(void **state)
+{
+	(void)state;
+	for (int with_memfd = 1; with_memfd >= 0; with_memfd--) {
+		anon_file_use_memfd(with_memfd);
+		int fd = anon_file("osconf-test");
+		assert_true(fd >= 0);
+		struct stat st;
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_true(S_ISREG(st.st_mode));
+		assert_int_equal(st.st_nlink, 0);
+		assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		assert_int_equal(ftruncate(fd, (off_t)1 << 32), 0);
+		assert_int_equal(pwrite(fd, "view", 4, (off_t)1 << 31), 4);
+		char back[4];
+		assert_int_equal(pread(fd, back, 4, (off_t)1 << 31), 4);
+		assert_memory_equal(back, "view", 4);
+		assert_int_equal(pread(fd, back, 4, 0), 4);
+		assert_memory_equal(back, "\0\0\0\0", 4);
+		close(fd);
+	}
+	anon_file_use_memfd(true);
+}
+
 static void test_diff(void **state)
 {
 	(void)state;
@@ -169,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_symlinks_stay_inside_walk),
 		cmocka_unit_test(test_random_bytes_both_paths),
+		cmocka_unit_test(test_anon_file_both_paths),
 		cmocka_unit_test(test_text_edits),
 		cmocka_unit_test(test_diff),
 	};
