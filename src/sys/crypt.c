@@ -16,9 +16,12 @@ static const struct {
 	{ "SHA256", "$5$", "SHA-256" },    { "BCRYPT", "$2b$", "bcrypt" },
 };
 
+/* Fixed bytes: the probe's salt is thrown away, and with NULL libxcrypt would ask glibc's
+ * arc4random, which aborts the program when getrandom(2) fails with anything but ENOSYS. */
 static bool prefix_supported(const char *prefix)
 {
-	_cleanup_free_ char *s = crypt_gensalt_ra(prefix, 0, NULL, 0);
+	static const char probe[32];
+	_cleanup_free_ char *s = crypt_gensalt_ra(prefix, 0, probe, sizeof(probe));
 	return s != NULL;
 }
 
