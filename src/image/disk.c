@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
+#include "sys/anonfile.h"
 #include "util/macros.h"
 
 #define AREA (1u << 20)
@@ -20,7 +20,7 @@ static void copy_str(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-/* Copy guest bytes [off, off+len) (clipped to the disk) into the memfd view. */
+/* Copy guest bytes [off, off+len) (clipped to the disk) into the anonymous-file view. */
 static int copy_area(struct image *img, int view, uint64_t off, uint64_t len)
 {
 	static uint8_t chunk[65536];
@@ -173,9 +173,9 @@ int disk_probe(struct image *img, struct disk *d, char *err, size_t errlen)
 	_cleanup_close_ int view = -1;
 	int r;
 	if (img->format != IMG_RAW && img->format != IMG_VHD_FIXED) {
-		view = memfd_create("osconf-image-view", MFD_CLOEXEC);
-		if (view < 0 || ftruncate(view, (off_t)img->virtual_size) < 0) {
-			r = negerrno();
+		view = anon_file("osconf-image-view");
+		r = view < 0 ? view : ftruncate(view, (off_t)img->virtual_size) < 0 ? negerrno() : 0;
+		if (r < 0) {
 			snprintf(err, errlen, "cannot create an in-memory view: %s", strerror(-r));
 			return r;
 		}

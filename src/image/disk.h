@@ -25,9 +25,9 @@ struct disk {
 };
 
 /* Probe the partition table and each partition's file system. For formats other than raw
- * and fixed VHD, libblkid probes a sparse memfd holding a copy of the areas it reads (the
- * disk's first and last MiB, each partition's first and last MiB), read through the
- * container's block map. Returns 0 or negative errno (message in err). */
+ * and fixed VHD, libblkid probes a sparse anonymous file (sys/anonfile.h) holding a copy of
+ * the areas it reads (the disk's first and last MiB, each partition's first and last MiB),
+ * read through the container's block map. Returns 0 or negative errno (message in err). */
 int disk_probe(struct image *img, struct disk *d, char *err, size_t errlen);
 void disk_free(struct disk *d);
 

@@ -7,11 +7,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "sys/entropy.h"
 #include "sys/root.h"
 #include "util/macros.h"
 
@@ -73,7 +73,7 @@ static int write_all(int fd, const char *p, size_t len)
 static void temp_name(const char *base, int attempt, char *name, size_t size)
 {
 	uint32_t rnd;
-	if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+	if (random_bytes(&rnd, sizeof(rnd)) < 0)
 		rnd = (uint32_t)getpid() ^ (uint32_t)attempt;
 	snprintf(name, size, ".#%.200s.osconf%08x", base, rnd);
 }

@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
+#include "sys/entropy.h"
 #include "util/macros.h"
 
 static const struct {
@@ -16,9 +16,12 @@ static const struct {
 	{ "SHA256", "$5$", "SHA-256" },    { "BCRYPT", "$2b$", "bcrypt" },
 };
 
+/* Fixed bytes: the probe's salt is thrown away, and with NULL libxcrypt would ask glibc's
+ * arc4random, which aborts the program when getrandom(2) fails with anything but ENOSYS. */
 static bool prefix_supported(const char *prefix)
 {
-	_cleanup_free_ char *s = crypt_gensalt_ra(prefix, 0, NULL, 0);
+	static const char probe[32];
+	_cleanup_free_ char *s = crypt_gensalt_ra(prefix, 0, probe, sizeof(probe));
 	return s != NULL;
 }
 
@@ -44,8 +47,9 @@ const char *crypt_prefix_name(const char *prefix)
 int crypt_hash(const char *password, const char *prefix, char **out)
 {
 	char rnd[32];
-	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-		return -EIO;
+	int r = random_bytes(rnd, sizeof(rnd));
+	if (r < 0)
+		return r;
 	char *salt = crypt_gensalt_ra(prefix, 0, rnd, sizeof(rnd));
 	explicit_bzero(rnd, sizeof(rnd));
 	if (!salt)
@@ -57,7 +61,6 @@ int crypt_hash(const char *password, const char *prefix, char **out)
 	}
 	const char *h = crypt_r(password, salt, cd);
 	free(salt);
-	int r = 0;
 	if (!h || h[0] == '*')
 		r = -EINVAL;
 	else if (!(*out = strdup(h)))

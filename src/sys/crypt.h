@@ -1,4 +1,4 @@
-/* crypt.h — password hashing with libxcrypt: method from login.defs, salt from getrandom(2). */
+/* crypt.h — password hashing with libxcrypt: method from login.defs, salt from random_bytes(). */
 #pragma once
 
 #include <stdbool.h>

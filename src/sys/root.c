@@ -48,7 +48,7 @@ static const char *strip_slashes(const char *rel)
 }
 
 /* Resolve rel inside the root without openat2 (kernels before 5.6, valgrind, seccomp
- * filters): walk it component by component, following symlinks by hand with absolute
+ * filters answering ENOSYS or EPERM): walk it component by component, following symlinks by hand with absolute
  * targets and ".." clamped at the root. out receives a symlink-free relative path. */
 static int resolve_by_walk(int rootfd, const char *rel, bool follow_last, char *out, size_t size)
 {
@@ -103,6 +103,7 @@ void root_use_openat2(bool enable) { no_openat2 = !enable; }
 int root_openat(int rootfd, const char *rel, int flags, mode_t mode)
 {
 	rel = strip_slashes(rel);
+	bool eperm = false;
 	if (!no_openat2) {
 		struct open_how how = {
 			.flags = (unsigned)(flags | O_CLOEXEC),
@@ -112,15 +113,21 @@ int root_openat(int rootfd, const char *rel, int flags, mode_t mode)
 		long fd = syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
 		if (fd >= 0)
 			return (int)fd;
-		if (errno != ENOSYS)
+		if (errno != ENOSYS && errno != EPERM)
 			return negerrno();
-		no_openat2 = true;
+		/* EPERM: a seccomp filter that does not know openat2 (container runtimes answer
+		 * EPERM), or a real refusal, which the walk's openat() meets again: only its
+		 * success makes the walk the way from now on. */
+		eperm = errno == EPERM;
+		no_openat2 = !eperm;
 	}
 	char path[PATH_MAX];
 	int r = resolve_by_walk(rootfd, rel, !(flags & O_NOFOLLOW), path, sizeof(path));
 	if (r < 0)
 		return r;
 	int fd = openat(rootfd, path[0] ? path : ".", flags | O_CLOEXEC | O_NOFOLLOW, mode);
+	if (fd >= 0 && eperm)
+		no_openat2 = true;
 	return fd < 0 ? negerrno() : fd;
 }
 

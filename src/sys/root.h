@@ -25,7 +25,8 @@ void root_close(struct root *r);
  * refuses a symlink as the last component. Returns an fd or negative errno. */
 int root_openat(int rootfd, const char *rel, int flags, mode_t mode);
 
-/* Tests: force the fallback path walk used where openat2(2) is missing (kernel < 5.6). */
+/* Tests: force the fallback path walk used where openat2(2) is missing (kernel < 5.6) or
+ * refused with EPERM by a seccomp filter. */
 void root_use_openat2(bool enable);
 
 /* Open the directory that contains rel (creating missing directories with mode 0755

@@ -1,4 +1,4 @@
-/* test_files.c — root-confined paths, atomic writes, text edits and the unified diff. */
+/* test_files.c — root-confined paths, atomic writes, random bytes, anonymous files, text edits and the unified diff. */
 #include "unit.h"
 
 #include <fcntl.h>
@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include "plan/plan.h"
+#include "sys/anonfile.h"
 #include "sys/atomic.h"
+#include "sys/crypt.h"
+#include "sys/entropy.h"
 #include "sys/root.h"
 #include "util/text.h"
 
@@ -144,6 +147,55 @@ static void test_text_edits(void **state)
 	buf_free(&b);
 }
 
+/* random_bytes() from getrandom(2) and from /dev/urandom (kernels before 3.17): whole buffers
+ * (more than getrandom's 256-byte single-read guarantee), different each time, usable as salt. */
+static void test_random_bytes_both_paths(void **state)
+{
+	(void)state;
+	for (int with_getrandom = 1; with_getrandom >= 0; with_getrandom--) {
+		random_use_getrandom(with_getrandom);
+		unsigned char a[1000], b[1000], zero[64] = { 0 };
+		memset(a, 0, sizeof(a));
+		memset(b, 0, sizeof(b));
+		assert_int_equal(random_bytes(a, sizeof(a)), 0);
+		assert_int_equal(random_bytes(b, sizeof(b)), 0);
+		assert_memory_not_equal(a, b, sizeof(a));
+		assert_memory_not_equal(a + sizeof(a) - sizeof(zero), zero, sizeof(zero));
+		char *hash = NULL;
+		assert_int_equal(crypt_hash("qwer1234", "$6$", &hash), 0);
+		assert_true(crypt_verify("qwer1234", hash));
+		assert_false(crypt_verify("qwer12345", hash));
+		free(hash);
+	}
+	random_use_getrandom(true);
+}
+
+/* anon_file() from memfd_create(2) and as an unlinked temp file (kernels before 3.17): no name,
+ * close-on-exec, sparse, readable and writable. */
+static void test_anon_file_both_paths(void **state)
+{
+	(void)state;
+	for (int with_memfd = 1; with_memfd >= 0; with_memfd--) {
+		anon_file_use_memfd(with_memfd);
+		int fd = anon_file("osconf-test");
+		assert_true(fd >= 0);
+		struct stat st;
+		assert_int_equal(fstat(fd, &st), 0);
+		assert_true(S_ISREG(st.st_mode));
+		assert_int_equal(st.st_nlink, 0);
+		assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		assert_int_equal(ftruncate(fd, (off_t)1 << 32), 0);
+		assert_int_equal(pwrite(fd, "view", 4, (off_t)1 << 31), 4);
+		char back[4];
+		assert_int_equal(pread(fd, back, 4, (off_t)1 << 31), 4);
+		assert_memory_equal(back, "view", 4);
+		assert_int_equal(pread(fd, back, 4, 0), 4);
+		assert_memory_equal(back, "\0\0\0\0", 4);
+		close(fd);
+	}
+	anon_file_use_memfd(true);
+}
+
 static void test_diff(void **state)
 {
 	(void)state;
@@ -168,6 +220,8 @@ int main(void)
 		cmocka_unit_test(test_buf_error_sticky),
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_symlinks_stay_inside_walk),
+		cmocka_unit_test(test_random_bytes_both_paths),
+		cmocka_unit_test(test_anon_file_both_paths),
 		cmocka_unit_test(test_text_edits),
 		cmocka_unit_test(test_diff),
 	};
