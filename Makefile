@@ -4,11 +4,9 @@
 VERSION    := 0.1.0
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
-# Libraries only `image check` uses are linked statically (their -dev packages ship the .a):
-# loading and relocating them at every boot-time run would cost more than osconf's own work.
-PKGS_DYN   := blkid libmnl libcrypt
-PKGS_STAT  := ext2fs com_err zlib
-PKGS       := $(PKGS_DYN) $(PKGS_STAT)
+# The agent is one static binary: the same file runs in any image, whatever its C library.
+# Every library comes from the static archive its Debian -dev package ships.
+PKGS       := blkid libcrypt ext2fs com_err zlib
 BUILD      := build
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin
@@ -16,14 +14,27 @@ MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DESTDIR    ?=
 
-WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+# CFLAGS and LDFLAGS are the packager's (`make CFLAGS="-O2 -g"`); the project's own flags are
+# in OSCONF_CFLAGS/OSCONF_LDFLAGS and always apply. WERROR=1 (set by `make check` and CI)
+# turns warnings into errors; V=1 prints full commands.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
+            $(if $(filter 1,$(WERROR)),-Werror)
+OSCONF_CFLAGS := -std=gnu11 $(WARN) -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE \
             -Isrc -DOSCONF_VERSION='"$(VERSION)"'
-LDFLAGS  += -pie -Wl,-z,relro,-z,now
+# static-pie (ASLR for a static binary) where the toolchain has glibc's rcrt1.o, else -static.
+# --fatal-warnings: glibc warns when a static link pulls in NSS (getpwnam, getaddrinfo, …),
+# which would need the build machine's shared libraries at run time — that fails the build.
+STATIC   := $(if $(wildcard $(shell $(CC) -print-file-name=rcrt1.o)),-static-pie,-static)
+OSCONF_LDFLAGS := $(STATIC) -Wl,-z,relro,-z,now -Wl,--fatal-warnings
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = -Wl,-Bstatic $(shell $(PKG_CONFIG) --libs $(PKGS_STAT) 2>/dev/null) -Wl,-Bdynamic \
-             $(shell $(PKG_CONFIG) --libs $(PKGS_DYN) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(OSCONF_CFLAGS) $(CFLAGS) $(PKG_CFLAGS)
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 
 SRCS     := $(sort $(shell find src -name '*.c' ! -name main.c))
 OBJS     := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/dist.o
@@ -44,7 +55,7 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/gen/dist.c: mk/embed.sh $(DIST_FILES)
 	@echo "  GEN     $@"
@@ -53,28 +64,30 @@ $(BUILD)/gen/dist.c: mk/embed.sh $(DIST_FILES)
 
 $(BUILD)/gen/dist.o: $(BUILD)/gen/dist.c src/install/dist.h
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(OSCONF_CFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libosconf.a: $(OBJS)
 	@rm -f $@
 	@ar rcs $@ $^
 
 $(BUILD)/osconf: $(BUILD)/src/main.o $(BUILD)/libosconf.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(OSCONF_CFLAGS) $(CFLAGS) $(OSCONF_LDFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libosconf.a tests/unit/unit.h tests/unit/scratch_root.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags cmocka) $< -o $@ \
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $(shell $(PKG_CONFIG) --cflags cmocka) $< -o $@ \
 		$(BUILD)/libosconf.a $(PKG_LIBS) $(shell $(PKG_CONFIG) --libs cmocka)
 
 $(BUILD)/tests/shadow-verify: tests/tools/shadow-verify.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< -o $@ -lcrypt
+	$(Q)$(CC) $(ALL_CFLAGS) $< -o $@ -lcrypt
 
 # Corpus replay of the fuzz target, built with gcc sanitizers (the libFuzzer build is `make fuzz`).
 $(BUILD)/tests/fuzz-replay: tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS) \
+	$(Q)$(CC) -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS) \
 		tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(FUZZ_SRCS) -o $@
 
 fuzz: deps
@@ -89,9 +102,9 @@ demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/osconf $(BUILD)/tests/shadow-verify
 	@tests/demo.sh
 
-check: 
+check:
 	@mk/deps.sh check
-	@$(MAKE) --no-print-directory $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay $(BUILD)/tests/shadow-verify
+	@$(MAKE) --no-print-directory WERROR=1 $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay $(BUILD)/tests/shadow-verify
 	@tests/run-all
 
 bench: deps

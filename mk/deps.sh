@@ -2,7 +2,7 @@
 # mk/deps.sh — install the Debian packages a make target needs (as root), or print the command.
 # usage: mk/deps.sh build|check|fuzz|bench|pkg
 set -eu
-build="gcc make pkg-config libc6-dev libblkid-dev libmnl-dev libcrypt-dev libext2fs-dev comerr-dev zlib1g-dev"
+build="gcc make pkg-config libc6-dev libblkid-dev libcrypt-dev libext2fs-dev comerr-dev zlib1g-dev"
 check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dosfstools mtools e2fsprogs xfsprogs
        ifupdown netplan.io network-manager python3-gi gir1.2-nm-1.0 dbus-daemon systemd qemu-system-x86 qemu-utils
        debootstrap busybox-static cpio kmod fusefat rpm dpkg-dev fakeroot valgrind man-db"

@@ -13,10 +13,6 @@ deb)
 	arch=$(dpkg --print-architecture)
 	# sysvinit Debian: the LSB script too (systemd prefers the native unit of the same name)
 	install -D -m 0755 dist/sysv/osconf "$stage/etc/init.d/osconf"
-	# Depends: the packages that ship the shared libraries the binary links
-	deps=$(ldd build/osconf | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | while read -r lib; do
-		dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null || true
-	done | cut -d: -f1 | sort -u | paste -sd, | sed 's/,/, /g')
 	mkdir -p "$stage/DEBIAN"
 	cat >"$stage/DEBIAN/control" <<CTRL
 Package: osconf
@@ -24,7 +20,6 @@ Version: $version-1
 Architecture: $arch
 Maintainer: osconf developers <osconf@example.invalid>
 Installed-Size: $(du -sk "$stage" | cut -f1)
-Depends: $deps
 Section: admin
 Priority: optional
 Description: configure an Alibaba Cloud Customized Linux instance from os.conf
@@ -35,11 +30,14 @@ Description: configure an Alibaba Cloud Customized Linux instance from os.conf
 CTRL
 	echo /etc/init.d/osconf >"$stage/DEBIAN/conffiles"
 	install -m 0755 dist/deb/postinst dist/deb/postrm "$stage/DEBIAN/"
+	install -D -m 0644 dist/deb/copyright "$stage/usr/share/doc/osconf/copyright"
+	# The binary is static: no shared-library Depends (any C library, or none, will do).
 	dpkg-deb --root-owner-group -Zxz --build "$stage" "build/osconf_${version}-1_${arch}.deb" >/dev/null
 	echo "build/osconf_${version}-1_${arch}.deb"
 	;;
 rpm)
 	install -D -m 0644 dist/rpm/osconf.preset "$stage/usr/lib/systemd/system-preset/80-osconf.preset"
+	install -D -m 0644 LICENSE "$stage/usr/share/licenses/osconf/LICENSE"
 	arch=$(uname -m)
 	rpmbuild -bb --nodeps --quiet \
 		--define "_topdir $top/rpmbuild" --define "_rpmdir $PWD/build" \

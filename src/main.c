@@ -9,22 +9,10 @@
 #include "cli/cli.h"
 #include "util/log.h"
 
-static void usage(FILE *out)
-{
-	fprintf(out, "Usage: osconf COMMAND [OPTIONS]\n\n"
-		     "Configure a Linux instance from Alibaba Cloud's aliyun_custom_image/os.conf,\n"
-		     "safely (the file is parsed, never executed).\n\nCommands:\n");
-	for (int i = 0; i < commands_count; i++)
-		fprintf(out, "  %-8s %s\n           %s\n", commands[i].name, commands[i].args, commands[i].help);
-	fprintf(out, "\nGlobal options: -q/--quiet, -v/--verbose, --syslog, -h/--help, --version\n"
-		     "Exit status: 0 applied or nothing to do, 1 failure while applying,\n"
-		     "2 usage, 65 invalid input (valid sections still applied).\n");
-}
-
 void usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "osconf %s: ", cmd);
+	fprintf(stderr, cmd ? "osconf %s: " : "osconf: ", cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -44,29 +32,19 @@ static void harden_process(void)
 int main(int argc, char **argv)
 {
 	harden_process();
-	int i = 1;
-	int verbosity = 1;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			usage(stdout);
-			return 0;
-		} else if (!strcmp(argv[i], "--version")) {
-			printf("osconf %s\n", OSCONF_VERSION);
-			return 0;
-		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
-			verbosity = 0;
-		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
-			verbosity = 2;
-		} else if (!strcmp(argv[i], "--syslog")) {
-			log_set_syslog(true); /* service mode: also syslog, or /dev/kmsg early at boot */
-		} else {
-			fprintf(stderr, "osconf: unknown option '%s'\nTry 'osconf --help'.\n", argv[i]);
-			return EXIT_USAGE;
-		}
+	struct global_opts g = { .verbosity = 1 };
+	int i, st = cli_parse(&global_spec, argc, argv, &g, &i);
+	if (st != CLI_GO)
+		return st;
+	if (g.version) {
+		printf("osconf %s\n", OSCONF_VERSION);
+		return 0;
 	}
-	log_set_verbosity(verbosity);
+	log_set_verbosity(g.verbosity);
+	if (g.syslog)
+		log_set_syslog(true); /* service mode: also syslog, or /dev/kmsg early at boot */
 	if (i >= argc) {
-		usage(stderr);
+		commands_usage(stderr);
 		return EXIT_USAGE;
 	}
 	for (int c = 0; c < commands_count; c++)

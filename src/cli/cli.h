@@ -2,6 +2,9 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
+
+#include "cli/options.h"
 
 enum {
 	EXIT_APPLIED = 0,  /* applied (or nothing to do) */
@@ -13,8 +16,7 @@ enum {
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);   /* argv[0] is the command name */
-	const char *args;                    /* usage line after the name */
-	const char *help;                    /* one line */
+	const struct cli_spec *spec;         /* its options, arguments and summary (options.h) */
 };
 
 extern const struct command commands[];
@@ -29,5 +31,20 @@ int cmd_install(int argc, char **argv);
 int cmd_uninstall(int argc, char **argv);
 int cmd_locate(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+extern const struct cli_spec check_spec, show_spec, plan_spec, apply_spec, watch_spec, install_spec,
+	uninstall_spec, locate_spec, image_check_spec, help_spec;
+
+/* The options before the command (-q, -v, --syslog, --version), parsed with global_spec. */
+struct global_opts {
+	int verbosity;   /* 0 quiet, 1 normal, 2 verbose */
+	bool syslog;
+	bool version;
+};
+extern const struct cli_spec global_spec;
+
+/* The global usage: options and every command of the table with its synopsis and summary. */
+void commands_usage(FILE *out);
 
 void usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

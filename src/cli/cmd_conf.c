@@ -1,6 +1,4 @@
 /* cmd_conf.c — `osconf check FILE` and `osconf show FILE [--json]`: validate and print, change nothing. */
-#include <string.h>
-
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "conf/validate.h"
@@ -18,41 +16,57 @@ static int load(const char *path, struct osconf_model *m, struct diags *d)
 	return 0;
 }
 
+const struct cli_spec check_spec = {
+	.name = "check", .args = "FILE", .min_args = 1, .max_args = 1,
+	.summary = "validate an os.conf; every problem as FILE:LINE: message",
+};
+
 int cmd_check(int argc, char **argv)
 {
-	if (argc != 2 || argv[1][0] == '-') {
-		usage_error("check", "expects exactly one FILE");
-		return EXIT_USAGE;
-	}
+	int first, st = cli_parse(&check_spec, argc, argv, NULL, &first);
+	if (st != CLI_GO)
+		return st;
+	const char *file = argv[first];
 	struct osconf_model m;
 	struct diags d = { 0 };
-	if (load(argv[1], &m, &d) < 0)
+	if (load(file, &m, &d) < 0)
 		return EXIT_INVALID;
-	report_diags(argv[1], &d);
+	report_diags(file, &d);
 	int rc = diags_count(&d, DIAG_ERROR) ? EXIT_INVALID : EXIT_APPLIED;
 	model_free(&m);
 	diags_free(&d);
 	return rc;
 }
 
+enum show_opt { SHOW_JSON };
+
+static const struct cli_opt show_opts[] = {
+	{ "json", 0, SHOW_JSON, NULL, "print the settings and the problems as one JSON object" },
+	{ 0 },
+};
+
+static const char *show_set(void *ctx, int id, const char *value)
+{
+	bool *json = ctx;
+	(void)value;
+	switch ((enum show_opt)id) {
+	case SHOW_JSON: *json = true; break;
+	}
+	return NULL;
+}
+
+const struct cli_spec show_spec = {
+	.name = "show", .opts = show_opts, .set = show_set, .args = "FILE", .min_args = 1, .max_args = 1,
+	.summary = "print the parsed settings (the password only as set/unset)",
+};
+
 int cmd_show(int argc, char **argv)
 {
-	const char *file = NULL;
 	bool json = false;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			json = true;
-		else if (argv[i][0] != '-' && !file)
-			file = argv[i];
-		else {
-			usage_error("show", "unexpected argument '%s'", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
-	if (!file) {
-		usage_error("show", "expects a FILE");
-		return EXIT_USAGE;
-	}
+	int first, st = cli_parse(&show_spec, argc, argv, &json, &first);
+	if (st != CLI_GO)
+		return st;
+	const char *file = argv[first];
 	struct osconf_model m;
 	struct diags d = { 0 };
 	if (load(file, &m, &d) < 0)

@@ -9,33 +9,50 @@
 #include "util/log.h"
 #include "util/macros.h"
 
+struct image_args {
+	const char *root;
+	bool json;
+};
+
+enum image_opt { IMAGE_ROOT, IMAGE_JSON };
+
+static const struct cli_opt image_opts[] = {
+	{ "root", 0, IMAGE_ROOT, "DIR", "check this unpacked tree instead of an image (container checks skipped)" },
+	{ "json", 0, IMAGE_JSON, NULL, "print the result as one JSON object" },
+	{ 0 },
+};
+
+static const char *image_set(void *ctx, int id, const char *value)
+{
+	struct image_args *a = ctx;
+	switch ((enum image_opt)id) {
+	case IMAGE_ROOT: a->root = value; break;
+	case IMAGE_JSON: a->json = true; break;
+	}
+	return NULL;
+}
+
+const struct cli_spec image_check_spec = {
+	.name = "image check", .opts = image_opts, .set = image_set, .args = "IMAGE", .min_args = 0, .max_args = 1,
+	.summary = "check a disk image (raw/qcow2/VHD/VMDK) or tree against the Customized Linux rules before upload",
+};
+
 int cmd_image(int argc, char **argv)
 {
-	const char *image = NULL, *root = NULL;
-	bool json = false;
+	if (argc >= 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"))) {
+		cli_print_help(&image_check_spec, stdout);
+		return EXIT_APPLIED;
+	}
 	if (argc < 2 || !streq(argv[1], "check")) {
 		usage_error("image", "expected 'check'");
 		return EXIT_USAGE;
 	}
-	for (int i = 2; i < argc; i++) {
-		if (streq(argv[i], "--json")) {
-			json = true;
-		} else if (streq(argv[i], "--root")) {
-			if (++i >= argc) {
-				usage_error("image", "--root needs a directory");
-				return EXIT_USAGE;
-			}
-			root = argv[i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage_error("image", "unknown option '%s'", argv[i]);
-			return EXIT_USAGE;
-		} else if (!image) {
-			image = argv[i];
-		} else {
-			usage_error("image", "more than one image given");
-			return EXIT_USAGE;
-		}
-	}
+	struct image_args a = { 0 };
+	int first, st = cli_parse(&image_check_spec, argc - 1, argv + 1, &a, &first);
+	if (st != CLI_GO)
+		return st;
+	const char *image = first + 1 < argc ? argv[first + 1] : NULL, *root = a.root;
+	bool json = a.json;
 	if (!image == !root) {
 		usage_error("image", "give either IMAGE or --root DIR");
 		return EXIT_USAGE;

@@ -1,9 +1,9 @@
-/* cmd_install.c — `osconf install` and `osconf uninstall`: option parsing and reporting. */
-#include <getopt.h>
+/* cmd_install.c — `osconf install` and `osconf uninstall`: their options and reporting. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "conf/agent.h"
 #include "install/install.h"
 #include "util/log.h"
 #include "util/macros.h"
@@ -16,49 +16,47 @@ static void report(const struct buf *log)
 		log_info("%.*s", (int)len, line);
 }
 
+enum install_opt { INST_ROOT, INST_INIT, INST_PARTITION, INST_BINARY };
+
+static const struct cli_opt install_opts[] = {
+	CLI_OPT_ROOT(INST_ROOT),
+	{ "init", 0, INST_INIT, "auto|systemd|sysv|openrc", "the init system to integrate with (default: detected)" },
+	{ "partition", 0, INST_PARTITION, "UUID=…|LABEL=…",
+	  "record the partition that holds os.conf (also PARTUUID=…, PARTLABEL=…)" },
+	{ "binary", 0, INST_BINARY, "FILE", "the program to install (default: the running one)" },
+	{ 0 },
+};
+
+static const char *install_set(void *ctx, int id, const char *value)
+{
+	struct install_opts *o = ctx;
+	switch ((enum install_opt)id) {
+	case INST_ROOT: o->root = value; break;
+	case INST_INIT:
+		if (init_system_parse(value, &o->init) < 0)
+			return "auto, systemd, sysv or openrc";
+		break;
+	case INST_PARTITION:
+		if (!partition_spec_valid(value))
+			return "UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…";
+		o->partition = value;
+		break;
+	case INST_BINARY: o->binary = value; break;
+	}
+	return NULL;
+}
+
+const struct cli_spec install_spec = {
+	.name = "install", .opts = install_opts, .set = install_set,
+	.summary = "put osconf and its boot integration into an image tree and enable it",
+};
+
 int cmd_install(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "init", required_argument, NULL, 'i' },
-		{ "partition", required_argument, NULL, 'p' },
-		{ "binary", required_argument, NULL, 'b' },
-		{ 0 },
-	};
 	struct install_opts o = { .init = INIT_AUTO };
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			o.root = optarg;
-			break;
-		case 'i':
-			if (init_system_parse(optarg, &o.init) < 0) {
-				usage_error(argv[0], "--init wants auto, systemd, sysv or openrc, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'p':
-			if (!partition_spec_valid(optarg)) {
-				usage_error(argv[0], "--partition wants UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			o.partition = optarg;
-			break;
-		case 'b':
-			o.binary = optarg;
-			break;
-		default:
-			usage_error(argv[0], "unknown or incomplete option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	int first, st = cli_parse(&install_spec, argc, argv, &o, &first);
+	if (st != CLI_GO)
+		return st;
 	_cleanup_buf_ struct buf log = BUF_INIT;
 	char err[512] = "";
 	int r = osconf_install(&o, &log, err, sizeof(err));
@@ -70,19 +68,19 @@ int cmd_install(int argc, char **argv)
 	return EXIT_APPLIED;
 }
 
+static const struct cli_opt uninstall_opts[] = { CLI_OPT_ROOT(0), { 0 } };
+
+const struct cli_spec uninstall_spec = {
+	.name = "uninstall", .opts = uninstall_opts, .set = cli_set_only_string,
+	.summary = "undo install (aliyun_custom_image/ is kept)",
+};
+
 int cmd_uninstall(int argc, char **argv)
 {
 	const char *root = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--root") && i + 1 < argc)
-			root = argv[++i];
-		else if (!strncmp(argv[i], "--root=", 7))
-			root = argv[i] + 7;
-		else {
-			usage_error(argv[0], "unknown or incomplete option '%s'", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
+	int first, st = cli_parse(&uninstall_spec, argc, argv, &root, &first);
+	if (st != CLI_GO)
+		return st;
 	_cleanup_buf_ struct buf log = BUF_INIT;
 	char err[512] = "";
 	int r = osconf_uninstall(root, &log, err, sizeof(err));

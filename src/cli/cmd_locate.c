@@ -33,19 +33,19 @@ static void print_located(const struct located *l)
 	}
 }
 
+static const struct cli_opt locate_opts[] = { CLI_OPT_ROOT(0), { 0 } };
+
+const struct cli_spec locate_spec = {
+	.name = "locate", .opts = locate_opts, .set = cli_set_only_string,
+	.summary = "show where os.conf is found (device, how, fs, mount) and why",
+};
+
 int cmd_locate(int argc, char **argv)
 {
 	const char *rootdir = "/";
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--root") && i + 1 < argc) {
-			rootdir = argv[++i];
-		} else if (!strncmp(argv[i], "--root=", 7)) {
-			rootdir = argv[i] + 7;
-		} else {
-			usage_error(argv[0], "unexpected argument '%s'", argv[i]);
-			return EXIT_USAGE;
-		}
-	}
+	int first, st = cli_parse(&locate_spec, argc, argv, &rootdir, &first);
+	if (st != CLI_GO)
+		return st;
 	struct root root = ROOT_INIT;
 	int r = root_open(rootdir, &root);
 	if (r < 0) {

@@ -1,7 +1,6 @@
 /* cmd_watch.c — `osconf watch`: stay running and re-apply os.conf whenever it appears or changes. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +15,16 @@
 #include "util/macros.h"
 #include "watch/watch.h"
 
-struct watch_ctx {
+/* What the command line sets; also what apply_now gets. */
+struct watch_args {
 	struct run_opts run;
+	struct watch_opts w;
+	const char *dir;
 };
 
 static void apply_now(void *ud)
 {
-	struct watch_ctx *c = ud;
+	struct watch_args *c = ud;
 	log_info("watch: %s changed, applying", c->run.conf);
 	int status = run_pipeline(&c->run);
 	log_info("watch: apply finished with exit status %d", status);
@@ -59,73 +61,57 @@ static int default_dir(const char *rootpath, struct located *loc, char **dir)
 	return 0;
 }
 
+/* After the ones watch shares with plan and apply (enum run_opt). */
+enum watch_opt { WATCH_DIR = RUN_OPT_COUNT, WATCH_DEBOUNCE, WATCH_ONCE };
+
+static const struct cli_opt watch_opts[] = {
+	{ "dir", 0, WATCH_DIR, "DIR", "watch this directory (default: aliyun_custom_image/ on partition 1)" },
+	RUN_OPT_ROOT, RUN_OPT_BACKEND, RUN_OPT_NO_LIVE, RUN_OPT_KEEP,
+	{ "debounce", 0, WATCH_DEBOUNCE, "MS", "apply once os.conf has been quiet this long (default 1000)" },
+	{ "once", 0, WATCH_ONCE, NULL, "return after the first apply" },
+	{ 0 },
+};
+
+static const char *watch_set(void *ctx, int id, const char *value)
+{
+	struct watch_args *a = ctx;
+	char *end;
+	long v;
+	switch (id) {
+	case WATCH_DIR: a->dir = value; break;
+	case WATCH_DEBOUNCE:
+		v = strtol(value, &end, 10);
+		if (*end || end == value || v < 0 || v > 600000)
+			return "milliseconds (0-600000)";
+		a->w.debounce_ms = (int)v;
+		break;
+	case WATCH_ONCE: a->w.max_runs = 1; break;
+	default: return run_opt_set(&a->run, (enum run_opt)id, value);
+	}
+	return NULL;
+}
+
+const struct cli_spec watch_spec = {
+	.name = "watch", .opts = watch_opts, .set = watch_set,
+	.summary = "stay running; apply os.conf whenever it appears or changes (inotify)",
+};
+
 int cmd_watch(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "backend", required_argument, NULL, 'b' },
-		{ "no-live", no_argument, NULL, 'n' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "debounce", required_argument, NULL, 'D' },
-		{ "once", no_argument, NULL, '1' },
-		{ 0 },
-	};
-	struct watch_ctx c = { .run = { .root = NULL } };
-	struct watch_opts w = { .name = "os.conf", .debounce_ms = 1000 };
-	const char *dir = NULL;
-	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		char *end;
-		switch (ch) {
-		case 'd':
-			dir = optarg;
-			break;
-		case 'r':
-			c.run.root = optarg;
-			break;
-		case 'b':
-			c.run.backend = optarg;
-			break;
-		case 'n':
-			c.run.no_live = true;
-			break;
-		case 'k':
-			c.run.keep = true;
-			break;
-		case 'D': {
-			long v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 0 || v > 600000) {
-				usage_error(argv[0], "--debounce wants milliseconds (0-600000), not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			w.debounce_ms = (int)v;
-			break;
-		}
-		case '1':
-			w.max_runs = 1;
-			break;
-		default:
-			usage_error(argv[0], "unknown or incomplete option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		usage_error(argv[0], "unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	struct watch_args a = { .run = { .root = NULL }, .w = { .name = "os.conf", .debounce_ms = 1000 } };
+	int first, st = cli_parse(&watch_spec, argc, argv, &a, &first);
+	if (st != CLI_GO)
+		return st;
 	_cleanup_free_ char *found = NULL;
 	_cleanup_(located_release) struct located loc = { .dirfd = -1 };
-	if (!dir && default_dir(c.run.root, &loc, &found) < 0)
+	if (!a.dir && default_dir(a.run.root, &loc, &found) < 0)
 		return EXIT_FAILED;
-	w.dir = dir ? dir : found;
+	a.w.dir = a.dir ? a.dir : found;
 	char conf[PATH_MAX];
-	snprintf(conf, sizeof(conf), "%s/%s", w.dir, w.name);
-	c.run.conf = conf;
+	snprintf(conf, sizeof(conf), "%s/%s", a.w.dir, a.w.name);
+	a.run.conf = conf;
 	log_info("watch: watching %s", conf);
-	int r = watch_run(&w, apply_now, &c);
+	int r = watch_run(&a.w, apply_now, &a);
 	if (r < 0) {
 		log_error("watch: inotify: %s", strerror(-r));
 		return EXIT_FAILED;

@@ -11,6 +11,7 @@
 #include "cli/report.h"
 #include "cli/status.h"
 #include "conf/agent.h"
+#include "image/fsview.h"
 #include "conf/validate.h"
 #include "locate/locate.h"
 #include "net/backend.h"
@@ -33,11 +34,15 @@ static int source_locate(const struct run_opts *o, struct root *root, struct con
 	/* A tree on the running system's own file system, with no partition recorded in it:
 	 * "partition 1 of the disk holding DIR" would be the running system's os.conf. */
 	struct agent_conf ac;
+	struct fs_borrowed fb;
 	struct stat a, b;
-	if (!root->is_host && agent_conf_read(root->fd, &ac) == 0 && !ac.partition[0] && fstat(root->fd, &a) == 0 &&
-	    stat("/", &b) == 0 && a.st_dev == b.st_dev) {
-		log_error("--root %s is a directory of the running system and records no partition: give --conf FILE",
-			  root->path);
+	if (!root->is_host && agent_conf_read(fs_borrow_root(root->fd, &fb), &ac) == 0 && !ac.partition[0] &&
+	    fstat(root->fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev) {
+		if (ac.partition_error[0])
+			log_error("%s", ac.partition_error);
+		else
+			log_error("--root %s is a directory of the running system and records no partition: give --conf FILE",
+				  root->path);
 		return -EINVAL;
 	}
 	struct locate_env env = LOCATE_ENV_DEFAULT;

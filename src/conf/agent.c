@@ -1,25 +1,103 @@
-/* agent.c — read /etc/osconf.conf (KEY=value lines, # comments) from the target root. */
+/* agent.c — /etc/osconf.conf of a target root: the one parser and reader every command uses. */
 #include "conf/agent.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "sys/root.h"
-#include "util/text.h"
+#include "image/fsview.h"
+#include "util/macros.h"
 
-int agent_conf_read(int rootfd, struct agent_conf *out)
+static const struct {
+	const char *prefix, *devdir;
+} spec_kinds[] = {
+	{ "UUID=", "/dev/disk/by-uuid/" },
+	{ "LABEL=", "/dev/disk/by-label/" },
+	{ "PARTUUID=", "/dev/disk/by-partuuid/" },
+	{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
+};
+
+const char *partition_spec_devdir(const char *spec, const char **value)
 {
-	struct agent_conf c = { 0 };
+	for (size_t i = 0; i < ARRAY_SIZE(spec_kinds); i++) {
+		size_t n = strlen(spec_kinds[i].prefix);
+		if (strncmp(spec, spec_kinds[i].prefix, n) != 0)
+			continue;
+		const char *v = spec + n;
+		if (!*v || strlen(v) > 255)
+			return NULL;
+		for (const char *c = v; *c; c++)
+			if (!isgraph((unsigned char)*c) || *c == '"' || *c == '\'' || *c == '\\')
+				return NULL;
+		if (value)
+			*value = v;
+		return spec_kinds[i].devdir;
+	}
+	return NULL;
+}
+
+bool partition_spec_valid(const char *spec) { return partition_spec_devdir(spec, NULL) != NULL; }
+
+/* "KEY=value" with blanks around and one pair of matching quotes: the value, or NULL. */
+static const char *line_value(const char *line, size_t len, const char *key, size_t *vlen)
+{
+	while (len && (*line == ' ' || *line == '\t'))
+		line++, len--;
+	while (len && strchr(" \t\r", line[len - 1]))
+		len--;
+	size_t k = strlen(key);
+	if (len <= k || strncmp(line, key, k) != 0 || line[k] != '=')
+		return NULL;
+	line += k + 1, len -= k + 1;
+	if (len >= 2 && (line[0] == '"' || line[0] == '\'') && line[len - 1] == line[0])
+		line++, len -= 2;
+	*vlen = len;
+	return line;
+}
+
+static void take_partition(struct agent_conf *c, const char *v, size_t len, unsigned n)
+{
+	c->partition_line = n;
+	c->partition[0] = c->partition_error[0] = '\0';
+	if (len < sizeof(c->partition)) {
+		memcpy(c->partition, v, len);
+		c->partition[len] = '\0';
+		if (partition_spec_valid(c->partition))
+			return;
+	}
+	c->partition[0] = '\0';
+	snprintf(c->partition_error, sizeof(c->partition_error),
+		 "%s:%u: partition= needs UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=… and a value", AGENT_CONF_PATH, n);
+}
+
+void agent_conf_parse(const char *data, size_t len, struct agent_conf *out)
+{
+	struct agent_conf c = { .exists = true };
+	const char *p = data, *end = data + len;
+	for (unsigned n = 1; p < end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p), vlen;
+		const char *v;
+		if ((v = line_value(p, l, "partition", &vlen)))
+			take_partition(&c, v, vlen, n);
+		else if ((v = line_value(p, l, "backend", &vlen)))
+			snprintf(c.backend, sizeof(c.backend), "%.*s", (int)vlen, v);
+		p += l + 1;
+	}
+	*out = c;
+}
+
+int agent_conf_read(struct fsview *fs, struct agent_conf *out)
+{
 	_cleanup_buf_ struct buf b = BUF_INIT;
-	int r = root_read_file(rootfd, "/etc/osconf.conf", 64 * 1024, &b);
+	int r = fs_read_file(fs, AGENT_CONF_PATH, AGENT_CONF_MAX, &b);
 	if (r == -ENOENT) {
-		*out = c;
+		*out = (struct agent_conf){ 0 };
 		return 0;
 	}
 	if (r < 0)
 		return r;
-	text_get(&b, "partition", '=', c.partition, sizeof(c.partition));
-	text_get(&b, "backend", '=', c.backend, sizeof(c.backend));
-	*out = c;
+	agent_conf_parse(b.data ? b.data : "", b.len, out);
 	return 0;
 }

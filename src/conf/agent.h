@@ -1,11 +1,34 @@
-/* agent.h — osconf's own settings in the target root: /etc/osconf.conf (partition=, backend=). */
+/* agent.h — osconf's own settings in a target root, /etc/osconf.conf: its one reader. */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
+
+#define AGENT_CONF_PATH "/etc/osconf.conf"
+#define AGENT_CONF_MAX (64 * 1024)
+
+struct fsview;
+
 struct agent_conf {
-	char partition[256];  /* "UUID=…", "LABEL=…", "PARTUUID=…" or "" */
-	char backend[32];     /* network backend override or "" */
+	bool exists;              /* the file is there */
+	char partition[256];      /* the recorded partition spec ("UUID=…", …), "" when none */
+	unsigned partition_line;  /* line of the partition= that counts (the last), 0 = none */
+	char partition_error[192]; /* "/etc/osconf.conf:N: …" when that line is not a valid spec */
+	char backend[32];         /* network backend override, "" when none */
 };
 
-/* Read /etc/osconf.conf inside the root; a missing file gives empty settings. Unknown
- * keys are ignored. Returns 0 or negative errno (unreadable file). */
-int agent_conf_read(int rootfd, struct agent_conf *out);
+/* Whether spec is a partition spec osconf records and resolves: UUID=, LABEL=, PARTUUID= or
+ * PARTLABEL= and a value of at most 255 printable bytes without quotes or backslashes. */
+bool partition_spec_valid(const char *spec);
+/* The /dev/disk/by-… directory holding spec's kind of link ("/dev/disk/by-uuid/"), and in
+ * *value the part after '='; NULL when spec is not valid. */
+const char *partition_spec_devdir(const char *spec, const char **value);
+
+/* Pure: KEY=value lines (blanks around, one pair of quotes, # comments; the last assignment of
+ * a key wins, as when the file is sourced). An invalid partition= is reported in
+ * partition_error, and partition stays "": every command judges it alike. */
+void agent_conf_parse(const char *data, size_t len, struct agent_conf *out);
+/* Read and parse it from a tree (a target root through fs_borrow_root(), or an image's root
+ * file system). A missing file gives empty settings; any other error is returned (negative
+ * errno) and *out is untouched. */
+int agent_conf_read(struct fsview *fs, struct agent_conf *out);

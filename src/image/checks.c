@@ -1,6 +1,7 @@
 /* checks.c — the checks of `image check`: one table of functions over the inspected image. */
 #define _GNU_SOURCE
 #include "image/checks.h"
+#include "image/check_agent_elf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/agent.h"
 #include "util/macros.h"
 #include "util/text.h"
 
@@ -441,10 +443,16 @@ static const char *init_system(struct fsview *fs)
 /* /etc/osconf.conf partition=SPEC compared with partition 1. */
 static void check_recorded_partition(struct inspect *ctx, struct check_result *c)
 {
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	char spec[256];
-	if (fs_read_file(ctx->root, "/etc/osconf.conf", 64 << 10, &b) < 0 ||
-	    text_get(&b, "partition", '=', spec, sizeof(spec)) < 0 || !spec[0])
+	struct agent_conf ac;
+	if (agent_conf_read(ctx->root, &ac) < 0)
+		return;
+	if (ac.partition_error[0]) {
+		result_set(c, CHECK_FAIL, "run osconf install --root on the image tree again, or correct partition= in /etc/osconf.conf",
+			   "%s", ac.partition_error);
+		return;
+	}
+	const char *spec = ac.partition;
+	if (!spec[0])
 		return;
 	int i = ctx->directory ? -1 : inspect_part_index(ctx, 1);
 	const struct partition *p1 = i >= 0 ? &ctx->disk.parts[i] : NULL;
@@ -493,12 +501,7 @@ static void check_agent(struct inspect *ctx, struct check_result *c)
 		    (streq(init, "sysvinit") && how[1][0]) || (streq(init, "openrc") && how[2][0]);
 	const char *install = "install and enable osconf in the image: osconf install --root IMAGE_TREE";
 	if (bin && enabled) {
-		if (fits)
-			result_set(c, CHECK_PASS, NULL, "osconf is installed (/usr/sbin/osconf) and enabled%s%s",
-				   init ? " for " : "", init ? init : "");
-		else
-			result_set(c, CHECK_WARN, install,
-				   "osconf is enabled, but not for the image's init system, %s", init);
+		agent_elf_result(fs, "/usr/sbin/osconf", fits, init, c);   /* can it run there? */
 		for (int i = 0; i < 3; i++)
 			if (how[i][0])
 				result_detail(c, "enabled by %s", how[i]);
@@ -771,7 +774,7 @@ static const struct check checks[] = {
 	{ "partition-1-writable", "Partition 1 is writable", check_p1_writable },
 	{ "custom-dir", "aliyun_custom_image/ on partition 1", check_custom_dir },
 	{ "root-fs", "Root file system found", check_root },
-	{ "agent", "osconf installed and enabled", check_agent },
+	{ "agent", "osconf installed, enabled and able to run", check_agent },
 	{ "root-password", "No usable default root password", check_password },
 	{ "ssh-authorized-keys", "No baked-in authorized_keys", check_authorized_keys },
 	{ "ssh-host-keys", "No baked-in SSH host private keys", check_host_keys },

@@ -112,6 +112,22 @@ static const struct fsview_ops dir_ops = {
 	.close = dir_close,
 };
 
+static void borrowed_close(struct fsview *v) { (void)v; }
+
+static const struct fsview_ops borrowed_ops = {
+	.stat = dir_stat,
+	.read_file = dir_read_file,
+	.list_dir = dir_list_dir,
+	.close = borrowed_close,
+};
+
+struct fsview *fs_borrow_root(int rootfd, struct fs_borrowed *storage)
+{
+	storage->root = (struct root){ .fd = rootfd };
+	storage->view = (struct fsview){ .ops = &borrowed_ops, .priv = &storage->root };
+	return &storage->view;
+}
+
 int fs_open_dir(const char *path, struct fsview **out, char *err, size_t errlen)
 {
 	struct root *root = malloc(sizeof(*root));

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "image/container.h"
+#include "sys/root.h"
 #include "util/buf.h"
 
 enum fs_type { FS_REG, FS_DIR, FS_LNK, FS_OTHER };
@@ -38,6 +39,15 @@ int fs_open_ext(struct image *img, uint64_t off, uint64_t size, struct fsview **
 int fs_open_fat(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen);
 /* An unpacked tree; every lookup is confined to it (openat2 RESOLVE_IN_ROOT). */
 int fs_open_dir(const char *path, struct fsview **out, char *err, size_t errlen);
+
+/* A view of a target root that is already open (its fd stays the caller's): how the commands
+ * that work on the running system or a --root tree read through the same interface as
+ * `image check`. storage holds the view; fs_close() on it is a no-op. */
+struct fs_borrowed {
+	struct fsview view;
+	struct root root;
+};
+struct fsview *fs_borrow_root(int rootfd, struct fs_borrowed *storage);
 
 /* Convenience wrappers (all accept a NULL view: -ENODEV). */
 int fs_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf/agent.h"
+#include "image/fsview.h"
 #include "install/dist.h"
 #include "install/insserv.h"
 #include "locate/blkid.h"
@@ -78,61 +79,34 @@ int install_detect_init(int rootfd, enum init_system *out)
 	return 0;
 }
 
-static const char *const spec_kinds[][2] = {
-	{ "UUID=", "/dev/disk/by-uuid/" },
-	{ "LABEL=", "/dev/disk/by-label/" },
-	{ "PARTUUID=", "/dev/disk/by-partuuid/" },
-	{ "PARTLABEL=", "/dev/disk/by-partlabel/" },
-};
-
-bool partition_spec_valid(const char *spec)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(spec_kinds); i++) {
-		size_t n = strlen(spec_kinds[i][0]);
-		if (strncmp(spec, spec_kinds[i][0], n) != 0)
-			continue;
-		const char *v = spec + n;
-		if (!*v || strlen(v) > 255)
-			return false;
-		for (; *v; v++)
-			if (!isgraph((unsigned char)*v) || *v == '"' || *v == '\'' || *v == '\\')
-				return false;
-		return true;
-	}
-	return false;
-}
-
 /* Whether the fstab source field names the same partition as spec (UUID=/LABEL=/PARTUUID=,
  * quoted or not, or the matching /dev/disk/by-* link). UUIDs compare without case. */
 static bool fstab_source_matches(const char *src, size_t srclen, const char *spec)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(spec_kinds); i++) {
-		size_t kn = strlen(spec_kinds[i][0]);
-		if (strncmp(spec, spec_kinds[i][0], kn) != 0)
-			continue;
-		const char *want = spec + kn;
-		size_t dn = strlen(spec_kinds[i][1]);
-		const char *v;
-		size_t vlen;
-		if (srclen > kn && strncasecmp(src, spec_kinds[i][0], kn) == 0) {
-			v = src + kn;
-			vlen = srclen - kn;
-			if (vlen >= 2 && (v[0] == '"' || v[0] == '\'') && v[vlen - 1] == v[0]) {
-				v++;
-				vlen -= 2;
-			}
-		} else if (srclen > dn && strncmp(src, spec_kinds[i][1], dn) == 0) {
-			v = src + dn;
-			vlen = srclen - dn;
-		} else {
-			return false;
+	const char *want;
+	const char *devdir = partition_spec_devdir(spec, &want);
+	if (!devdir)
+		return false;
+	size_t kn = (size_t)(want - spec), dn = strlen(devdir);
+	const char *v;
+	size_t vlen;
+	if (srclen > kn && strncasecmp(src, spec, kn) == 0) {
+		v = src + kn;
+		vlen = srclen - kn;
+		if (vlen >= 2 && (v[0] == '"' || v[0] == '\'') && v[vlen - 1] == v[0]) {
+			v++;
+			vlen -= 2;
 		}
-		if (vlen != strlen(want))
-			return false;
-		bool is_uuid = i == 0 || i == 2;
-		return is_uuid ? strncasecmp(v, want, vlen) == 0 : memcmp(v, want, vlen) == 0;
+	} else if (srclen > dn && strncmp(src, devdir, dn) == 0) {
+		v = src + dn;
+		vlen = srclen - dn;
+	} else {
+		return false;
 	}
-	return false;
+	if (vlen != strlen(want))
+		return false;
+	bool is_uuid = strstr(devdir, "uuid") != NULL;
+	return is_uuid ? strncasecmp(v, want, vlen) == 0 : memcmp(v, want, vlen) == 0;
 }
 
 /* Splits the next whitespace-separated field of a line. */
@@ -522,11 +496,12 @@ static int render_conf(const struct buf *old, const char *spec, struct buf *out,
 	return out->data || !spec ? 0 : -ENOMEM;
 }
 
-/* The partition recorded in /etc/osconf.conf (read as locate reads it: blanks, quotes), or NULL. */
+/* The partition recorded in /etc/osconf.conf, or NULL. */
 static char *recorded_partition(int rootfd)
 {
 	struct agent_conf ac;
-	if (agent_conf_read(rootfd, &ac) < 0 || !ac.partition[0])
+	struct fs_borrowed fb;
+	if (agent_conf_read(fs_borrow_root(rootfd, &fb), &ac) < 0 || !ac.partition[0])
 		return NULL;
 	return strdup(ac.partition);
 }

@@ -36,8 +36,6 @@ const char *init_system_name(enum init_system init);
 /* Which init system the tree at rootfd boots with; -ENOENT when none is recognised. */
 int install_detect_init(int rootfd, enum init_system *out);
 
-/* Whether spec is a partition spec osconf records: UUID=, LABEL= or PARTUUID= and a value. */
-bool partition_spec_valid(const char *spec);
 
 /* The mount point the target's /etc/fstab gives the partition spec (e.g. "/boot"), or NULL. */
 char *fstab_mount_point(int rootfd, const char *spec);

@@ -2,6 +2,9 @@
 #define _GNU_SOURCE
 #include "locate/locate.h"
 
+#include "conf/agent.h"
+#include "image/fsview.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -38,44 +41,27 @@ static void note(struct located *l, const char *fmt, ...)
 }
 
 /* The partition= value of <etc>/osconf.conf inside the root; tag[0] == 0 when there is none. */
-static int read_settings(int rootfd, const struct locate_env *env, struct located *l, char *tag, size_t size,
-			 char *err, size_t errlen)
+static int read_settings(int rootfd, struct located *l, char *tag, size_t size, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s", env->etc, OSCONF_SETTINGS);
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	int r = root_read_file(rootfd, path, 64 * 1024, &b);
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	int r = agent_conf_read(fs_borrow_root(rootfd, &fb), &ac);
 	tag[0] = '\0';
-	if (r == -ENOENT) {
-		note(l, "%s: absent; no partition recorded at install time", path);
-		return 0;
-	}
 	if (r < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", path, strerror(-r));
+		snprintf(err, errlen, "cannot read %s: %s", AGENT_CONF_PATH, strerror(-r));
 		return r;
 	}
-	size_t pos = 0, len;
-	const char *line;
-	for (unsigned n = 1; buf_next_line(&b, &pos, &line, &len); n++) {
-		while (len && (*line == ' ' || *line == '\t'))
-			line++, len--;
-		while (len && strchr(" \t\r", line[len - 1]))
-			len--;
-		if (len <= 10 || strncmp(line, "partition=", 10))
-			continue;   /* blank, comment, or a setting for someone else */
-		line += 10, len -= 10;
-		if (len >= 2 && (line[0] == '"' || line[0] == '\'') && line[len - 1] == line[0])
-			line++, len -= 2;
-		if (len == 0 || len >= size) {
-			snprintf(err, errlen, "%s:%u: partition= needs UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…", path,
-				 n);
-			return -EINVAL;
-		}
-		memcpy(tag, line, len);   /* the last one wins, as in a shell file */
-		tag[len] = '\0';
+	if (!ac.exists) {
+		note(l, "%s: absent; no partition recorded at install time", AGENT_CONF_PATH);
+		return 0;
 	}
-	if (!tag[0])
-		note(l, "%s: no partition= line", path);
+	if (ac.partition_error[0]) {
+		snprintf(err, errlen, "%s", ac.partition_error);
+		return -EINVAL;
+	}
+	if (!ac.partition[0])
+		note(l, "%s: no partition= line", AGENT_CONF_PATH);
+	snprintf(tag, size, "%s", ac.partition);
 	return 0;
 }
 
@@ -196,14 +182,14 @@ static int from_root_disk(int rootfd, const struct locate_env *env, struct locat
 static int from_settings(int rootfd, const struct locate_env *env, struct located *l, char *err, size_t errlen)
 {
 	char tag[256];
-	int r = read_settings(rootfd, env, l, tag, sizeof(tag), err, errlen);
+	int r = read_settings(rootfd, l, tag, sizeof(tag), err, errlen);
 	if (r < 0 || !tag[0])
 		return r;
 	struct tag_match m[MAX_MATCHES];
 	int n = (env->resolve_tag ? env->resolve_tag : blk_resolve_tag)(tag, m, MAX_MATCHES, err, errlen);
 	if (n < 0)
 		return n;
-	note(l, "%s/%s: partition=%s, matched by %d device%s", env->etc, OSCONF_SETTINGS, tag, n, n == 1 ? "" : "s");
+	note(l, "%s: partition=%s, matched by %d device%s", AGENT_CONF_PATH, tag, n, n == 1 ? "" : "s");
 	if (n == 0) {
 		note(l, "no block device has %s; falling back to the disk holding /", tag);
 		return 0;
@@ -237,7 +223,7 @@ static int from_settings(int rootfd, const struct locate_env *env, struct locate
 		snprintf(l->device, sizeof(l->device), "%s", m[pick].devname);
 		l->devno = m[pick].dev;
 	}
-	snprintf(l->how, sizeof(l->how), "%s from %s/%s", tag, env->etc, OSCONF_SETTINGS);
+	snprintf(l->how, sizeof(l->how), "%s from %s", tag, AGENT_CONF_PATH);
 	return 1;
 }
 

@@ -10,7 +10,6 @@
 
 #define OSCONF_DIR "aliyun_custom_image"
 #define OSCONF_NAME "os.conf"
-#define OSCONF_SETTINGS "osconf.conf"   /* in the target's /etc: partition=UUID=…|LABEL=…|PARTUUID=… */
 
 /* One block device that holds (or may hold) os.conf's file system. */
 struct tag_match {
@@ -24,7 +23,6 @@ struct locate_env {
 	const char *proc;   /* "/proc" (self/mountinfo) */
 	const char *sys;    /* "/sys" (dev/block, class/block) */
 	const char *dev;    /* "/dev" (device nodes) */
-	const char *etc;    /* "/etc", resolved inside the target root */
 	const char *run;    /* "/run/osconf": our private mount points are made here */
 	bool mount_ro;      /* mount read-only when we must mount (plan, locate: change nothing) */
 	dev_t root_dev;     /* device of the target root's file system; 0: fstat of rootfd */
@@ -33,7 +31,7 @@ struct locate_env {
 	int (*resolve_tag)(const char *tag, struct tag_match *m, size_t max, char *err, size_t errlen);
 };
 
-#define LOCATE_ENV_DEFAULT { .proc = "/proc", .sys = "/sys", .dev = "/dev", .etc = "/etc", .run = "/run/osconf" }
+#define LOCATE_ENV_DEFAULT { .proc = "/proc", .sys = "/sys", .dev = "/dev", .run = "/run/osconf" }
 
 struct located {
 	bool present;              /* os.conf exists (regular file) */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "conf/agent.h"
+#include "image/fsview.h"
 #include "net/backend.h"
 #include "util/macros.h"
 #include "util/text.h"
@@ -154,9 +155,10 @@ static const char *by_distro(const struct osinfo *o)
 int net_backend_detect(int rootfd, const struct net_backend **out, char *why, size_t whylen)
 {
 	struct agent_conf ac;
-	int r = agent_conf_read(rootfd, &ac);
+	struct fs_borrowed fb;
+	int r = agent_conf_read(fs_borrow_root(rootfd, &fb), &ac);
 	if (r < 0) {
-		snprintf(why, whylen, "/etc/osconf.conf: unreadable");
+		snprintf(why, whylen, "%s: %s", AGENT_CONF_PATH, strerror(-r));
 		return r;
 	}
 	if (ac.backend[0]) {

@@ -1,4 +1,4 @@
-/* netlink.h — rtnetlink over libmnl: the one request-and-wait-for-ack helper and the IPv4 state dumps. */
+/* netlink.h — rtnetlink on the kernel's UAPI: the one request-and-wait-for-ack helper and the IPv4 state dumps. */
 #pragma once
 
 #include <net/if.h>
@@ -7,11 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct mnl_socket;
 struct nlmsghdr;
 
 struct nl {
-	struct mnl_socket *sock;
+	int sock;          /* the socket's fd; 0 while not open (nl_open never leaves it on 0–2) */
 	unsigned portid;
 	unsigned seq;
 };

@@ -17,19 +17,32 @@ need_tools() {
 	PATH=$PATH:/sbin:/usr/sbin
 }
 
+# elf_fixture KIND OUT: a tiny program of the host's machine, built once per test: static
+# (stands in for osconf and the image's init and shell), or dynamic (linked against libc).
+elf_fixture() {
+	local kind=$1 out=$2 f="$SCRATCH/fixture.$1"
+	if [ ! -f "$f" ]; then
+		printf 'int main(void) { return 0; }\n' >"$SCRATCH/fixture.c"
+		${CC:-cc} -Os -s $([ "$kind" = static ] && echo -static) -o "$f" "$SCRATCH/fixture.c" ||
+			skip_all "needs a C compiler that links statically (libc6-dev)"
+	fi
+	cp "$f" "$out"
+}
+
 # make_root DIR: a root tree that passes every check (systemd, osconf enabled, root locked).
+# osconf, systemd and /bin/sh are one static program of the host's machine.
 make_root() {
 	local d=$1
 	mkdir -p "$d"/etc/ssh "$d"/etc/systemd/system/sysinit.target.wants "$d"/usr/lib/systemd/system \
-		"$d"/usr/sbin "$d"/root/.ssh "$d"/home/alice/.ssh
+		"$d"/usr/sbin "$d"/bin "$d"/root/.ssh "$d"/home/alice/.ssh
 	printf 'ID=debian\nVERSION_ID=12\n' >"$d"/etc/os-release
 	printf 'root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\n' >"$d"/etc/passwd
 	printf 'root:!:19700:0:99999:7:::\nalice:!:19700:0:99999:7:::\n' >"$d"/etc/shadow
 	printf '# <file system> <dir> <type> <options> <dump> <pass>\nUUID=%s / ext4 defaults 0 1\nLABEL=CUSTOMIMG /boot/efi vfat umask=077 0 2\n' \
 		"$ROOT_UUID" >"$d"/etc/fstab
-	printf '#!/bin/sh\n' >"$d"/usr/sbin/osconf
-	chmod 755 "$d"/usr/sbin/osconf
-	printf 'systemd stand-in\n' >"$d"/usr/lib/systemd/systemd
+	elf_fixture static "$d"/usr/sbin/osconf
+	elf_fixture static "$d"/usr/lib/systemd/systemd
+	elf_fixture static "$d"/bin/sh
 	printf '[Unit]\nDescription=osconf\n[Service]\nType=oneshot\nExecStart=/usr/sbin/osconf apply\n' \
 		>"$d"/usr/lib/systemd/system/osconf.service
 	ln -s /usr/lib/systemd/system/osconf.service "$d"/etc/systemd/system/sysinit.target.wants/osconf.service

@@ -71,7 +71,7 @@ newroot "$R" "UUID=00000000-dead-beef-0000-000000000000"
 check_out "unknown UUID: falls back, says so" "no block device has UUID=00000000-dead-beef.*falling back" \
 	"$OSCONF" locate --root "$R"
 echo "partition=FOO=bar" >"$R/etc/osconf.conf"
-check_out "a bad tag is refused" "not UUID=.*LABEL=" bash -c "! '$OSCONF' locate --root '$R'"
+check_out "a bad tag is refused with file:line" "/etc/osconf.conf:1: partition= needs UUID=.*LABEL=" bash -c "! '$OSCONF' locate --root '$R'"
 
 [ "$(leftovers)" = "$before" ] && ok "no mount point left in /run/osconf" || fail "mount points left in /run/osconf"
 done_testing

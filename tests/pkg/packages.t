@@ -30,7 +30,9 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 	done
 	check "deb files owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{print \$2}' | grep -v '^root/root$'"
 	check "deb version $V-1" test "$(dpkg-deb -f "$deb" Version)" = "$V-1"
-	check "deb depends on libblkid1" sh -c "dpkg-deb -f '$deb' Depends | grep -q libblkid1"
+	check "deb has no shared-library Depends (static binary)" test -z "$(dpkg-deb -f "$deb" Depends)"
+	check "deb ships the Apache-2.0 copyright file" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/share/doc/osconf/copyright | grep -q '^License: Apache-2.0'"
+	check "deb's osconf is statically linked" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/sbin/osconf > $SCRATCH/deb-osconf && ! readelf -lW $SCRATCH/deb-osconf | grep -q INTERP"
 	mkdir -p $SCRATCH/debctl && dpkg-deb -e "$deb" $SCRATCH/debctl
 	check "deb postinst enables osconf.service" grep -q 'deb-systemd-helper enable osconf.service' $SCRATCH/debctl/postinst
 	check "deb postinst never starts it" sh -c "! grep -qE 'systemctl (start|restart)|invoke-rc.d' $SCRATCH/debctl/postinst"
@@ -64,7 +66,8 @@ if command -v rpmbuild >/dev/null 2>&1; then
 	check "rpm version $V" test "$(rpm -qp --qf '%{VERSION}' "$rpmf" 2>/dev/null)" = "$V"
 	check "rpm %post enables by preset" sh -c "rpm -qp --scripts '$rpmf' 2>/dev/null | grep -q 'systemctl --no-reload preset osconf.service'"
 	check "rpm preset says enable" sh -c "rpm2cpio '$rpmf' | (cd $SCRATCH && cpio -idm --quiet ./usr/lib/systemd/system-preset/80-osconf.preset) && grep -qx 'enable osconf.service' $SCRATCH/usr/lib/systemd/system-preset/80-osconf.preset"
-	check "rpm requires libblkid" sh -c "rpm -qpR '$rpmf' 2>/dev/null | grep -q '^libblkid.so.1'"
+	check "rpm requires no shared library or glibc version" sh -c "! rpm -qpR '$rpmf' 2>/dev/null | grep -E '\\.so|GLIBC'"
+	check "rpm licence Apache-2.0" test "$(rpm -qp --qf '%{LICENSE}' "$rpmf" 2>/dev/null)" = Apache-2.0
 	R=$(vm_rootfs_path 2>/dev/null)
 	if [ "$(id -u)" = 0 ] && [ -n "$R" ] && [ -e "$R/.complete" ]; then
 		T=$SCRATCH/rpmroot && cp -a "$R" $T && rpm --root $T --initdb 2>/dev/null

@@ -11,6 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "conf/agent.h"
 #include "locate/locate.h"
 #include "sys/root.h"
 #include "util/buf.h"
@@ -288,7 +289,7 @@ static void two_disks(struct fake *f, const char *settings)
 	blockdev(f, "devices/virtual/block/vdb/vdb1", f->real, 1);
 	mount_line(f, makedev(250, 2), "/", "ext4", "/dev/vda2");
 	boot_partition(f, "hostname=b\n");
-	put(f, "root/etc/" OSCONF_SETTINGS, settings);
+	put(f, "root" AGENT_CONF_PATH, settings);
 	f->env.root_dev = makedev(250, 2);
 	f->env.resolve_tag = fake_resolve;
 }

@@ -1,0 +1,15 @@
+/* check_agent_elf.h — whether the installed osconf binary can run in the image (ELF facts). */
+#pragma once
+
+#include <stdbool.h>
+
+#include "image/fsview.h"
+#include "image/report.h"
+
+#define AGENT_ELF_MAX_READ (64u << 20)   /* bytes read of any one binary or library */
+
+/* The result of the agent check once osconf is installed (bin, a path in fs) and enabled:
+ * FAIL when the binary cannot run in the image (not ELF, another machine, a missing
+ * interpreter, library or symbol version), else PASS — or WARN when enabled for another
+ * init system than the image's (fits false) or the image's machine cannot be told. */
+void agent_elf_result(struct fsview *fs, const char *bin, bool fits, const char *init, struct check_result *c);
