@@ -9,11 +9,11 @@ VERIFY=$OSCONF_SRC/build/tests/shadow-verify
 command -v debugfs >/dev/null 2>&1 || [ -x /sbin/debugfs ] || skip_all "needs debugfs (e2fsprogs) to read /etc/shadow back"
 command -v readelf >/dev/null 2>&1 || skip_all "needs readelf (binutils) to prove the tree has no C library"
 [ -x "$VERIFY" ] || skip_all "build/tests/shadow-verify not built (make check builds it)"
-vm_prepare_host
-BB=$(command -v busybox)
-
 # elf_deps FILE: prints what FILE needs from a dynamic linker (interpreter, NEEDED), nothing if static
 elf_deps() { readelf -lW "$1" | sed -n 's/.*Requesting program interpreter: \(.*\)]/interp \1/p'; readelf -dW "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/needed \1/p'; }
+vm_prepare_host
+BB=$(command -v busybox)
+[ -z "$(elf_deps "$BB")" ] || skip_all "$BB is dynamically linked (Debian: apt-get install busybox-static)"
 
 # The tree: busybox and its applet links, a root account, busybox init with an inittab whose
 # sysinit script mounts the virtual file systems and runs runlevel 2's start links.

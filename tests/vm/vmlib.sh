@@ -47,7 +47,7 @@ vm_rootfs() {
 		rm -rf "$_dir" "$_dir.tmp"
 		timeout 900 debootstrap --variant=minbase --include="$_pkgs" "$_suite" "$_dir.tmp" \
 			"$VM_MIRROR" >"$_dlog" 2>&1 || {
-			vm_log "debootstrap failed, see $_dlog"; return 1; }
+			vm_log "debootstrap failed, see $_dlog"; rm -rf "$_dir.tmp"; return 1; }
 		rm -rf "$_dir.tmp/var/cache/apt/archives/"*.deb "$_dir.tmp/var/lib/apt/lists/"*_Packages
 		mv "$_dir.tmp" "$_dir" && touch "$_dir/.complete"
 	fi
