@@ -14,6 +14,24 @@ MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 DESTDIR    ?=
 
+# ARCH=arm64 cross-builds into build-arm64/ with Debian's aarch64-linux-gnu-gcc; the arm64
+# libraries are :arm64 packages or, where those would displace the amd64 ones, .debs unpacked
+# by mk/deps.sh into build-arm64/sysroot (its .pc files point into it). Same flags, same tests.
+HOST_ARCH  := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+ifneq ($(origin ARCH),command line)
+ARCH       := $(HOST_ARCH)
+endif
+ifneq ($(ARCH),$(HOST_ARCH))
+ifneq ($(ARCH),arm64)
+$(error ARCH=$(ARCH): the build knows the host's architecture and arm64)
+endif
+BUILD      := build-arm64
+CC         := aarch64-linux-gnu-gcc
+AR         := aarch64-linux-gnu-ar
+SYSROOT    := $(CURDIR)/$(BUILD)/sysroot
+PKG_CONFIG := PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/lib/aarch64-linux-gnu/pkgconfig pkg-config
+endif
+
 # CFLAGS and LDFLAGS are the packager's (`make CFLAGS="-O2 -g"`); the project's own flags are
 # in OSCONF_CFLAGS/OSCONF_LDFLAGS and always apply. WERROR=1 (set by `make check` and CI)
 # turns warnings into errors; V=1 prints full commands.
@@ -68,7 +86,7 @@ $(BUILD)/gen/dist.o: $(BUILD)/gen/dist.c src/install/dist.h
 
 $(BUILD)/libosconf.a: $(OBJS)
 	@rm -f $@
-	@ar rcs $@ $^
+	@$(AR) rcs $@ $^
 
 $(BUILD)/osconf: $(BUILD)/src/main.o $(BUILD)/libosconf.a
 	@echo "  LD      $@"
@@ -105,6 +123,9 @@ demo: deps
 check:
 	@mk/deps.sh check
 	@$(MAKE) --no-print-directory WERROR=1 $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay $(BUILD)/tests/shadow-verify
+	@if command -v aarch64-linux-gnu-gcc >/dev/null && [ -e build-arm64/sysroot/.complete ]; then \
+		$(MAKE) --no-print-directory ARCH=arm64 WERROR=1 build-arm64/osconf $(UNIT_BINS:$(BUILD)/%=build-arm64/%); \
+	else echo "  SKIP    arm64 build: no cross compiler or sysroot (mk/deps.sh arm64)"; fi
 	@tests/run-all
 
 bench: deps
@@ -127,13 +148,20 @@ uninstall:
 # Packages (unit enabled by the deb's postinst / the rpm's preset); `make check` tests both.
 deb: $(BUILD)/osconf
 	@mk/deps.sh pkg
-	@mk/pkg.sh deb $(VERSION)
+	@mk/pkg.sh deb $(VERSION) $(ARCH) $(BUILD)
 
 rpm: $(BUILD)/osconf
 	@mk/deps.sh pkg
-	@mk/pkg.sh rpm $(VERSION)
+	@mk/pkg.sh rpm $(VERSION) $(ARCH) $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
+
+# A cross build first fetches its libraries (no root needed once the packages are installed).
+ifdef SYSROOT
+$(OBJS) $(BUILD)/src/main.o $(UNIT_BINS): | $(SYSROOT)/.complete
+$(SYSROOT)/.complete:
+	@ARM64_SYSROOT=$(SYSROOT) mk/deps.sh arm64
+endif
 
 -include $(DEPFILES)

@@ -1,16 +1,16 @@
 #!/bin/sh
 # mk/pkg.sh — build the .deb (dpkg-deb) or the .rpm (rpmbuild) from a `make install` staging tree.
-# usage: mk/pkg.sh deb|rpm VERSION   (run from the top of the source tree after `make`)
+# usage: mk/pkg.sh deb|rpm VERSION [ARCH BUILD]   (from the top of the source tree after `make`;
+# ARCH is a Debian architecture name, default the host's; BUILD the build directory, default build)
 set -eu
-kind=$1 version=$2
-top=$PWD/build/pkg/$kind stage=$PWD/build/pkg/$kind/root
+kind=$1 version=$2 arch=${3:-$(dpkg --print-architecture)} build=${4:-build}
+top=$PWD/$build/pkg/$kind stage=$PWD/$build/pkg/$kind/root
 rm -rf "$top" && mkdir -p "$stage"
-make --no-print-directory install DESTDIR="$stage" PREFIX=/usr >/dev/null
+make --no-print-directory install ARCH="$arch" DESTDIR="$stage" PREFIX=/usr >/dev/null
 gzip -9n "$stage/usr/share/man/man8/osconf.8" "$stage/usr/share/man/man5/os.conf.5"
 
 case $kind in
 deb)
-	arch=$(dpkg --print-architecture)
 	# sysvinit Debian: the LSB script too (systemd prefers the native unit of the same name)
 	install -D -m 0755 dist/sysv/osconf "$stage/etc/init.d/osconf"
 	mkdir -p "$stage/DEBIAN"
@@ -32,22 +32,22 @@ CTRL
 	install -m 0755 dist/deb/postinst dist/deb/postrm "$stage/DEBIAN/"
 	install -D -m 0644 dist/deb/copyright "$stage/usr/share/doc/osconf/copyright"
 	# The binary is static: no shared-library Depends (any C library, or none, will do).
-	dpkg-deb --root-owner-group -Zxz --build "$stage" "build/osconf_${version}-1_${arch}.deb" >/dev/null
-	echo "build/osconf_${version}-1_${arch}.deb"
+	dpkg-deb --root-owner-group -Zxz --build "$stage" "$build/osconf_${version}-1_${arch}.deb" >/dev/null
+	echo "$build/osconf_${version}-1_${arch}.deb"
 	;;
 rpm)
 	install -D -m 0644 dist/rpm/osconf.preset "$stage/usr/lib/systemd/system-preset/80-osconf.preset"
 	install -D -m 0644 LICENSE "$stage/usr/share/licenses/osconf/LICENSE"
-	arch=$(uname -m)
-	rpmbuild -bb --nodeps --quiet \
-		--define "_topdir $top/rpmbuild" --define "_rpmdir $PWD/build" \
+	case $arch in amd64) arch=x86_64 ;; arm64) arch=aarch64 ;; esac   # RPM's names
+	rpmbuild -bb --nodeps --quiet --target "$arch" \
+		--define "_topdir $top/rpmbuild" --define "_rpmdir $PWD/$build" \
 		--define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
-		--define "osconf_version $version" --define "osconf_arch $arch" --define "osconf_stage $stage" \
+		--define "osconf_version $version" --define "osconf_stage $stage" \
 		dist/rpm/osconf.spec >"$top/rpmbuild.log" 2>&1 || { cat "$top/rpmbuild.log" >&2; exit 1; }
-	echo "build/osconf-${version}-1.${arch}.rpm"
+	echo "$build/osconf-${version}-1.${arch}.rpm"
 	;;
 *)
-	echo "usage: mk/pkg.sh deb|rpm VERSION" >&2
+	echo "usage: mk/pkg.sh deb|rpm VERSION [ARCH BUILD]" >&2
 	exit 2
 	;;
 esac

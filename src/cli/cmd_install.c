@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "conf/agent.h"
+#include "tree/agent.h"
 #include "install/install.h"
 #include "util/log.h"
 #include "util/macros.h"

@@ -3,7 +3,7 @@
 
 #include <stdbool.h>
 
-#include "image/fsview.h"
+#include "tree/fsview.h"
 #include "image/report.h"
 
 #define AGENT_ELF_MAX_READ (64u << 20)   /* bytes read of any one binary or library */

@@ -1,6 +1,6 @@
 /* fs_ext.c — ext2/3/4 via libext2fs, with an io_manager reading through the container. */
 #define _GNU_SOURCE
-#include "image/fsview.h"
+#include "tree/fsview.h"
 
 #include <errno.h>
 #include <ext2fs/ext2fs.h>

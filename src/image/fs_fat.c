@@ -1,5 +1,5 @@
 /* fs_fat.c — a small read-only FAT32 reader (FAT chains, long names) over guest bytes. */
-#include "image/fsview.h"
+#include "tree/fsview.h"
 
 #include <errno.h>
 #include <stdio.h>

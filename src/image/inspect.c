@@ -1,5 +1,6 @@
 /* inspect.c — open an image or tree, probe it, open its file systems, find the root. */
 #include "image/inspect.h"
+#include "tree/fstab.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,28 +56,6 @@ int inspect_part_index(const struct inspect *ctx, int number)
 	return -1;
 }
 
-bool fstab_next(const struct buf *b, size_t *pos, int *line, struct fstab_entry *e)
-{
-	const char *s;
-	size_t len;
-	while (buf_next_line(b, pos, &s, &len)) {
-		++*line;
-		char tmp[1024];
-		if (len >= sizeof(tmp))
-			continue;
-		memcpy(tmp, s, len);
-		tmp[len] = '\0';
-		char spec[256], dir[256];
-		if (sscanf(tmp, " %255s %255s", spec, dir) != 2 || spec[0] == '#')
-			continue;
-		snprintf(e->spec, sizeof(e->spec), "%s", spec);
-		snprintf(e->dir, sizeof(e->dir), "%s", dir);
-		e->line = *line;
-		return true;
-	}
-	return false;
-}
-
 static bool value_eq(const char *v, const char *want, bool icase)
 {
 	char tmp[256];
@@ -114,15 +93,11 @@ bool spec_names_partition(const char *spec, const struct partition *p)
 /* The fstab "/" entry of a file system, if any. */
 static bool fstab_root(struct fsview *fs, struct fstab_entry *e)
 {
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	if (fs_read_file(fs, "/etc/fstab", 1 << 20, &b) < 0)
-		return false;
-	size_t pos = 0;
-	int line = 0;
-	while (fstab_next(&b, &pos, &line, e))
-		if (streq(e->dir, "/"))
-			return true;
-	return false;
+	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
+	const struct fstab_entry *r = fstab_read(fs, &f) == 0 ? fstab_find_dir(&f, "/") : NULL;
+	if (r)
+		*e = *r;
+	return r != NULL;
 }
 
 static bool labelled_root(const struct partition *p)

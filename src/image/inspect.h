@@ -5,7 +5,7 @@
 
 #include "image/container.h"
 #include "image/disk.h"
-#include "image/fsview.h"
+#include "tree/fsview.h"
 
 struct part_fs {
 	struct fsview *fs;       /* NULL when not readable (err says why) */
@@ -40,11 +40,5 @@ int inspect_part_index(const struct inspect *ctx, int number);
 /* Whether a file system type is one the documents allow for partition 1. */
 bool fstype_allowed(const char *fstype, const char *version);
 
-/* /etc/fstab: one entry at a time (comments and blank lines skipped). *pos starts at 0. */
-struct fstab_entry {
-	char spec[256], dir[256];
-	int line;
-};
-bool fstab_next(const struct buf *b, size_t *pos, int *line, struct fstab_entry *e);
 /* Whether a UUID=/LABEL=/PARTUUID=/PARTLABEL= or /dev/disk/by-* spec names partition p. */
 bool spec_names_partition(const char *spec, const struct partition *p);

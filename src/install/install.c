@@ -13,8 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf/agent.h"
-#include "image/fsview.h"
+#include "tree/agent.h"
+#include "tree/fstab.h"
+#include "tree/fsview.h"
 #include "install/dist.h"
 #include "install/insserv.h"
 #include "locate/blkid.h"
@@ -79,71 +80,18 @@ int install_detect_init(int rootfd, enum init_system *out)
 	return 0;
 }
 
-/* Whether the fstab source field names the same partition as spec (UUID=/LABEL=/PARTUUID=,
- * quoted or not, or the matching /dev/disk/by-* link). UUIDs compare without case. */
-static bool fstab_source_matches(const char *src, size_t srclen, const char *spec)
-{
-	const char *want;
-	const char *devdir = partition_spec_devdir(spec, &want);
-	if (!devdir)
-		return false;
-	size_t kn = (size_t)(want - spec), dn = strlen(devdir);
-	const char *v;
-	size_t vlen;
-	if (srclen > kn && strncasecmp(src, spec, kn) == 0) {
-		v = src + kn;
-		vlen = srclen - kn;
-		if (vlen >= 2 && (v[0] == '"' || v[0] == '\'') && v[vlen - 1] == v[0]) {
-			v++;
-			vlen -= 2;
-		}
-	} else if (srclen > dn && strncmp(src, devdir, dn) == 0) {
-		v = src + dn;
-		vlen = srclen - dn;
-	} else {
-		return false;
-	}
-	if (vlen != strlen(want))
-		return false;
-	bool is_uuid = strstr(devdir, "uuid") != NULL;
-	return is_uuid ? strncasecmp(v, want, vlen) == 0 : memcmp(v, want, vlen) == 0;
-}
-
-/* Splits the next whitespace-separated field of a line. */
-static bool next_field(const char **p, const char *end, const char **f, size_t *flen)
-{
-	while (*p < end && isspace((unsigned char)**p))
-		(*p)++;
-	if (*p >= end)
-		return false;
-	*f = *p;
-	while (*p < end && !isspace((unsigned char)**p))
-		(*p)++;
-	*flen = (size_t)(*p - *f);
-	return true;
-}
-
 char *fstab_mount_point(int rootfd, const char *spec)
 {
-	_cleanup_buf_ struct buf fstab = BUF_INIT;
-	if (!spec || root_read_file(rootfd, "etc/fstab", CONF_MAX, &fstab) < 0)
+	struct fs_borrowed fb;
+	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
+	if (!spec || fstab_read(fs_borrow_root(rootfd, &fb), &f) < 0)
 		return NULL;
-	size_t pos = 0, len;
-	const char *line;
-	while (buf_next_line(&fstab, &pos, &line, &len)) {
-		const char *p = line, *end = line + len, *src, *mnt, *type, *opts = "";
-		size_t srclen, mntlen, typelen, optslen = 0;
-		if (!next_field(&p, end, &src, &srclen) || src[0] == '#' || !next_field(&p, end, &mnt, &mntlen) ||
-		    !next_field(&p, end, &type, &typelen))
-			continue;
-		next_field(&p, end, &opts, &optslen);
-		if (!fstab_source_matches(src, srclen, spec) || mnt[0] != '/' || memchr(mnt, '\\', mntlen))
-			continue;
-		/* noauto: not mounted at boot, so no permanent place to watch. */
-		_cleanup_free_ char *o = strndup(opts, optslen);
-		if (o && (strstr(o, "noauto") || (typelen == 4 && !strncmp(type, "swap", 4))))
-			continue;
-		return strndup(mnt, mntlen);
+	for (size_t i = 0; i < f.n; i++) {
+		const struct fstab_entry *e = &f.entries[i];
+		/* noauto or swap: not mounted at boot, so no permanent place to watch */
+		if (fstab_spec_matches(e->spec, spec) && e->dir[0] == '/' && !strchr(e->dir, '\\') &&
+		    fstab_mounted_at_boot(e))
+			return strdup(e->dir);
 	}
 	return NULL;
 }

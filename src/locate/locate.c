@@ -2,8 +2,8 @@
 #define _GNU_SOURCE
 #include "locate/locate.h"
 
-#include "conf/agent.h"
-#include "image/fsview.h"
+#include "tree/agent.h"
+#include "tree/fsview.h"
 
 #include <errno.h>
 #include <fcntl.h>

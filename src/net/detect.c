@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/agent.h"
-#include "image/fsview.h"
+#include "tree/agent.h"
+#include "tree/fsview.h"
 #include "net/backend.h"
 #include "util/macros.h"
 #include "util/text.h"

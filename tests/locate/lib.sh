@@ -7,6 +7,11 @@ for c in sfdisk partx losetup mkfs.ext4 blkid; do
 done
 [ -x "$OSCONF" ] || skip_all "$OSCONF not built"
 [ -e /dev/loop-control ] || skip_all "no loop devices"
+# One locate test at a time (make check runs test files in parallel): they attach loop devices
+# whose UUIDs and labels would otherwise be found twice, and count what is left in /run/osconf.
+mkdir -p "$OSCONF_SRC/build"
+exec 7>"$OSCONF_SRC/build/.locate-tests.lock"
+flock -w 600 7 || skip_all "another locate test held the lock for 10 minutes"
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/osconf-locate.XXXXXX")
 LOOPS="" MNTS=""

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "install/dist.h"
-#include "conf/agent.h"
+#include "tree/agent.h"
 #include "install/install.h"
 #include "sys/atomic.h"
 #include "sys/root.h"

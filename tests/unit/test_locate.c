@@ -11,7 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "conf/agent.h"
+#include "tree/agent.h"
 #include "locate/locate.h"
 #include "sys/root.h"
 #include "util/buf.h"

@@ -1,5 +1,5 @@
 /* fsview.c — the wrappers every check uses over the three file-system readers. */
-#include "image/fsview.h"
+#include "tree/fsview.h"
 
 #include <errno.h>
 

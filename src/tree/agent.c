@@ -1,12 +1,12 @@
 /* agent.c — /etc/osconf.conf of a target root: the one parser and reader every command uses. */
-#include "conf/agent.h"
+#include "tree/agent.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "image/fsview.h"
+#include "tree/fsview.h"
 #include "util/macros.h"
 
 static const struct {

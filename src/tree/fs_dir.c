@@ -1,6 +1,6 @@
 /* fs_dir.c — an unpacked tree (--root DIR) as a file-system view, confined by openat2. */
 #define _GNU_SOURCE
-#include "image/fsview.h"
+#include "tree/fsview.h"
 
 #include <dirent.h>
 #include <errno.h>

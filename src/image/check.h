@@ -1,0 +1,31 @@
+/* check.h — what the files of `image check`'s checks share: guards, advice, the check functions. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "image/checks.h"
+
+#define CUSTOM_DIR "aliyun_custom_image"
+#define ADVICE_CONVERT "convert it to raw or an uncompressed qcow2 (qemu-img convert -O qcow2 IN OUT) so it can be inspected, or check the unpacked tree with --root DIR"
+
+/* Guards (checks.c): whether what a check needs was found; otherwise c is set to SKIP. */
+bool image_mode_only(struct inspect *ctx, struct check_result *c);
+bool image_opened(struct inspect *ctx, struct check_result *c);
+bool contents_ready(struct inspect *ctx, struct check_result *c);
+bool root_ready(struct inspect *ctx, struct check_result *c);
+
+/* check_disk.c: the container, the partitions, the root file system. */
+void check_format(struct inspect *ctx, struct check_result *c);
+void check_size(struct inspect *ctx, struct check_result *c);
+void check_table(struct inspect *ctx, struct check_result *c);
+void check_p1(struct inspect *ctx, struct check_result *c);
+void check_p1_writable(struct inspect *ctx, struct check_result *c);
+void check_custom_dir(struct inspect *ctx, struct check_result *c);
+void check_root(struct inspect *ctx, struct check_result *c);
+/* check_agent.c: osconf (or another agent) installed, enabled and able to run. */
+void check_agent(struct inspect *ctx, struct check_result *c);
+/* check_login.c: credentials and fstab. */
+void check_password(struct inspect *ctx, struct check_result *c);
+void check_authorized_keys(struct inspect *ctx, struct check_result *c);
+void check_host_keys(struct inspect *ctx, struct check_result *c);
+void check_fstab(struct inspect *ctx, struct check_result *c);
