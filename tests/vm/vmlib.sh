@@ -3,6 +3,7 @@
 #   $OSCONF_VM_CACHE (default /var/tmp/osconf-vm-cache).
 : "${OSCONF_VM_CACHE:=/var/tmp/osconf-vm-cache}"
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
+# The default suite (Debian 12); vm_rootfs/vm_prepare take another (bullseye, trixie) as a parameter.
 VM_SUITE=bookworm
 VM_MIRROR=${OSCONF_VM_MIRROR:-http://deb.debian.org/debian}
 # The guest: systemd as PID 1 with udev and networkd (the networkd backend is detected from it);
@@ -30,21 +31,23 @@ vm_lock() {
 	flock -w 900 9
 }
 
-# vm_rootfs [PKGS]: prints the path of a cached debootstrap rootfs (built once per package list;
-# default $VM_PKGS, systemd). vm_rootfs_path: where it is, without building it.
+# vm_rootfs [PKGS [SUITE]]: prints the path of a cached debootstrap rootfs (built once per suite
+# and package list; default $VM_PKGS, systemd, and $VM_SUITE). vm_rootfs_path: where it is,
+# without building it. vm_debootstrap_log SUITE: where the log of its last debootstrap is.
 vm_rootfs_path() {
-	_key=$(printf '%s %s %s' "$VM_SUITE" minbase "${1:-$VM_PKGS}" | sha256sum | cut -c1-12)
+	_key=$(printf '%s %s %s' "${2:-$VM_SUITE}" minbase "${1:-$VM_PKGS}" | sha256sum | cut -c1-12)
 	echo "$OSCONF_VM_CACHE/rootfs-$_key"
 }
+vm_debootstrap_log() { echo "$OSCONF_VM_CACHE/debootstrap-${1:-$VM_SUITE}.log"; }
 vm_rootfs() {
-	_pkgs=${1:-$VM_PKGS}
-	_dir=$(vm_rootfs_path "$_pkgs")
+	_pkgs=${1:-$VM_PKGS} _suite=${2:-$VM_SUITE}
+	_dir=$(vm_rootfs_path "$_pkgs" "$_suite") _dlog=$(vm_debootstrap_log "$_suite")
 	if [ ! -e "$_dir/.complete" ]; then
-		vm_log "debootstrap $VM_SUITE ($_pkgs) into $_dir"
+		vm_log "debootstrap $_suite ($_pkgs) into $_dir"
 		rm -rf "$_dir" "$_dir.tmp"
-		timeout 900 debootstrap --variant=minbase --include="$_pkgs" "$VM_SUITE" "$_dir.tmp" \
-			"$VM_MIRROR" >"$OSCONF_VM_CACHE/debootstrap.log" 2>&1 || {
-			vm_log "debootstrap failed, see $OSCONF_VM_CACHE/debootstrap.log"; return 1; }
+		timeout 900 debootstrap --variant=minbase --include="$_pkgs" "$_suite" "$_dir.tmp" \
+			"$VM_MIRROR" >"$_dlog" 2>&1 || {
+			vm_log "debootstrap failed, see $_dlog"; rm -rf "$_dir.tmp"; return 1; }
 		rm -rf "$_dir.tmp/var/cache/apt/archives/"*.deb "$_dir.tmp/var/lib/apt/lists/"*_Packages
 		mv "$_dir.tmp" "$_dir" && touch "$_dir/.complete"
 	fi
@@ -129,7 +132,8 @@ INIT
 
 # vm_mkimg OUT CONFDIR ROOTDIR: a sparse 6 GiB raw disk (dos label; the documents want > 5 GiB) — partition 1 FAT32 (label CUSTOMIMG,
 # UUID 5EED-0001) holding CONFDIR's contents, partition 2 ext4 (label rootfs) made from ROOTDIR.
-# Built without mounts or loop devices. Sets VM_P1_OFFSET (bytes) for mtools: -i "$OUT@@$VM_P1_OFFSET".
+# Built without mounts or loop devices. Sets VM_P1_OFFSET (bytes) for mtools: -i "$OUT@@$VM_P1_OFFSET",
+# and VM_P2_OFFSET for e2fsprogs: debugfs "$OUT?offset=$VM_P2_OFFSET".
 vm_mkimg() {
 	_out=$1 _conf=$2 _root=$3
 	_p1s=2048 _p1n=$((128 * 2048)) _size_mb=${VM_DISK_MB:-6144}
@@ -143,7 +147,8 @@ vm_mkimg() {
 	if [ -n "$(ls -A "$_conf")" ]; then
 		mcopy -s -i "$_out@@$VM_P1_OFFSET" "$_conf"/* ::/ || return 1
 	fi
-	mkfs.ext4 -q -F -L rootfs -U 5eed0002-0000-4000-8000-000000000002 -E offset=$((_p2s * 512)) \
+	VM_P2_OFFSET=$((_p2s * 512))
+	mkfs.ext4 -q -F -L rootfs -U 5eed0002-0000-4000-8000-000000000002 -E offset=$VM_P2_OFFSET \
 		-d "$_root" "$_out" $((_p2n / 2))k || return 1
 }
 
@@ -208,10 +213,27 @@ vm_has() { grep -qxF "VMR $2" "$SCRATCH/$1.vmr"; }
 vm_show_log() { diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -40)"; }
 # vm_p1_ls: partition 1's aliyun_custom_image/ listing, read from the image file (fails when absent)
 vm_p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
+# vm_check_settings NAME NIC HOSTNAME ADDR GW "DNS…": the report shows the settings os.conf asked for
+# (the sample's: eth0 iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8").
+vm_check_settings() {
+	local n=$1 nic=$2 want_dns
+	check "$n: hostname $3 (live)" test "$(vm_val "$n" hostname)" = "$3"
+	check "$n: /etc/hostname $3" test "$(vm_val "$n" etc_hostname)" = "$3"
+	check "$n: $nic has $4" vm_has "$n" "addr $4"
+	check "$n: default route via $5 on $nic" grep -qE "^VMR route default via $5 dev $nic( |\$)" "$SCRATCH/$n.vmr"
+	check "$n: exactly one default route" test "$(grep -c '^VMR route default' "$SCRATCH/$n.vmr")" = 1
+	want_dns=$(for d in $6; do echo "VMR resolv nameserver $d"; done)
+	check "$n: resolv.conf nameservers $6" test "$(grep '^VMR resolv' "$SCRATCH/$n.vmr")" = "$want_dns"
+}
+# vm_check_p1 NAME: after power-off, from the image file: os.conf gone, the directory kept
+vm_check_p1() {
+	if _ls=$(vm_p1_ls) && ! echo "$_ls" | grep -qiE '^os +conf|os\.conf'; then ok "$1: os.conf removed from partition 1, aliyun_custom_image/ kept"
+	else fail "$1: os.conf removed from partition 1, aliyun_custom_image/ kept"; diag "mdir: $_ls"; fi
+}
 
-# vm_prepare [PKGS]: for a boot test (after tap.sh): skip_all with the reason when it cannot run
-# here, else a scratch directory, START, BOOT_TIMEOUT, and the cached ROOTFS, kernel and initramfs.
-vm_prepare() {
+# vm_prepare_host: for a boot test (after tap.sh): skip_all with the reason when it cannot run here,
+# else a scratch directory, START, BOOT_TIMEOUT, and the cached kernel and initramfs.
+vm_prepare_host() {
 	need_root
 	if ! _miss=$(vm_have_tools); then
 		skip_all "real-boot test needs:$_miss (Debian: apt-get install qemu-system-x86 debootstrap fdisk dosfstools mtools e2fsprogs busybox-static cpio kmod)"
@@ -222,9 +244,23 @@ vm_prepare() {
 	START=$(date +%s)
 	BOOT_TIMEOUT=${OSCONF_VM_BOOT_TIMEOUT:-150}
 	vm_lock || skip_all "cannot lock $OSCONF_VM_CACHE"
-	ROOTFS=$(vm_rootfs "$@") || skip_all "debootstrap of Debian $VM_SUITE failed (network?); see $OSCONF_VM_CACHE/debootstrap.log"
 	vm_kernel || skip_all "cannot download/extract linux-image-cloud-amd64 (apt-get update?)"
 	vm_initrd || skip_all "cannot build the initramfs"
 	exec 9>&-
+}
+# vm_suite_rootfs [PKGS [SUITE]]: sets ROOTFS to the cached rootfs (built under the cache lock);
+# fails with the reason in VM_WHY.
+vm_suite_rootfs() {
+	vm_lock || { VM_WHY="cannot lock $OSCONF_VM_CACHE"; return 1; }
+	ROOTFS=$(vm_rootfs "$@")
+	_rc=$?
+	exec 9>&-
+	VM_WHY="debootstrap of Debian ${2:-$VM_SUITE} failed (network?); see $(vm_debootstrap_log "${2:-}")"
+	return $_rc
+}
+# vm_prepare [PKGS [SUITE]]: vm_prepare_host, then the cached ROOTFS (else skip_all).
+vm_prepare() {
+	vm_prepare_host
+	vm_suite_rootfs "$@" || skip_all "$VM_WHY"
 	diag "cache ready after $(($(date +%s) - START)) s (rootfs $ROOTFS, kernel $VM_KVER)"
 }
