@@ -29,7 +29,7 @@ extern const struct target target_password;
 extern const struct target target_hostname;
 extern const struct target target_dns;
 extern const struct target target_network;   /* persistent files via ctx->backend */
-extern const struct target target_live;      /* rtnetlink on the running system */
+extern const struct target target_live;      /* rtnetlink on the running system (over net/live.h) */
 
 extern const struct target *const targets[];
 extern const size_t targets_count;
