@@ -229,69 +229,74 @@ static int nic_addrs(const struct nic_conf *nic, const struct nl_link *l, const 
 	return 0;
 }
 
-int live_compute(const struct osconf_model *m, const struct live_state *st, struct live_ops *out, struct buf *notes)
+/* A NIC of os.conf with no link: noted for the end (it fails when applied); its routes are
+ * still wanted, so that routes with their key are not removed as stale. */
+static int nic_missing(const struct osconf_model *m, int i, const struct live_state *st, struct wanted_list *w,
+		       struct live_ops *missing, struct buf *notes)
 {
-	_cleanup_free_ struct wanted_list *w = calloc(1, sizeof(*w));
-	struct live_ops missing = { 0 };
-	int r = -ENOMEM;
-	if (!w)
+	const struct nic_conf *nic = &m->nics[i];
+	struct live_op *op = push(missing, LIVE_MISSING, nic->name, nic->name, 0);
+	if (!op)
 		return -ENOMEM;
-	bool default_found = false;
+	op->has_mac = nic->has_mac;
+	memcpy(op->mac, nic->mac, 6);
+	if (nic->has_addr)
+		op->addr = (struct nl_addr4){ .local = nic->addr, .peer = nic->addr, .prefix = nic->prefix };
+	return nic_routes(m, i, st, 0, w, notes);
+}
 
-	for (int i = 0; i < OSCONF_MAX_NICS; i++) {
-		const struct nic_conf *nic = &m->nics[i];
-		if (!nic->present)
-			continue;
-		const struct nl_link *l = nic->has_mac ? nl_link_by_mac(st->links, st->n_links, nic->mac)
-						       : nl_link_by_name(st->links, st->n_links, nic->name);
-		if (!l) {
-			struct live_op *op = push(&missing, LIVE_MISSING, nic->name, nic->name, 0);
-			if (!op)
-				goto out;
-			op->has_mac = nic->has_mac;
-			memcpy(op->mac, nic->mac, 6);
-			if (nic->has_addr)
-				op->addr = (struct nl_addr4){ .local = nic->addr, .peer = nic->addr, .prefix = nic->prefix };
-			if (nic_routes(m, i, st, 0, w, notes) < 0)
-				goto out;
+/* Replace the wanted routes w->items[first…] of a NIC that the kernel lacks or has otherwise
+ * (all of them after its addresses were flushed); the kernel's connected-subnet routes stay. */
+static int nic_route_ops(const struct nic_conf *nic, const struct nl_link *l, const struct live_state *st,
+			 const struct wanted_list *w, size_t first, bool flushed, struct live_ops *out,
+			 struct buf *notes)
+{
+	for (size_t k = first; k < w->n; k++) {
+		const struct nl_route4 *e = find_key(st, &w->items[k].r);
+		if (e && e->protocol == RTPROT_KERNEL) {
+			char d[16];
+			if (buf_printf(notes, "live: %s: %s/%u is a connected subnet; the kernel's route is kept\n",
+				       nic->name, ip4_str(e->dst, d), e->prefix) < 0)
+				return -ENOMEM;
 			continue;
 		}
-		/* (that eth0 is ens5 by its MAC is noted by the network target) */
-		if (!nic->has_mac && buf_printf(notes, "live: %s has no MAC in os.conf; matched by name\n", nic->name) < 0)
-			goto out;
-		if (m->default_nic == i)
-			default_found = true;
-		if (!(l->flags & IFF_UP) && !push(out, LIVE_LINK_UP, nic->name, l->name, l->ifindex))
-			goto out;
-		bool flushed = false;
-		if (nic->has_addr && nic_addrs(nic, l, st, out, &flushed) < 0)
-			goto out;
-
-		size_t first = w->n;
-		if (nic_routes(m, i, st, l->ifindex, w, notes) < 0)
-			goto out;
-		for (size_t k = first; k < w->n; k++) {
-			const struct nl_route4 *e = find_key(st, &w->items[k].r);
-			if (e && e->protocol == RTPROT_KERNEL) {
-				char d[16];
-				if (buf_printf(notes, "live: %s: %s/%u is a connected subnet; the kernel's route is kept\n",
-					       nic->name, ip4_str(e->dst, d), e->prefix) < 0)
-					goto out;
-				continue;
-			}
-			/* Removing addresses can flush the NIC's routes: re-assert them all then. */
-			if (e && same_route(e, &w->items[k].r) && !flushed)
-				continue;
-			struct live_op *op = push(out, LIVE_ROUTE_REPLACE, nic->name, l->name, l->ifindex);
-			if (!op)
-				goto out;
-			op->route = w->items[k].r;
-		}
+		/* Removing addresses can flush the NIC's routes: re-assert them all then. */
+		if (e && same_route(e, &w->items[k].r) && !flushed)
+			continue;
+		struct live_op *op = push(out, LIVE_ROUTE_REPLACE, nic->name, l->name, l->ifindex);
+		if (!op)
+			return -ENOMEM;
+		op->route = w->items[k].r;
 	}
+	return 0;
+}
 
-	/* Routes to remove: stale ones osconf added before (its protocol) and no longer wants,
-	 * and, once our default route could be set, every other default route of the main
-	 * table (other metrics, e.g. a DHCP client's): never two default routes. */
+/* A NIC that exists as link l: bring it up, set its addresses, then its routes. */
+static int nic_present(const struct osconf_model *m, int i, const struct nl_link *l, const struct live_state *st,
+		       struct wanted_list *w, struct live_ops *out, struct buf *notes)
+{
+	const struct nic_conf *nic = &m->nics[i];
+	/* (that eth0 is ens5 by its MAC is noted by the network target) */
+	if (!nic->has_mac && buf_printf(notes, "live: %s has no MAC in os.conf; matched by name\n", nic->name) < 0)
+		return -ENOMEM;
+	if (!(l->flags & IFF_UP) && !push(out, LIVE_LINK_UP, nic->name, l->name, l->ifindex))
+		return -ENOMEM;
+	bool flushed = false;
+	if (nic->has_addr && nic_addrs(nic, l, st, out, &flushed) < 0)
+		return -ENOMEM;
+	size_t first = w->n;
+	int r = nic_routes(m, i, st, l->ifindex, w, notes);
+	if (r == 0)
+		r = nic_route_ops(nic, l, st, w, first, flushed, out, notes);
+	return r;
+}
+
+/* Routes to remove: stale ones osconf added before (its protocol) and no longer wants,
+ * and, once our default route could be set, every other default route of the main
+ * table (other metrics, e.g. a DHCP client's): never two default routes. */
+static int stale_routes(const struct live_state *st, const struct wanted_list *w, bool default_found,
+			struct live_ops *out)
+{
 	for (size_t k = 0; k < st->n_routes; k++) {
 		const struct nl_route4 *e = &st->routes[k];
 		bool other_default = default_found && e->prefix == 0 && e->type == RTN_UNICAST;
@@ -300,20 +305,52 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 		const struct nl_link *l = link_by_index(st, e->oif);
 		struct live_op *op = push(out, LIVE_ROUTE_DEL, l ? l->name : "?", l ? l->name : "?", e->oif);
 		if (!op)
-			goto out;
+			return -ENOMEM;
 		op->route = *e;
 		op->other_default = other_default;
 	}
+	return 0;
+}
 
-	/* NICs that do not exist fail last, after everything that can be done is done. */
-	for (size_t k = 0; k < missing.n; k++) {
+/* Append the operations of from to out. */
+static int append_ops(struct live_ops *out, const struct live_ops *from)
+{
+	for (size_t k = 0; k < from->n; k++) {
 		struct live_op *op = push(out, LIVE_MISSING, "", "", 0);
 		if (!op)
-			goto out;
-		*op = missing.items[k];
+			return -ENOMEM;
+		*op = from->items[k];
 	}
-	r = 0;
-out:
+	return 0;
+}
+
+int live_compute(const struct osconf_model *m, const struct live_state *st, struct live_ops *out, struct buf *notes)
+{
+	_cleanup_free_ struct wanted_list *w = calloc(1, sizeof(*w));
+	struct live_ops missing = { 0 };
+	if (!w)
+		return -ENOMEM;
+	bool default_found = false;
+	int r = 0;
+	for (int i = 0; r == 0 && i < OSCONF_MAX_NICS; i++) {
+		const struct nic_conf *nic = &m->nics[i];
+		if (!nic->present)
+			continue;
+		const struct nl_link *l = nic->has_mac ? nl_link_by_mac(st->links, st->n_links, nic->mac)
+						       : nl_link_by_name(st->links, st->n_links, nic->name);
+		if (!l) {
+			r = nic_missing(m, i, st, w, &missing, notes);
+			continue;
+		}
+		if (m->default_nic == i)
+			default_found = true;
+		r = nic_present(m, i, l, st, w, out, notes);
+	}
+	if (r == 0)
+		r = stale_routes(st, w, default_found, out);
+	/* NICs that do not exist fail last, after everything that can be done is done. */
+	if (r == 0)
+		r = append_ops(out, &missing);
 	live_ops_free(&missing);
 	return r;
 }
