@@ -250,6 +250,7 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 			log_info("%.*s", (int)len, line); /* the decisions behind the plan, once */
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
+		report_apply(&p);
 		rc = finish(o, root, src, applied, m, failed, changed_sections(&p));
 	}
 	plan_free(&p);
