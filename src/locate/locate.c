@@ -298,6 +298,9 @@ static int open_mount(const struct locate_env *env, struct located *l, char *err
 	snprintf(l->fstype, sizeof(l->fstype), "%s", bi.fstype);
 	note(l, "%s is not mounted; libblkid says %s%s%s%s%s", l->device, bi.fstype[0] ? bi.fstype : "no file system",
 	     bi.uuid[0] ? " UUID=" : "", bi.uuid, bi.label[0] ? " LABEL=" : "", bi.label);
+	char why[160];
+	if (mnt_own_namespace(why, sizeof(why)) < 0)
+		note(l, "%s", why);
 	r = mnt_private(l->device, bi.fstype, env->run, env->mount_ro, l->mountpoint, sizeof(l->mountpoint),
 			&l->read_only, err, errlen);
 	if (r < 0)
