@@ -40,6 +40,22 @@ static void note(struct located *l, const char *fmt, ...)
 	l->notes[len + 1] = '\0';
 }
 
+int locate_check_root(const struct root *root, char *err, size_t errlen)
+{
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	struct stat a, b;
+	if (root->is_host || agent_conf_read(fs_borrow_root(root->fd, &fb), &ac) < 0 || ac.partition[0] ||
+	    fstat(root->fd, &a) < 0 || stat("/", &b) < 0 || a.st_dev != b.st_dev)
+		return 0;
+	if (ac.partition_error[0])
+		snprintf(err, errlen, "%s", ac.partition_error);
+	else
+		snprintf(err, errlen, "--root %s is a directory of the running system and records no partition: "
+			 "give --conf FILE", root->path);
+	return -EINVAL;
+}
+
 /* The partition= value of <etc>/osconf.conf inside the root; tag[0] == 0 when there is none. */
 static int read_settings(int rootfd, struct located *l, char *tag, size_t size, char *err, size_t errlen)
 {
