@@ -7,6 +7,8 @@
 
 #include "install/dist.h"
 #include "tree/agent.h"
+#include "tree/fsview.h"
+#include "tree/init.h"
 #include "install/install.h"
 #include "sys/atomic.h"
 #include "sys/root.h"
@@ -62,17 +64,23 @@ static void test_fstab(void **state)
 static void test_detect_init(void **state)
 {
 	(void)state;
+	struct fs_borrowed fb;
+	struct fsview *fs = fs_borrow_root(root.fd, &fb);
+	struct init_info ii;
 	enum init_system init;
-	assert_int_equal(install_detect_init(root.fd, &init), -ENOENT);
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_UNKNOWN);
 	put("etc/init.d/README", "");
-	assert_int_equal(install_detect_init(root.fd, &init), 0);
-	assert_int_equal(init, INIT_SYSV);
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_SYSV);
+	assert_string_equal(ii.how, "/etc/init.d");
 	put("sbin/openrc-run", "");
-	assert_int_equal(install_detect_init(root.fd, &init), 0);
-	assert_int_equal(init, INIT_OPENRC);
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_OPENRC);
 	assert_true(atomic_symlink(root.fd, "sbin/init", "/lib/systemd/systemd") >= 0);
-	assert_int_equal(install_detect_init(root.fd, &init), 0);
-	assert_int_equal(init, INIT_SYSTEMD);
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_SYSTEMD);
+	assert_string_equal(ii.how, "/sbin/init -> /lib/systemd/systemd");
 	assert_int_equal(init_system_parse("openrc", &init), 0);
 	assert_int_equal(init, INIT_OPENRC);
 	assert_int_equal(init_system_parse("upstart", &init), -EINVAL);
