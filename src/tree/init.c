@@ -45,6 +45,7 @@ const struct init_layout init_layouts[] = {
 	    INIT_PICK_ONLY, { { { "/etc/runlevels/default/osconf-watch" } } } } },
 };
 const size_t init_layouts_count = ARRAY_SIZE(init_layouts);
+_Static_assert(ARRAY_SIZE(init_layouts) == INIT_LAYOUTS_N, "INIT_LAYOUTS_N counts init_layouts");
 
 const struct init_layout *init_layout(enum init_system system)
 {
@@ -269,4 +270,23 @@ bool init_unit_enabled(struct fsview *fs, const struct init_info *info, const ch
 	if (by && how)
 		snprintf(how, howlen, "%s: %s", by, found);
 	return by != NULL;
+}
+
+bool init_service_file(struct fsview *fs, const struct init_service *s, char *path, size_t len)
+{
+	static const char *const script_dirs[] = { "/etc/init.d", "/etc/rc.d/init.d" };
+	bool unit = ends_with(s->path, ".service") || ends_with(s->path, ".path");
+	const char *const *dirs = unit ? unit_dirs : script_dirs;
+	size_t n = unit ? ARRAY_SIZE(unit_dirs) : ARRAY_SIZE(script_dirs);
+	if (fs_is_file(fs, s->path)) {
+		snprintf(path, len, "%s", s->path);
+		return true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, len, "%s/%s", dirs[i], s->name);
+		if (fs_is_file(fs, path))
+			return true;
+	}
+	path[0] = '\0';
+	return false;
 }

@@ -12,6 +12,7 @@ enum init_system { INIT_UNKNOWN, INIT_AUTO = INIT_UNKNOWN, INIT_SYSTEMD, INIT_SY
 #define INIT_OSCONF_BINARY "/usr/sbin/osconf"
 #define INIT_LINKS_MAX 8
 #define INIT_LINKSETS_MAX 3
+#define INIT_LAYOUTS_N 3 /* systemd, sysvinit, OpenRC: the entries of init_layouts */
 
 /* Which enable links install writes: a set of paths (NULL-terminated). In a sysvinit link
  * "??" is the start number install chooses (just below the network script's). */
@@ -75,3 +76,6 @@ int init_read(struct fsview *fs, struct init_info *out);
  * be NULL) says which link, e.g. "systemd: /etc/systemd/system/x.target.wants/NAME.service". */
 bool init_unit_enabled(struct fsview *fs, const struct init_info *info, const char *unit_or_service, char *how,
 		       size_t howlen);
+/* Where the tree has s's file: its declared path, else (the same name) systemd's other unit
+ * directories or /etc/rc.d/init.d. The path into path; false when it is nowhere. */
+bool init_service_file(struct fsview *fs, const struct init_service *s, char *path, size_t len);
