@@ -130,8 +130,6 @@ void check_agent(struct inspect *ctx, struct check_result *c)
 		for (size_t i = 0; i < INIT_LAYOUTS_N; i++)
 			if (a.how[i][0])
 				result_detail(c, "enabled by %s", a.how[i]);
-		if (init)
-			result_detail(c, "init system: %s (%s)", init, ii.how);
 		check_recorded_partition(ctx, c);
 		return;
 	}
