@@ -15,15 +15,6 @@
 
 #include "scratch_root.h"
 
-static void put(const char *rel, const char *s)
-{
-	struct buf b = BUF_INIT;
-	buf_puts(&b, s);
-	const struct file_meta meta = { .mode = 0644 };
-	assert_true(atomic_write(root.fd, rel, &b, &meta, 0) >= 0);
-	buf_free(&b);
-}
-
 static void test_partition_spec(void **state)
 {
 	(void)state;
@@ -41,7 +32,7 @@ static void test_partition_spec(void **state)
 static void test_fstab(void **state)
 {
 	(void)state;
-	put("etc/fstab", "# comment UUID=5EED-0001 /nope\n"
+	scratch_put("etc/fstab", "# comment UUID=5EED-0001 /nope\n"
 			 "LABEL=rootfs / ext4 defaults 0 1\n"
 			 "UUID=\"5eed-0001\"\t/boot/efi  vfat umask=077 0 2\n"
 			 "/dev/disk/by-label/DATA /data ext4 defaults,noauto 0 2\n"
@@ -70,11 +61,11 @@ static void test_detect_init(void **state)
 	enum init_system init;
 	assert_int_equal(init_read(fs, &ii), 0);
 	assert_int_equal(ii.system, INIT_UNKNOWN);
-	put("etc/init.d/README", "");
+	scratch_put("etc/init.d/README", "");
 	assert_int_equal(init_read(fs, &ii), 0);
 	assert_int_equal(ii.system, INIT_SYSV);
 	assert_string_equal(ii.how, "/etc/init.d");
-	put("sbin/openrc-run", "");
+	scratch_put("sbin/openrc-run", "");
 	assert_int_equal(init_read(fs, &ii), 0);
 	assert_int_equal(ii.system, INIT_OPENRC);
 	assert_true(atomic_symlink(root.fd, "sbin/init", "/lib/systemd/systemd") >= 0);

@@ -94,15 +94,6 @@ static void test_osrelease(void **state)
 	assert_string_equal(o.pretty_name, "");
 }
 
-static void put(const char *rel, const char *s)
-{
-	struct buf b = BUF_INIT;
-	buf_puts(&b, s);
-	const struct file_meta meta = { .mode = 0644 };
-	assert_true(atomic_write(root.fd, rel, &b, &meta, 0) >= 0);
-	buf_free(&b);
-}
-
 static void test_osrelease_read(void **state)
 {
 	(void)state;
@@ -111,7 +102,7 @@ static void test_osrelease_read(void **state)
 	struct osrelease o = { .exists = true };
 	assert_int_equal(osrelease_read(fs, &o), 0);   /* neither file: absent, not an error */
 	assert_false(o.exists);
-	put("usr/lib/os-release", "ID=arch\n");
+	scratch_put("usr/lib/os-release", "ID=arch\n");
 	assert_int_equal(osrelease_read(fs, &o), 0);
 	assert_string_equal(o.path, "/usr/lib/os-release");
 	assert_string_equal(o.id, "arch");
@@ -177,11 +168,11 @@ static void test_init_read_and_enabled(void **state)
 	assert_int_equal(init_read(NULL, &ii), -ENODEV);
 	assert_int_equal(init_read(fs, &ii), 0);
 	assert_int_equal(ii.system, INIT_UNKNOWN);
-	put("usr/lib/systemd/systemd", "");
+	scratch_put("usr/lib/systemd/systemd", "");
 	assert_int_equal(init_read(fs, &ii), 0);   /* systemd and no other /sbin/init */
 	assert_int_equal(ii.system, INIT_SYSTEMD);
-	put("sbin/init", "");
-	put("etc/inittab", "id:2:initdefault:\n");
+	scratch_put("sbin/init", "");
+	scratch_put("etc/inittab", "id:2:initdefault:\n");
 	assert_int_equal(init_read(fs, &ii), 0);   /* /sbin/init is sysvinit's */
 	assert_int_equal(ii.system, INIT_SYSV);
 	assert_string_equal(ii.how, "/etc/inittab");
@@ -205,7 +196,7 @@ static void test_init_read_and_enabled(void **state)
 	link_to("etc/rc.d/rc3.d/S20legacy", "../init.d/legacy");
 	assert_true(init_unit_enabled(fs, &sd, "legacy", how, sizeof(how)));
 	assert_string_equal(how, "systemd (sysv-generator): /etc/rc.d/rc3.d/S20legacy");
-	put("usr/lib/systemd/system/legacy.service", "");
+	scratch_put("usr/lib/systemd/system/legacy.service", "");
 	assert_false(init_unit_enabled(fs, &sd, "legacy", NULL, 0));
 	assert_true(init_unit_enabled(fs, &rc, "networking", how, sizeof(how)));
 	assert_string_equal(how, "openrc: /etc/runlevels/boot/networking");
