@@ -3,13 +3,14 @@
 
 #include <stdbool.h>
 
+#include "tree/agent.h"
 #include "tree/init.h"
 #include "util/buf.h"
 
 /* The init systems, their boot layout (units, scripts, enable links) and detection:
  * src/tree/init.h. What does not depend on the init system: */
 #define INSTALL_BINARY INIT_OSCONF_BINARY
-#define INSTALL_CONF "/etc/osconf.conf"
+#define INSTALL_CONF AGENT_CONF_PATH
 #define INSTALL_CONF_DIR "aliyun_custom_image"
 
 struct install_opts {
