@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "net/backend.h"
+#include "tree/fsview.h"
+#include "tree/init.h"
 #include "util/text.h"
 
 #define SCRIPTS "/etc/sysconfig/network-scripts"
@@ -33,10 +35,16 @@ static int render_ifcfg(const struct net_ctx *c, int i, struct buf *b)
 	return buf_error(b);
 }
 
-/* route-X: "DST via GW dev X", one per non-default route (ifcfg-rh ignores default routes
- * in route files, so the default route lives in GATEWAY= of ifcfg-X only). A gateway outside
- * the NIC's subnet first gets a host route "GW/32 dev X" (a device route, which both
- * initscripts' ifup-routes and ifcfg-rh read), so routes through it can be added. */
+/* route-X: "DST via GW dev X", one per non-default route. A gateway outside the NIC's subnet
+ * first gets a host route "GW/32 dev X" (a device route, which both initscripts' ifup-routes
+ * and NetworkManager's ifcfg-rh read), so routes through it can be added.
+ *
+ * The default route: both readers take GATEWAY= of ifcfg-X, except that initscripts' ifup-eth
+ * skips a GATEWAY= outside the subnet. Then initscripts need a "default via GW dev X" line in
+ * route-X, after the host route — but ifcfg-rh since NetworkManager 1.22 reads such a line as a
+ * second default route (before 1.22 it ignored it). So the line is written only when
+ * initscripts read the files alone: when NetworkManager is enabled, it brings the NICs up
+ * (with NM_CONTROLLED=yes initscripts' ifup hands them over) from GATEWAY= and the host route. */
 static bool needs_route_file(const struct net_ctx *c, int i)
 {
 	const struct nic_conf *n = &c->m->nics[i];
@@ -56,7 +64,7 @@ static void add_gw_host_route(struct buf *b, const struct nic_conf *n, struct in
 	buf_printf(b, "%s/32 dev %s\n", ip4_str(gw, a), dev);
 }
 
-static int render_routes(const struct net_ctx *c, int i, struct buf *b)
+static int render_routes(const struct net_ctx *c, int i, bool nm, struct buf *b)
 {
 	const struct nic_conf *n = &c->m->nics[i];
 	const char *dev = c->names->name[i];
@@ -65,11 +73,9 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 	size_t ndone = 0;
 	render_header(b, "#");
 	if (c->m->default_nic == i && nic_gw_needs_onlink(n, c->m->default_gw)) {
-		/* initscripts' ifup-eth skips a GATEWAY= outside the subnet: the default route is
-		 * added here, after the host route to the gateway. NetworkManager's ifcfg-rh
-		 * ignores default routes in route files and uses GATEWAY=, so there is one. */
 		add_gw_host_route(b, n, c->m->default_gw, dev, done, &ndone);
-		buf_printf(b, "default via %s dev %s\n", ip4_str(c->m->default_gw, gw), dev);
+		if (!nm)
+			buf_printf(b, "default via %s dev %s\n", ip4_str(c->m->default_gw, gw), dev);
 	}
 	for (size_t k = 0; k < n->n_routes; k++)
 		add_gw_host_route(b, n, n->routes[k].gw, dev, done, &ndone);
@@ -79,11 +85,27 @@ static int render_routes(const struct net_ctx *c, int i, struct buf *b)
 	return buf_error(b);
 }
 
+/* Whether NetworkManager (ifcfg-rh) brings the NICs up, rather than initscripts alone. */
+static int nm_reads_ifcfg(int rootfd, bool *nm)
+{
+	struct fs_borrowed fb;
+	struct fsview *fs = fs_borrow_root(rootfd, &fb);
+	struct init_info init;
+	int r = init_read(fs, &init);
+	if (r < 0)
+		return r;
+	*nm = init_unit_enabled(fs, &init, "NetworkManager", NULL, 0);
+	return 0;
+}
+
 static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t errlen)
 {
 	const struct file_meta meta = { .mode = 0644 };
-	char path[128];
-	int r = 0;
+	char path[128] = "/";
+	bool nm = false;
+	int r = nm_reads_ifcfg(c->rootfd, &nm);
+	if (r == 0 && nm)
+		plan_note(p, "network: NetworkManager is enabled: it reads the ifcfg files (no default route in route files)");
 	for (int i = 0; r == 0 && i < OSCONF_MAX_NICS; i++) {
 		if (!c->m->nics[i].present)
 			continue;
@@ -96,7 +118,7 @@ static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t
 		buf_free(&b);
 		snprintf(path, sizeof(path), SCRIPTS "/route-%s", c->names->name[i]);
 		if (r == 0 && needs_route_file(c, i)) {
-			r = render_routes(c, i, &b);
+			r = render_routes(c, i, nm, &b);
 			if (r == 0)
 				r = plan_file_set(p, c->rootfd, path, SEC_BIT(SEC_NETWORK), &meta, &b);
 			buf_free(&b);
