@@ -11,7 +11,8 @@
 
 #include "util/macros.h"
 
-/* Adding a format: its file (a const struct image_format) and one row here. */
+/* Adding a format: its file (a const struct image_format, declared in format.h) and a row here;
+ * the order breaks ties between equally sure detects. */
 const struct image_format *const image_formats[] = {
 	&image_format_qcow2,
 	&image_format_vmdk,
