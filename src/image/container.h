@@ -1,11 +1,13 @@
-/* container.h — raw/qcow2/VHD/VMDK: headers, virtual size, guest reads via block maps. */
+/* container.h — disk image containers (raw/qcow2/VHD/VMDK): open, virtual size, guest reads. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-enum image_format {
+/* What the file is: a format's variant, as the checks and reports tell them apart. Each value
+ * belongs to one format of the table (format.h), whose name image_format_name() prints. */
+enum image_kind {
 	IMG_RAW,
 	IMG_QCOW2,
 	IMG_VHD_FIXED,
@@ -13,16 +15,18 @@ enum image_format {
 	IMG_VMDK_SPARSE,      /* hosted sparse extent ("KDMV"), monolithicSparse or streamOptimized */
 	IMG_VMDK_DESCRIPTOR,  /* a text descriptor naming separate extent files */
 	IMG_UNSUPPORTED,      /* a known format we do not read (VDI, VHDX, QED, archives …) */
+	IMG_KINDS             /* how many */
 };
 
-const char *image_format_name(enum image_format f);
+/* The name of the format that reports k ("raw", "qcow2", "vhd", "vmdk", "unsupported"). */
+const char *image_format_name(enum image_kind k);
 
 /* --- pure header parsers (unit-tested on synthetic headers) --------------------------- */
 
 /* Guess the container from the first bytes of the file and its last 512 bytes.
  * *what names an unsupported format (static string) when IMG_UNSUPPORTED is returned. */
-enum image_format image_detect(const uint8_t *head, size_t head_len, const uint8_t *tail512,
-			       uint64_t file_size, const char **what);
+enum image_kind image_detect(const uint8_t *head, size_t head_len, const uint8_t *tail512,
+			     uint64_t file_size, const char **what);
 
 struct qcow2_header {
 	uint32_t version;
@@ -76,29 +80,19 @@ int vmdk_descriptor_sectors(const char *text, size_t len, uint64_t *sectors);
 
 /* --- an open image ----------------------------------------------------------------------- */
 
-struct map_cache;   /* small cache of second-level tables (qcow2 L2, VMDK GT) */
+struct image_format;   /* a format's operations (format.h) */
 
 struct image {
 	int fd;
-	enum image_format format;
+	enum image_kind format;
 	uint64_t file_size;
 	uint64_t virtual_size;
 	const char *detail;         /* "fixed", "dynamic", "monolithicSparse", unsupported format name … */
 	bool readable;              /* guest bytes can be read (else why_unreadable says why) */
 	char why_unreadable[160];
-	char *backing_file;         /* qcow2 backing file name, or NULL */
-	/* per-format block map */
-	uint32_t cluster_bits;      /* qcow2 */
-	uint64_t *l1;               /* qcow2: L1 table (host byte order); VMDK: grain directory */
-	uint64_t l1_entries;
-	uint32_t block_size;        /* VHD dynamic block / VMDK grain, bytes */
-	uint32_t bitmap_size;       /* VHD dynamic: sector bitmap bytes before each block */
-	uint32_t gtes_per_gt;       /* VMDK */
-	uint32_t compressed_bits;   /* qcow2 compressed descriptors: offset bits (0: none allowed) */
-	bool vmdk_markers;          /* VMDK streamOptimized: grains are compressed, behind markers */
-	struct map_cache *cache;
-	uint8_t *unit_buf;          /* the last decompressed cluster/grain … */
-	uint64_t unit_key;          /* … and its host offset + 1 (0: empty) */
+	char *backing_file;         /* the image depends on this file (qcow2 backing file), or NULL */
+	const struct image_format *fmt;   /* the reader of the format … */
+	void *state;                      /* … and its private state */
 };
 
 #define IMAGE_INIT { .fd = -1 }
@@ -114,29 +108,9 @@ void image_close(struct image *img);
  * a short or corrupt host read. */
 int image_pread(struct image *img, void *buf, size_t len, uint64_t off);
 
-/* Format-specific openers and readers (qcow2.c, vhd.c, vmdk.c). */
-int qcow2_open(struct image *img, const uint8_t *head, size_t head_len, char *err, size_t errlen);
-/* Map guest offset off to a host offset (*host = 0: reads as zeros) within a unit of
- * *unit bytes (cluster, block, grain) that starts at a multiple of *unit; or, for a
- * compressed unit, to its decompressed bytes in *data (else left NULL). */
-int qcow2_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data);
-int vhd_open(struct image *img, const uint8_t *footer, char *err, size_t errlen);
-int vhd_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data);
-int vmdk_open(struct image *img, const uint8_t *head, size_t head_len, char *err, size_t errlen);
-int vmdk_map(struct image *img, uint64_t off, uint64_t *host, uint64_t *unit, const uint8_t **data);
-
-/* Shared helpers for the format readers (container.c). */
-int image_host_read(struct image *img, void *buf, size_t len, uint64_t off);
-/* Load n 32-bit entries at host offset off into img->l1 (the VHD BAT, the VMDK grain
- * directory); -EINVAL when they lie outside the file. */
-int image_load_table32(struct image *img, uint64_t off, uint64_t n, bool big_endian);
-/* Inflate comp_len bytes at host offset off (raw deflate when raw, else zlib format) into
- * exactly out_len bytes, cached as the last unit; *out valid until the next call. */
-int image_inflate(struct image *img, uint64_t off, size_t comp_len, bool raw, size_t out_len,
-		  const uint8_t **out);
-/* The bytes [off, off+len) of the host file through a small cache of second-level tables
- * (qcow2 L2, VMDK grain tables); *table stays valid until the next call. */
-int image_cached_table(struct image *img, uint64_t off, uint32_t len, const uint8_t **table);
+/* Whether the guest bytes are the host file's bytes [0, virtual_size) (raw, fixed VHD), so
+ * the file itself can be probed in place. */
+bool image_flat(struct image *img);
 
 static inline uint16_t get_le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline uint32_t get_le32(const uint8_t *p)

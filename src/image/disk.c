@@ -172,7 +172,7 @@ int disk_probe(struct image *img, struct disk *d, char *err, size_t errlen)
 	int fd = img->fd;
 	_cleanup_close_ int view = -1;
 	int r;
-	if (img->format != IMG_RAW && img->format != IMG_VHD_FIXED) {
+	if (!image_flat(img)) {
 		view = anon_file("osconf-image-view");
 		r = view < 0 ? view : ftruncate(view, (off_t)img->virtual_size) < 0 ? negerrno() : 0;
 		if (r < 0) {

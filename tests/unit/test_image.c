@@ -1,4 +1,4 @@
-/* test_image.c — image check: header parsers, synthetic block-map reads, check rules. */
+/* test_image.c — image check: header parsers, the format table, synthetic block-map reads, check rules. */
 #include "unit.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 
 #include "image/checks.h"
 #include "image/container.h"
+#include "image/format.h"
 #include "image/inspect.h"
 
 static void put_be32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
@@ -361,6 +362,152 @@ static void test_ext_superblock(void **state)
 	assert_int_equal(ext_superblock_unwritable(sb, why, sizeof(why)), 2);
 }
 
+/* --- the table of formats (src/image/format.c) --------------------------------------------- */
+
+/* A sample of each format: its first bytes, its last 512, and what detection must say. */
+struct sample {
+	const char *format;
+	enum image_kind kind;
+	void (*make)(uint8_t *head, uint8_t *tail);
+};
+
+static void make_raw(uint8_t *head, uint8_t *tail) { (void)head, (void)tail; }
+static void make_qcow2(uint8_t *head, uint8_t *tail) { (void)tail, memcpy(head, "QFI\xfb\0\0\0\3", 8); }
+static void make_qcow1(uint8_t *head, uint8_t *tail) { (void)tail, memcpy(head, "QFI\xfb\0\0\0\1", 8); }
+static void make_vmdk(uint8_t *head, uint8_t *tail) { (void)tail, memcpy(head, "KDMV\1\0\0\0", 8); }
+static void make_desc(uint8_t *head, uint8_t *tail) { (void)tail, memcpy(head, "# Disk DescriptorFile\n", 22); }
+static void make_gzip(uint8_t *head, uint8_t *tail) { (void)tail, memcpy(head, "\x1f\x8b\x08\0", 4); }
+static void make_dmg(uint8_t *head, uint8_t *tail) { (void)head, memcpy(tail, "koly", 4); }
+static void make_vhd_fixed(uint8_t *head, uint8_t *tail) { (void)head, vhd_footer(tail, 2, 1 << 20, ~0ULL); }
+static void make_vhd_dyn(uint8_t *head, uint8_t *tail)
+{
+	vhd_footer(tail, 3, 1 << 20, 512);
+	memcpy(head, tail, 512);
+}
+static void make_vhd_copy(uint8_t *head, uint8_t *tail) { (void)tail, vhd_footer(head, 3, 1 << 20, 512); }
+
+static const struct sample samples[] = {
+	{ "raw", IMG_RAW, make_raw },
+	{ "qcow2", IMG_QCOW2, make_qcow2 },
+	{ "unsupported", IMG_UNSUPPORTED, make_qcow1 },
+	{ "vmdk", IMG_VMDK_SPARSE, make_vmdk },
+	{ "vmdk", IMG_VMDK_DESCRIPTOR, make_desc },
+	{ "unsupported", IMG_UNSUPPORTED, make_gzip },
+	{ "unsupported", IMG_UNSUPPORTED, make_dmg },
+	{ "vhd", IMG_VHD_FIXED, make_vhd_fixed },
+	{ "vhd", IMG_VHD_DYNAMIC, make_vhd_dyn },
+	{ "vhd", IMG_VHD_DYNAMIC, make_vhd_copy },
+};
+
+static void test_formats_every_op(void **state)
+{
+	(void)state;
+	assert_true(image_formats_count >= 5);
+	unsigned seen = 0;
+	for (size_t i = 0; i < image_formats_count; i++) {
+		const struct image_format *f = image_formats[i];
+		assert_non_null(f);
+		assert_non_null(f->name);
+		assert_non_null(f->detect);
+		assert_non_null(f->open);
+		assert_non_null(f->map);
+		assert_non_null(f->virtual_size);
+		assert_non_null(f->close);
+		assert_true(f->kinds != 0);
+		assert_int_equal(f->kinds & seen, 0);   /* each kind belongs to one format */
+		seen |= f->kinds;
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(f->name, image_formats[j]->name);
+	}
+	assert_int_equal(seen, (1u << IMG_KINDS) - 1);
+}
+
+static void test_formats_names(void **state)
+{
+	(void)state;
+	/* what reports and JSON print */
+	static const char *const want[IMG_KINDS] = {
+		[IMG_RAW] = "raw", [IMG_QCOW2] = "qcow2", [IMG_VHD_FIXED] = "vhd", [IMG_VHD_DYNAMIC] = "vhd",
+		[IMG_VMDK_SPARSE] = "vmdk", [IMG_VMDK_DESCRIPTOR] = "vmdk", [IMG_UNSUPPORTED] = "unsupported",
+	};
+	for (int k = 0; k < IMG_KINDS; k++)
+		assert_string_equal(image_format_name((enum image_kind)k), want[k]);
+	assert_string_equal(image_format_name(IMG_KINDS), "?");
+}
+
+/* Each sample is claimed by its own format alone (raw, the fallback, by nothing else). */
+static void test_formats_detect_exact(void **state)
+{
+	(void)state;
+	static uint8_t head[65536];
+	uint8_t tail[512];
+	for (size_t s = 0; s < sizeof(samples) / sizeof(samples[0]); s++) {
+		memset(head, 0, sizeof(head));
+		memset(tail, 0, sizeof(tail));
+		samples[s].make(head, tail);
+		struct image_probe p = { head, sizeof(head), tail, 1 << 30 };
+		int matched = 0;
+		for (size_t i = 0; i < image_formats_count; i++) {
+			const struct image_format *f = image_formats[i];
+			struct image_match m = { .kind = IMG_KINDS };
+			int c = f->detect(&p, &m);
+			bool mine = strcmp(f->name, samples[s].format) == 0;
+			if (c > IMAGE_FALLBACK || (mine && c)) {
+				assert_true(mine);
+				assert_int_equal(m.kind, samples[s].kind);
+				matched++;
+			} else if (!mine) {
+				assert_int_equal(c, strcmp(f->name, "raw") == 0 ? IMAGE_FALLBACK : IMAGE_NO);
+			}
+		}
+		assert_int_equal(matched, 1);
+		const char *what;
+		assert_int_equal(image_detect(head, sizeof(head), tail, 1 << 30, &what), samples[s].kind);
+		assert_true((what != NULL) == (samples[s].kind == IMG_UNSUPPORTED));
+	}
+}
+
+/* Raw files and fixed VHDs are flat (probed in place); their reads are the file's bytes. */
+static void test_formats_open_flat(void **state)
+{
+	(void)state;
+	static uint8_t file[8192 + 512];
+	memset(file, 0, sizeof(file));
+	memcpy(file + 700, "guest", 5);
+	vhd_footer(file + 8192, 2, 8192, ~0ULL);
+	char err[128];
+	char buf[5];
+	for (int vhd = 0; vhd < 2; vhd++) {
+		char *path = write_temp(file, vhd ? sizeof(file) : 8192);
+		struct image img;
+		assert_int_equal(image_open(path, &img, err, sizeof(err)), 0);
+		assert_string_equal(img.fmt->name, vhd ? "vhd" : "raw");
+		assert_int_equal(img.format, vhd ? IMG_VHD_FIXED : IMG_RAW);
+		assert_int_equal(img.virtual_size, 8192);
+		assert_true(image_flat(&img));
+		assert_int_equal(image_pread(&img, buf, 5, 700), 0);
+		assert_memory_equal(buf, "guest", 5);
+		assert_int_equal(image_pread(&img, buf, 5, 8190), -EINVAL);
+		image_close(&img);
+		assert_null(img.fmt);
+		assert_int_equal(img.fd, -1);
+		unlink(path);
+		free(path);
+	}
+	/* a gzip archive: recognised, named, not read */
+	char *path = write_temp((const uint8_t *)"\x1f\x8b\x08\0\0\0\0\0", 8);
+	struct image img;
+	assert_int_equal(image_open(path, &img, err, sizeof(err)), 0);
+	assert_int_equal(img.format, IMG_UNSUPPORTED);
+	assert_string_equal(img.detail, "a gzip archive (decompress it first)");
+	assert_false(img.readable);
+	assert_false(image_flat(&img));
+	assert_int_equal(image_pread(&img, buf, 1, 0), -EINVAL);
+	image_close(&img);
+	unlink(path);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +521,10 @@ int main(void)
 		cmocka_unit_test(test_password_rules),
 		cmocka_unit_test(test_fstab_and_keys),
 		cmocka_unit_test(test_ext_superblock),
+		cmocka_unit_test(test_formats_every_op),
+		cmocka_unit_test(test_formats_names),
+		cmocka_unit_test(test_formats_detect_exact),
+		cmocka_unit_test(test_formats_open_flat),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
