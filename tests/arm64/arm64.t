@@ -12,8 +12,8 @@ command -v aarch64-linux-gnu-gcc >/dev/null || skip_all "no cross compiler (mk/d
 command -v qemu-aarch64 >/dev/null || skip_all "no qemu-aarch64 (mk/deps.sh arm64 installs qemu-user)"
 [ -e "$B/sysroot/.complete" ] || skip_all "no arm64 sysroot (mk/deps.sh arm64 unpacks it)"
 
-units=$(for t in tests/unit/test_*.c; do t=${t##*/}; echo "$B/tests/${t%.c}"; done)
-if ! make --no-print-directory -s ARCH=arm64 "$B/osconf" $units >"$SCRATCH/make.log" 2>&1; then
+units=$(for t in tests/unit/test_*.c; do t=${t##*/}; echo "build-arm64/tests/${t%.c}"; done)
+if ! make --no-print-directory -s ARCH=arm64 build-arm64/osconf $units >"$SCRATCH/make.log" 2>&1; then
 	fail "make ARCH=arm64 builds"; diag "$(tail -20 "$SCRATCH/make.log")"; done_testing; exit
 fi
 ok "make ARCH=arm64 builds build-arm64/osconf and the unit tests"
