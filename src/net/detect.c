@@ -14,16 +14,26 @@ struct osinfo {
 	char id[64], like[256], version[32];
 };
 
-static void osinfo_read(int rootfd, struct osinfo *o)
+/* os-release (its symlink followed inside the root); none is an unknown distro, but one
+ * that cannot be read fails the detection (an EIO must not pick another backend). */
+static int osinfo_read(int rootfd, struct osinfo *o, char *why, size_t whylen)
 {
 	_cleanup_buf_ struct buf b = BUF_INIT;
 	memset(o, 0, sizeof(*o));
-	if (root_read_file(rootfd, "/etc/os-release", 64 * 1024, &b) < 0 &&
-	    root_read_file(rootfd, "/usr/lib/os-release", 64 * 1024, &b) < 0)
-		return;
+	const char *path = "/etc/os-release";
+	int r = root_read(rootfd, path, ROOT_FOLLOW | ROOT_OPTIONAL, 64 * 1024, &b);
+	if (r == 0 && !b.data)
+		r = root_read(rootfd, path = "/usr/lib/os-release", ROOT_FOLLOW | ROOT_OPTIONAL, 64 * 1024, &b);
+	if (r < 0) {
+		snprintf(why, whylen, "%s: %s", path, root_strerror(r));
+		return r;
+	}
+	if (!b.data)
+		return 0;
 	text_get(&b, "ID", '=', o->id, sizeof(o->id));
 	text_get(&b, "ID_LIKE", '=', o->like, sizeof(o->like));
 	text_get(&b, "VERSION_ID", '=', o->version, sizeof(o->version));
+	return 0;
 }
 
 /* Whether the distro is w or like it (ID, or a word of ID_LIKE). */
@@ -172,7 +182,8 @@ int net_backend_detect(int rootfd, const struct net_backend **out, char *why, si
 		return 0;
 	}
 	struct osinfo o;
-	osinfo_read(rootfd, &o);
+	if ((r = osinfo_read(rootfd, &o, why, whylen)) < 0)
+		return r;
 	const char *name = by_service(rootfd, &o, why, whylen);
 	if (!name && (name = by_distro(&o)))
 		snprintf(why, whylen, "ID=%s ID_LIKE=%s; no network service enabled: the distro's default", o.id,
