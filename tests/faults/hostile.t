@@ -8,11 +8,13 @@ CASES="$OSCONF_SRC/tests/golden/cases"
 FIX="$OSCONF_SRC/tests/fixtures/centos7"
 R="$SCRATCH/r"
 newroot() { rm -rf "$R"; cp -a "$FIX" "$R"; chmod 640 "$R/etc/shadow"; cp "$CASES/01-classic.conf" "$SCRATCH/os.conf"; }
-# apply [ARGS...]: apply 01-classic.conf to $R (no live changes); status in $rc, output in $SCRATCH/out
-apply() { timeout 10 "$@" "$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$R" > "$SCRATCH/out" 2>&1; rc=$?; }
+# apply [WRAPPER...]: apply $SCRATCH/os.conf to $R (no live changes, $APPLY_ARGS added) under
+# WRAPPER (strace …), at most 10 s; status in $rc, output in $SCRATCH/out
+APPLY_ARGS=""
+apply() { timeout 10 "$@" "$OSCONF" apply --no-live $APPLY_ARGS --conf "$SCRATCH/os.conf" --root "$R" > "$SCRATCH/out" 2>&1; rc=$?; }
 # expect NAME REGEX: exit 1 with REGEX in the output and os.conf kept
 expect() {
-	if [ "$rc" = 1 ] && grep -Eq "$2" "$SCRATCH/out" && [ -e "$SCRATCH/os.conf" ]; then ok "$1"
+	if [ "$rc" = 1 ] && grep -Eq -e "$2" "$SCRATCH/out" && [ -e "$SCRATCH/os.conf" ]; then ok "$1"
 	else fail "$1 (exit $rc)"; diag "$(cat "$SCRATCH/out")"; fi
 }
 # only_opath FILE LOG: every open of FILE in an strace log is an O_PATH one (nothing opened for real)
@@ -72,11 +74,37 @@ expect "symlink at /etc/shadow: refused, exit 1" 'shadow.*symbolic link'
 cmp -s "$SCRATCH/victim" "$FIX/etc/shadow" && [ ! -e "$SCRATCH/victim-" ] && ok "symlink at /etc/shadow: nothing written outside" \
 	|| fail "symlink at /etc/shadow: the outside file changed"
 
+# --- exit statuses: an os.conf over 64 KiB is invalid input (65, as check says), kept
+newroot; { cat "$CASES/01-classic.conf"; head -c 70000 /dev/zero | tr '\0' '#'; echo; } > "$SCRATCH/os.conf"
+"$OSCONF" check "$SCRATCH/os.conf" >/dev/null 2>&1; crc=$?
+apply
+[ "$crc" = 65 ] && [ "$rc" = 65 ] && [ -e "$SCRATCH/os.conf" ] && cmp -s "$FIX/etc/hostname" "$R/etc/hostname" \
+	&& ok "os.conf over 64 KiB: apply exits 65 like check, os.conf kept, nothing written" \
+	|| { fail "os.conf over 64 KiB: check $crc, apply $rc"; diag "$(cat "$SCRATCH/out")"; }
+"$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$SCRATCH/no-such-root" >/dev/null 2>&1
+[ $? = 2 ] && ok "--root that does not exist: exit 2 (usage)" || fail "--root missing: exit status"
+
+# --- directories osconf creates are fsynced into their parent (before os.conf goes)
+newroot
+APPLY_ARGS="--backend nm"
+apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=mkdirat,mkdir,fsync
+APPLY_ARGS=""
+made=$(grep -cE 'mkdirat?\(.*\) = 0$' "$SCRATCH/trace")
+unsynced=$(grep -nE 'mkdirat?\(.*\) = 0$' "$SCRATCH/trace" | while IFS=: read -r n line; do
+	parent=$(echo "$line" | sed -E 's/.*mkdirat\([0-9]+<([^>]*)>.*/\1/')
+	tail -n +"$n" "$SCRATCH/trace" | grep -qF "fsync(" && tail -n +"$n" "$SCRATCH/trace" | grep -F "fsync(" | grep -qF "<$parent>)" || echo "$parent"
+done)
+[ "$rc" = 0 ] && [ "$made" -ge 2 ] && [ -z "$unsynced" ] && ok "every new directory ($made) fsynced into its parent" \
+	|| { fail "new directories not fsynced (exit $rc, $made made): $unsynced"; diag "$(cat "$SCRATCH/out")"; }
+
 # --- injected I/O errors (strace): an error is never taken for "file absent"
 if ! strace -f -qq -o /dev/null -e inject=getpid:error=EIO true 2>/dev/null; then
-	skip "strace fault injection unavailable"; skip "strace"; skip "strace"
+	for i in 1 2 3 4; do skip "strace fault injection unavailable"; done
 	done_testing; exit
 fi
+newroot
+apply strace -f -qq -o /dev/null -P "$R" -e trace=open,openat -e inject=open,openat:error=EIO
+expect "EIO opening --root: exit 1 (not 2, usage), named" "--root $R: Input/output error"
 newroot; printf 'ID=debian\nVERSION_ID=12\n' > "$R/etc/os-release"
 sums=$(cd "$R/etc/sysconfig/network-scripts" && sha256sum *)
 apply strace -f -qq -o /dev/null -P "$R/etc/os-release" -e trace=read -e inject=read:error=EIO
