@@ -116,7 +116,9 @@ expect "EIO reading /etc/os-release: exit 1, named" '/etc/os-release: Input/outp
 # (The static glibc makes every stat, lstat and fstat a newfstatat; when=N counts those.)
 newroot; chmod 600 "$R/etc/hostname"
 apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=newfstatat
-calls=$(grep -E '^[0-9]+ +newfstatat\(' "$SCRATCH/trace" | grep -nE '/etc/hostname>|/etc>, "hostname"' | cut -d: -f1)
+# when=N counts per process: number the calls of the process that stats the file
+pid=$(grep -E '/etc/hostname>|/etc>, "hostname"' "$SCRATCH/trace" | head -1 | cut -d' ' -f1)
+calls=$(grep -E "^${pid:-none} +newfstatat\\(" "$SCRATCH/trace" | grep -nE '/etc/hostname>|/etc>, "hostname"' | cut -d: -f1)
 bad=""
 for n in $calls; do
 	newroot; chmod 600 "$R/etc/hostname"
