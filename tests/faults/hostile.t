@@ -112,6 +112,16 @@ expect "EIO reading /etc/os-release: exit 1, named" '/etc/os-release: Input/outp
 [ "$sums" = "$(cd "$R/etc/sysconfig/network-scripts" && sha256sum *)" ] && [ ! -e "$R/etc/network/interfaces.d" ] \
 	&& ok "EIO reading /etc/os-release: no other backend written" || fail "EIO on os-release: a backend was written"
 
+# An image default that cannot be read is not "absent": it would stay active beside ours.
+newroot; IMGDEF="$R/etc/sysconfig/network-scripts/ifcfg-cloud"
+printf 'DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n' > "$IMGDEF"
+apply strace -f -qq -o /dev/null -P "$IMGDEF" -e trace=read -e inject=read:error=EIO
+expect "EIO reading an image default (ifcfg-cloud): exit 1" 'network.*Input/output error'
+grep -q 'ONBOOT=yes' "$IMGDEF" && ok "image default left as it was (section failed, not half-applied)" || fail "image default changed"
+newroot; printf 'DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n' > "$IMGDEF"
+apply
+[ "$rc" = 0 ] && grep -q 'ONBOOT=no' "$IMGDEF" && ok "the same default without a fault: ONBOOT=no" || fail "image default not neutralised (exit $rc)"
+
 # Every stat of /etc/hostname (mode 0600) in turn fails with EIO: never a 0644 rewrite, never exit 0.
 # (The static glibc makes every stat, lstat and fstat a newfstatat; when=N counts those.)
 newroot; chmod 600 "$R/etc/hostname"
