@@ -56,9 +56,12 @@ int cmd_locate(int argc, char **argv)
 	char err[512] = "";
 	struct locate_env env = LOCATE_ENV_DEFAULT;
 	env.mount_ro = true;   /* only to look */
-	r = locate_osconf(root.fd, &env, &l, err, sizeof(err));
-	print_located(&l);
-	located_release(&l);
+	r = locate_check_root(&root, err, sizeof(err));
+	if (r == 0) {
+		r = locate_osconf(root.fd, &env, &l, err, sizeof(err));
+		print_located(&l);
+		located_release(&l);
+	}
 	root_close(&root);
 	if (r < 0) {
 		log_error("%s", err);

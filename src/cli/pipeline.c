@@ -10,8 +10,6 @@
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "cli/status.h"
-#include "tree/agent.h"
-#include "tree/fsview.h"
 #include "conf/validate.h"
 #include "locate/locate.h"
 #include "net/backend.h"
@@ -32,25 +30,16 @@ struct conf_source {
 /* No --conf: find os.conf on the first partition (src/locate/), mounting it if needed. */
 static int source_locate(const struct run_opts *o, struct root *root, struct conf_source *src, struct buf *content)
 {
-	/* A tree on the running system's own file system, with no partition recorded in it:
-	 * "partition 1 of the disk holding DIR" would be the running system's os.conf. */
-	struct agent_conf ac;
-	struct fs_borrowed fb;
-	struct stat a, b;
-	if (!root->is_host && agent_conf_read(fs_borrow_root(root->fd, &fb), &ac) == 0 && !ac.partition[0] &&
-	    fstat(root->fd, &a) == 0 && stat("/", &b) == 0 && a.st_dev == b.st_dev) {
-		if (ac.partition_error[0])
-			log_error("%s", ac.partition_error);
-		else
-			log_error("--root %s is a directory of the running system and records no partition: give --conf FILE",
-				  root->path);
-		return -EINVAL;
+	char err[512] = "";
+	int r = locate_check_root(root, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s", err);
+		return r;
 	}
 	struct locate_env env = LOCATE_ENV_DEFAULT;
 	env.mount_ro = o->dry_run;
-	char err[512] = "";
 	src->located = true;
-	int r = locate_osconf(root->fd, &env, &src->loc, err, sizeof(err));
+	r = locate_osconf(root->fd, &env, &src->loc, err, sizeof(err));
 	src->path = src->loc.conf_path[0] ? src->loc.conf_path : "os.conf";
 	if (src->loc.notes[0])
 		log_debug("locating os.conf:\n%s", src->loc.notes);
@@ -252,6 +241,7 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 			log_info("%.*s", (int)len, line); /* the decisions behind the plan, once */
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
+		report_apply(&p);
 		rc = finish(o, root, src, applied, m, failed, changed_sections(&p));
 	}
 	plan_free(&p);

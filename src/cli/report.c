@@ -164,3 +164,14 @@ void show_model_json(const struct osconf_model *m, const struct diags *d, FILE *
 	json_close(&j, ']');
 	json_end(&j);
 }
+
+void report_apply(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct plan_entry *e = &p->entries[i];
+		if (e->result < 0)
+			log_error("%s", e->report);
+		else if (e->result == 0 && e->report[0])
+			log_info("%s", e->report);
+	}
+}

@@ -9,6 +9,8 @@
 
 #include "util/macros.h"
 #include "tree/fstab.h"
+#include "tree/init.h"
+#include "tree/osrelease.h"
 
 /* --- container and partitions ----------------------------------------------------------- */
 
@@ -216,10 +218,26 @@ void check_custom_dir(struct inspect *ctx, struct check_result *c)
 
 /* --- the root file system ---------------------------------------------------------------- */
 
+/* What the root holds: the distro (os-release) and the init system, as every command reads them. */
+static void root_facts(struct fsview *fs, struct check_result *c)
+{
+	struct osrelease o;
+	int r = osrelease_read(fs, &o);
+	if (r < 0)
+		result_detail(c, "os-release: cannot read it: %s", strerror(-r));
+	else if (o.exists)
+		result_detail(c, "%s: %s (ID=%s%s%s)", o.path, o.pretty_name[0] ? o.pretty_name : "no PRETTY_NAME",
+			      o.id[0] ? o.id : "-", o.version_id[0] ? " VERSION_ID=" : "", o.version_id);
+	struct init_info ii;
+	if (init_read(fs, &ii) == 0 && ii.system)
+		result_detail(c, "init system: %s (%s)", init_system_title(ii.system), ii.how);
+}
+
 void check_root(struct inspect *ctx, struct check_result *c)
 {
 	if (ctx->directory) {
 		result_set(c, CHECK_PASS, NULL, "%s", ctx->root_how);
+		root_facts(ctx->root, c);
 		return;
 	}
 	if (!contents_ready(ctx, c))
@@ -243,6 +261,7 @@ void check_root(struct inspect *ctx, struct check_result *c)
 		return;
 	}
 	result_set(c, CHECK_PASS, NULL, "partition %d (%s): %s", p->number, p->fstype, ctx->root_how);
+	root_facts(ctx->root, c);
 	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
 	if (fstab_read(ctx->root, &f) < 0)
 		return;

@@ -238,6 +238,43 @@ static int ext_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *
 	return ext_errno(e);
 }
 
+static int ext_readlink(struct fsview *v, const char *path, char *out, size_t len)
+{
+	ext2_filsys fs = v->priv;
+	ext2_ino_t ino;
+	struct ext2_inode inode;
+	int r = ext_lookup(fs, path, false, &ino, &inode);
+	if (r < 0)
+		return r;
+	if (!LINUX_S_ISLNK(inode.i_mode))
+		return -EINVAL;
+	uint64_t size = EXT2_I_SIZE(&inode);
+	if (size >= len)
+		return -ENAMETOOLONG;
+	if (ext2fs_is_fast_symlink(&inode)) {
+		memcpy(out, inode.i_block, (size_t)size);
+	} else if (inode.i_flags & EXT4_INLINE_DATA_FL) {
+		char tmp[EXT2_N_BLOCKS * 4 + 1024];   /* i_block and the inline xattr part */
+		size_t got = sizeof(tmp);
+		errcode_t e = size <= sizeof(tmp) ? ext2fs_inline_data_get(fs, ino, &inode, tmp, &got) : EXT2_ET_INVALID_ARGUMENT;
+		if (e)
+			return ext_errno(e);
+		memcpy(out, tmp, (size_t)size);
+	} else {
+		ext2_file_t f;
+		unsigned int got = 0;
+		errcode_t e = ext2fs_file_open(fs, ino, 0, &f);
+		if (!e) {
+			e = ext2fs_file_read(f, out, (unsigned int)size, &got);
+			ext2fs_file_close(f);
+		}
+		if (e || got != size)
+			return e ? ext_errno(e) : -EIO;
+	}
+	out[size] = '\0';
+	return 0;
+}
+
 static void ext_close(struct fsview *v)
 {
 	ext2fs_close_free((ext2_filsys *)&v->priv);
@@ -248,6 +285,7 @@ static const struct fsview_ops ext_ops = {
 	.stat = ext_stat,
 	.read_file = ext_read_file,
 	.list_dir = ext_list_dir,
+	.readlink = ext_readlink,
 	.close = ext_close,
 };
 

@@ -16,6 +16,7 @@
 #include "tree/agent.h"
 #include "tree/fstab.h"
 #include "tree/fsview.h"
+#include "tree/init.h"
 #include "install/dist.h"
 #include "install/insserv.h"
 #include "locate/blkid.h"
@@ -27,57 +28,12 @@
 #define BINARY_MAX (64u << 20)
 #define CONF_MAX (64u << 10)
 
-static const char *const init_names[] = {
-	[INIT_AUTO] = "auto", [INIT_SYSTEMD] = "systemd", [INIT_SYSV] = "sysv", [INIT_OPENRC] = "openrc",
-};
-
-int init_system_parse(const char *s, enum init_system *out)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(init_names); i++)
-		if (streq(s, init_names[i])) {
-			*out = (enum init_system)i;
-			return 0;
-		}
-	return -EINVAL;
-}
-
-const char *init_system_name(enum init_system init)
-{
-	return (size_t)init < ARRAY_SIZE(init_names) ? init_names[init] : "?";
-}
-
 const struct dist_file *dist_file(const char *name)
 {
 	for (int i = 0; i < dist_files_count; i++)
 		if (streq(dist_files[i].name, name))
 			return &dist_files[i];
 	return NULL;
-}
-
-static bool link_mentions(int rootfd, const char *rel, const char *word)
-{
-	char target[512];
-	return root_readlink(rootfd, rel, target, sizeof(target)) == 0 && strstr(target, word);
-}
-
-int install_detect_init(int rootfd, enum init_system *out)
-{
-	bool systemd_bin = root_exists(rootfd, "usr/lib/systemd/systemd") || root_exists(rootfd, "lib/systemd/systemd");
-	bool has_init = root_exists(rootfd, "sbin/init") || root_exists(rootfd, "usr/sbin/init");
-	if (link_mentions(rootfd, "sbin/init", "systemd") || link_mentions(rootfd, "usr/sbin/init", "systemd"))
-		*out = INIT_SYSTEMD;
-	else if (root_exists(rootfd, "sbin/openrc-run") || root_exists(rootfd, "usr/sbin/openrc-run") ||
-		 root_exists(rootfd, "sbin/openrc"))
-		*out = INIT_OPENRC;
-	else if (systemd_bin && !has_init)
-		*out = INIT_SYSTEMD;
-	else if (root_is_dir(rootfd, "etc/init.d") || root_is_dir(rootfd, "etc/rc.d/init.d"))
-		*out = INIT_SYSV;
-	else if (systemd_bin)
-		*out = INIT_SYSTEMD;
-	else
-		return -ENOENT;
-	return 0;
 }
 
 char *fstab_mount_point(int rootfd, const char *spec)
@@ -239,22 +195,30 @@ static int scan_network(const char *name, void *ud)
 }
 
 struct stale_links {
-	char names[8][16];  /* other S??osconf links in the directory */
+	char names[8][32];  /* other S??SVC links in the directory */
 	int n;
-	const char *keep;
+	const char *keep, *svc;
 };
 
 static int scan_stale(const char *name, void *ud)
 {
 	struct stale_links *s = ud;
 	if (name[0] == 'S' && isdigit((unsigned char)name[1]) && isdigit((unsigned char)name[2]) &&
-	    streq(name + 3, "osconf") && !streq(name, s->keep) && s->n < 8)
+	    streq(name + 3, s->svc) && !streq(name, s->keep) && s->n < 8)
 		snprintf(s->names[s->n++], sizeof(s->names[0]), "%s", name);
 	return 0;
 }
 
-static int sysv_link_dir(int rootfd, const char *dir, struct buf *log, char *err, size_t errlen)
+/* One enable link of the layout: DIR/S??SVC gets the number just below the network script's
+ * in DIR (a link from an earlier install with another number goes); others as they are. */
+static int put_enable_link(int rootfd, const char *path, const char *target, struct buf *log, char *err,
+			   size_t errlen)
 {
+	const char *slash = strrchr(path, '/'), *q = slash ? strstr(slash, "/S??") : NULL;
+	if (!q)
+		return put_link(rootfd, path, target, log, err, errlen);
+	char dir[128], rel[192], name[64];
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	struct seq_scan s = { .net = -1 };
 	int r = each_entry(rootfd, dir, scan_network, &s);
 	if (r < 0)
@@ -262,10 +226,8 @@ static int sysv_link_dir(int rootfd, const char *dir, struct buf *log, char *err
 	/* 09: before RHEL's S10network when no network script is there to go by; always a
 	 * number below the network script's (S00osconf before S01networking). */
 	int seq = s.net < 0 ? 9 : s.net > 0 ? s.net - 1 : 0;
-	char rel[128], name[24];
-	snprintf(name, sizeof(name), "S%02dosconf", seq);
-	/* a link from an earlier install with another number would start osconf twice */
-	struct stale_links st = { .keep = name };
+	snprintf(name, sizeof(name), "S%02d%s", seq, q + 4);
+	struct stale_links st = { .keep = name, .svc = q + 4 };
 	r = each_entry(rootfd, dir, scan_stale, &st);
 	for (int i = 0; r == 0 && i < st.n; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s", dir, st.names[i]);
@@ -274,7 +236,7 @@ static int sysv_link_dir(int rootfd, const char *dir, struct buf *log, char *err
 	if (r < 0)
 		return r;
 	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
-	return put_link(rootfd, rel, "../init.d/osconf", log, err, errlen);
+	return put_link(rootfd, rel, target, log, err, errlen);
 }
 
 /* insserv's names: what $local_fs (without NFS, which needs the network) and $network are. */
@@ -289,45 +251,67 @@ static int insserv_result(int r, const char *rel, char *err, size_t errlen)
 	return r < 0 ? r : 0;
 }
 
-static int sysv_enable(int rootfd, struct buf *log, char *err, size_t errlen)
+/* The directory of the link at path. */
+static void link_dir(const char *path, char *dir, size_t len)
 {
-	/* Debian and derivatives: rcS.d (the LSB header says Default-Start: S), and insserv's
-	 * .depend.boot, which sysv-rc follows instead of the links when it exists. */
-	if (root_is_dir(rootfd, "etc/rcS.d")) {
-		int r = sysv_link_dir(rootfd, "etc/rcS.d", log, err, errlen);
-		if (r < 0)
-			return r;
-		r = insserv_edit(rootfd, "etc/init.d/.depend.boot", "osconf", boot_deps, net_scripts, true, log);
-		return insserv_result(r, "/etc/init.d/.depend.boot", err, errlen);
-	}
-	/* RHEL-style /etc/rc.d/rcN.d, else /etc/rcN.d: runlevels 2-5 as `chkconfig: 2345`. */
-	const char *base = root_is_dir(rootfd, "etc/rc.d/rc3.d") ? "etc/rc.d" : "etc";
-	for (int rl = 2; rl <= 5; rl++) {
-		char dir[64];
-		snprintf(dir, sizeof(dir), "%s/rc%d.d", base, rl);
-		int r = sysv_link_dir(rootfd, dir, log, err, errlen);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, len, "%.*s", slash ? (int)(slash - path) : 0, path);
 }
 
-/* osconf-watch: started late in runlevels 2-5, stopped early in 0, 1 and 6. */
-static int sysv_watch_enable(int rootfd, struct buf *log, char *err, size_t errlen)
+static bool links_dirs_exist(int rootfd, const struct init_linkset *set)
 {
-	const char *base = root_is_dir(rootfd, "etc/rc.d/rc3.d") ? "etc/rc.d" : "etc";
-	for (int rl = 0; rl <= 6; rl++) {
-		char rel[64];
-		snprintf(rel, sizeof(rel), "%s/rc%d.d/%s", base, rl,
-			 rl >= 2 && rl <= 5 ? "S90osconf-watch" : "K10osconf-watch");
-		int r = put_link(rootfd, rel, "../init.d/osconf-watch", log, err, errlen);
-		if (r < 0)
-			return r;
+	char dir[128];
+	for (size_t i = 0; i < INIT_LINKS_MAX && set->paths[i]; i++) {
+		link_dir(set->paths[i], dir, sizeof(dir));
+		if (!root_is_dir(rootfd, dir))
+			return false;
 	}
-	int r = insserv_edit(rootfd, "etc/init.d/.depend.start", "osconf-watch", watch_deps, NULL, true, log);
-	if (r >= 0)
-		r = insserv_edit(rootfd, "etc/init.d/.depend.stop", "osconf-watch", NULL, NULL, true, log);
-	return insserv_result(r, "/etc/init.d/.depend.start|stop", err, errlen);
+	return true;
+}
+
+static bool links_dir_has_network(int rootfd, const struct init_linkset *set)
+{
+	char dir[128], rel[192];
+	link_dir(set->paths[0], dir, sizeof(dir));
+	for (const char *const *n = net_scripts; *n; n++) {
+		snprintf(rel, sizeof(rel), "%s/%s", dir, *n);
+		if (root_exists(rootfd, rel))
+			return true;
+	}
+	return false;
+}
+
+/* The link set of s the tree takes, as s->pick says (the last set by default). */
+static const struct init_linkset *pick_links(int rootfd, const struct init_service *s)
+{
+	size_t n = 0;
+	while (n < INIT_LINKSETS_MAX && s->links[n].paths[0])
+		n++;
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((s->pick == INIT_PICK_DIRS && links_dirs_exist(rootfd, &s->links[i])) ||
+		    (s->pick == INIT_PICK_NETWORK && links_dir_has_network(rootfd, &s->links[i])))
+			return &s->links[i];
+	return &s->links[n ? n - 1 : 0];
+}
+
+/* s's file from dist/ at its path, and its enable links. */
+static int put_service(int rootfd, const struct init_service *s, struct buf *log, char *err, size_t errlen)
+{
+	int r = put_dist(rootfd, s->dist, s->path, s->mode, log, err, errlen);
+	const struct init_linkset *set = pick_links(rootfd, s);
+	for (size_t i = 0; r == 0 && i < INIT_LINKS_MAX && set->paths[i]; i++)
+		r = put_enable_link(rootfd, set->paths[i], s->target, log, err, errlen);
+	return r;
+}
+
+/* Every enable link s may have (all its sets), then its file. */
+static int remove_service(int rootfd, const struct init_service *s, struct buf *log, char *err, size_t errlen)
+{
+	int r = 0;
+	for (size_t k = 0; r == 0 && k < INIT_LINKSETS_MAX; k++)
+		for (size_t i = 0; r == 0 && i < INIT_LINKS_MAX && s->links[k].paths[i]; i++)
+			r = remove_path(rootfd, s->links[k].paths[i], log, err, errlen);
+	return r < 0 ? r : remove_path(rootfd, s->path, log, err, errlen);
 }
 
 struct unlink_ctx {
@@ -393,34 +377,21 @@ static int sysv_openrc_disable(int rootfd, const char *name, struct buf *log, ch
 	return remove_path(rootfd, script, log, err, errlen);
 }
 
-/* OpenRC orders services within a runlevel only: osconf goes where the network service is
- * started when that is sysinit (Debian's OpenRC), else into boot (Alpine: networking is there). */
-static const char *openrc_runlevel_link(int rootfd)
-{
-	for (const char *const *n = net_scripts; *n; n++) {
-		char rel[128];
-		snprintf(rel, sizeof(rel), "etc/runlevels/sysinit/%s", *n);
-		if (root_exists(rootfd, rel))
-			return INSTALL_OPENRC_SYSINIT_LINK;
-	}
-	return INSTALL_OPENRC_LINK;
-}
-
 /* sysvinit/OpenRC re-apply on change: `osconf watch` as a service, only where partition 1 has
  * a permanent mount point (a private mount would see nobody's writes); removed otherwise. */
-static int watch_service(int rootfd, enum init_system init, const char *spec, struct buf *log, char *err,
+static int watch_service(int rootfd, const struct init_layout *l, const char *spec, struct buf *log, char *err,
 			 size_t errlen)
 {
 	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
 	if (!mnt)
-		return sysv_openrc_disable(rootfd, "osconf-watch", log, err, errlen);
-	bool sysv = init == INIT_SYSV;
-	int r = put_dist(rootfd, sysv ? "sysv/osconf-watch" : "openrc/osconf-watch", INSTALL_WATCH_INITD, 0755,
-			 log, err, errlen);
-	if (r < 0)
+		return sysv_openrc_disable(rootfd, l->watch.name, log, err, errlen);
+	int r = put_service(rootfd, &l->watch, log, err, errlen);
+	if (r < 0 || l->system != INIT_SYSV)
 		return r;
-	return sysv ? sysv_watch_enable(rootfd, log, err, errlen)
-		    : put_link(rootfd, INSTALL_OPENRC_WATCH_LINK, INSTALL_WATCH_INITD, log, err, errlen);
+	r = insserv_edit(rootfd, "etc/init.d/.depend.start", l->watch.name, watch_deps, NULL, true, log);
+	if (r >= 0)
+		r = insserv_edit(rootfd, "etc/init.d/.depend.stop", l->watch.name, NULL, NULL, true, log);
+	return insserv_result(r, "/etc/init.d/.depend.start|stop", err, errlen);
 }
 
 /* /etc/osconf.conf: every line but partition= kept; with spec, partition=spec appended. */
@@ -526,20 +497,16 @@ static void host_partition(int rootfd, char **spec, struct buf *log)
 	located_release(&loc);
 }
 
-static int systemd_enable(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)
+/* systemd re-applies on change through the .path unit, only where partition 1 has a permanent
+ * mount point to watch: its @CONFDIR@ is aliyun_custom_image/ there. */
+static int systemd_watch(int rootfd, const struct init_layout *l, const char *spec, struct buf *log, char *err,
+			 size_t errlen)
 {
-	int r = put_dist(rootfd, "systemd/osconf.service", INSTALL_UNIT, 0644, log, err, errlen);
-	if (r == 0)
-		r = put_link(rootfd, INSTALL_UNIT_LINK, INSTALL_UNIT, log, err, errlen);
-	if (r < 0)
-		return r;
-	/* Re-apply on change only where partition 1 has a permanent mount point to watch. */
+	const struct init_service *w = &l->watch;
 	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
-	if (!mnt) {
-		r = remove_path(rootfd, INSTALL_PATH_LINK, log, err, errlen);
-		return r < 0 ? r : remove_path(rootfd, INSTALL_PATH_UNIT, log, err, errlen);
-	}
-	const struct dist_file *f = dist_file("systemd/osconf.path");
+	if (!mnt)
+		return remove_service(rootfd, w, log, err, errlen);
+	const struct dist_file *f = dist_file(w->dist);
 	if (!f)
 		return -ENOENT;
 	_cleanup_buf_ struct buf unit = BUF_INIT;
@@ -553,8 +520,52 @@ static int systemd_enable(int rootfd, const char *spec, struct buf *log, char *e
 		buf_append(&unit, p, (size_t)(at - p));
 		buf_printf(&unit, "%s/%s", dir, INSTALL_CONF_DIR);
 	}
-	r = put_file(rootfd, INSTALL_PATH_UNIT, &unit, 0644, log, err, errlen);
-	return r < 0 ? r : put_link(rootfd, INSTALL_PATH_LINK, INSTALL_PATH_UNIT, log, err, errlen);
+	int r = put_file(rootfd, w->path, &unit, w->mode, log, err, errlen);
+	const struct init_linkset *set = &w->links[0];
+	for (size_t i = 0; r == 0 && i < INIT_LINKS_MAX && set->paths[i]; i++)
+		r = put_link(rootfd, set->paths[i], w->target, log, err, errlen);
+	return r;
+}
+
+/* osconf's layout for init (src/tree/init.c): the unit or script and its links, insserv's
+ * boot order on Debian's sysvinit, and the watch service. */
+static int enable(int rootfd, enum init_system init, const char *spec, struct buf *log, char *err, size_t errlen)
+{
+	const struct init_layout *l = init_layout(init);
+	if (!l)
+		return -EINVAL;
+	int r = put_service(rootfd, &l->boot, log, err, errlen);
+	/* Debian: insserv's .depend.boot, which sysv-rc follows instead of the links when it exists */
+	if (r == 0 && init == INIT_SYSV && root_is_dir(rootfd, "etc/rcS.d"))
+		r = insserv_result(insserv_edit(rootfd, "etc/init.d/.depend.boot", l->boot.name, boot_deps, net_scripts,
+						true, log), "/etc/init.d/.depend.boot", err, errlen);
+	if (r < 0)
+		return r;
+	return init == INIT_SYSTEMD ? systemd_watch(rootfd, l, spec, log, err, errlen)
+				    : watch_service(rootfd, l, spec, log, err, errlen);
+}
+
+/* The init system to install for: --init, else the running systemd, else the tree's. */
+static int pick_init(const struct install_opts *o, const struct root *root, enum init_system *init,
+		     struct buf *log)
+{
+	struct init_info ii = { .system = o->init };
+	struct fs_borrowed fb;
+	if (ii.system == INIT_UNKNOWN && root->is_host && root_is_dir(root->fd, "run/systemd/system")) {
+		ii.system = INIT_SYSTEMD;
+		snprintf(ii.how, sizeof(ii.how), "/run/systemd/system: systemd is running");
+	} else if (ii.system == INIT_UNKNOWN) {
+		int r = init_read(fs_borrow_root(root->fd, &fb), &ii);
+		if (r < 0)
+			return r;
+		if (ii.system == INIT_UNKNOWN)
+			return -ENOENT;
+	} else {
+		snprintf(ii.how, sizeof(ii.how), "--init");
+	}
+	buf_printf(log, "init system: %s (%s)\n", init_system_name(ii.system), ii.how);
+	*init = ii.system;
+	return 0;
 }
 
 int osconf_install(const struct install_opts *o, struct buf *log, char *err, size_t errlen)
@@ -570,16 +581,12 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 		set_err(err, errlen, "invalid partition '%s' (want UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…)", o->partition);
 		return -EINVAL;
 	}
-	enum init_system init = o->init;
-	if (init == INIT_AUTO) {
-		if (root.is_host && root_is_dir(root.fd, "run/systemd/system"))
-			init = INIT_SYSTEMD;
-		else if (install_detect_init(root.fd, &init) < 0) {
-			set_err(err, errlen, "no init system recognised in %s; say which with --init", rootpath);
-			return -ENOENT;
-		}
+	enum init_system init;
+	r = pick_init(o, &root, &init, log);
+	if (r < 0) {
+		set_err(err, errlen, "no init system recognised in %s; say which with --init", rootpath);
+		return r;
 	}
-	buf_printf(log, "init system: %s\n", init_system_name(init));
 
 	_cleanup_buf_ struct buf bin = BUF_INIT;
 	const char *self = o->binary ? o->binary : "/proc/self/exe";
@@ -602,28 +609,7 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 	if (!spec)
 		buf_puts(log, "note: no partition recorded; at boot osconf uses partition 1 of the disk holding /\n");
 
-	switch (init) {
-	case INIT_SYSTEMD:
-		r = systemd_enable(root.fd, spec, log, err, errlen);
-		break;
-	case INIT_SYSV:
-		r = put_dist(root.fd, "sysv/osconf", INSTALL_INITD, 0755, log, err, errlen);
-		if (r == 0)
-			r = sysv_enable(root.fd, log, err, errlen);
-		if (r == 0)
-			r = watch_service(root.fd, init, spec, log, err, errlen);
-		break;
-	case INIT_OPENRC:
-		r = put_dist(root.fd, "openrc/osconf", INSTALL_INITD, 0755, log, err, errlen);
-		if (r == 0)
-			r = put_link(root.fd, openrc_runlevel_link(root.fd), INSTALL_INITD, log, err, errlen);
-		if (r == 0)
-			r = watch_service(root.fd, init, spec, log, err, errlen);
-		break;
-	case INIT_AUTO:
-		r = -EINVAL;
-		break;
-	}
+	r = enable(root.fd, init, spec, log, err, errlen);
 	if (r < 0)
 		return r;
 	return root.is_host ? 0 : make_conf_dir(root.fd, spec, log, err, errlen);
@@ -638,12 +624,13 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
 		return r;
 	}
-	static const char *const files[] = { INSTALL_PATH_LINK, INSTALL_PATH_UNIT, INSTALL_UNIT_LINK, INSTALL_UNIT };
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
-		if ((r = remove_path(root.fd, files[i], log, err, errlen)) < 0)
-			return r;
-	if ((r = sysv_openrc_disable(root.fd, "osconf-watch", log, err, errlen)) < 0 ||
-	    (r = sysv_openrc_disable(root.fd, "osconf", log, err, errlen)) < 0)
+	const struct init_layout *sd = init_layout(INIT_SYSTEMD);
+	if ((r = remove_service(root.fd, &sd->watch, log, err, errlen)) < 0 ||
+	    (r = remove_service(root.fd, &sd->boot, log, err, errlen)) < 0)
+		return r;
+	const struct init_layout *sysv = init_layout(INIT_SYSV);
+	if ((r = sysv_openrc_disable(root.fd, sysv->watch.name, log, err, errlen)) < 0 ||
+	    (r = sysv_openrc_disable(root.fd, sysv->boot.name, log, err, errlen)) < 0)
 		return r;
 
 	_cleanup_buf_ struct buf old = BUF_INIT, conf = BUF_INIT;

@@ -40,6 +40,22 @@ static void note(struct located *l, const char *fmt, ...)
 	l->notes[len + 1] = '\0';
 }
 
+int locate_check_root(const struct root *root, char *err, size_t errlen)
+{
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	struct stat a, b;
+	if (root->is_host || agent_conf_read(fs_borrow_root(root->fd, &fb), &ac) < 0 || ac.partition[0] ||
+	    fstat(root->fd, &a) < 0 || stat("/", &b) < 0 || a.st_dev != b.st_dev)
+		return 0;
+	if (ac.partition_error[0])
+		snprintf(err, errlen, "%s", ac.partition_error);
+	else
+		snprintf(err, errlen, "--root %s is a directory of the running system and records no partition: "
+			 "give --conf FILE", root->path);
+	return -EINVAL;
+}
+
 /* The partition= value of <etc>/osconf.conf inside the root; tag[0] == 0 when there is none. */
 static int read_settings(int rootfd, struct located *l, char *tag, size_t size, char *err, size_t errlen)
 {
@@ -298,6 +314,9 @@ static int open_mount(const struct locate_env *env, struct located *l, char *err
 	snprintf(l->fstype, sizeof(l->fstype), "%s", bi.fstype);
 	note(l, "%s is not mounted; libblkid says %s%s%s%s%s", l->device, bi.fstype[0] ? bi.fstype : "no file system",
 	     bi.uuid[0] ? " UUID=" : "", bi.uuid, bi.label[0] ? " LABEL=" : "", bi.label);
+	char why[160];
+	if (mnt_own_namespace(why, sizeof(why)) < 0)
+		note(l, "%s", why);
 	r = mnt_private(l->device, bi.fstype, env->run, env->mount_ro, l->mountpoint, sizeof(l->mountpoint),
 			&l->read_only, err, errlen);
 	if (r < 0)

@@ -48,6 +48,13 @@ struct located {
 	bool was_read;
 };
 
+/* The guard every command that locates os.conf applies first: a directory of the running
+ * system (not "/" itself) whose /etc/osconf.conf records no partition would find "partition 1
+ * of the disk holding it", the running system's own os.conf. Then -EINVAL, err saying so (or
+ * what is wrong with its partition= line); else 0. */
+struct root;
+int locate_check_root(const struct root *root, char *err, size_t errlen);
+
 /* Finds os.conf for the target root (rootfd): the partition named in /etc/osconf.conf,
  * else partition 1 of the disk holding the root (or that disk when it has no partition
  * table); uses its mount or mounts it privately under env->run. env NULL: the defaults.

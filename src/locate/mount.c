@@ -10,7 +10,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "util/log.h"
 #include "util/macros.h"
 
 bool mnt_supported(const char *fstype)
@@ -24,18 +23,24 @@ bool mnt_supported(const char *fstype)
 
 /* Our mounts live in a namespace of our own: nothing else sees them, and they vanish with
  * the process even if it is killed. Mounts made by the system still reach us (slave). */
-static void own_namespace(void)
+int mnt_own_namespace(char *why, size_t size)
 {
 	static bool done;
-	if (done)
-		return;
-	done = true;
-	if (unshare(CLONE_NEWNS) < 0) {
-		log_debug("no private mount namespace (%s); mounting in the system's", strerror(errno));
-		return;
+	static int r;
+	static char msg[160];
+	if (!done) {
+		done = true;
+		if (unshare(CLONE_NEWNS) < 0) {
+			r = negerrno();
+			snprintf(msg, sizeof(msg), "no private mount namespace (%s); mounting in the system's", strerror(-r));
+		} else if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+			r = negerrno();
+			snprintf(msg, sizeof(msg), "cannot make our mounts private: %s", strerror(-r));
+		}
 	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-		log_debug("cannot make our mounts private: %s", strerror(errno));
+	if (r < 0 && why)
+		snprintf(why, size, "%s", msg);
+	return r;
 }
 
 static int make_rundir(const char *rundir, char *err, size_t errlen)
@@ -70,7 +75,7 @@ int mnt_private(const char *devname, const char *fstype, const char *rundir, boo
 		snprintf(err, errlen, "cannot create a mount point in %s: %s", rundir, strerror(errno));
 		return -EIO;
 	}
-	own_namespace();
+	mnt_own_namespace(NULL, 0);
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC | (want_ro ? MS_RDONLY : 0);
 	bool ro = false;
 	struct { const char *type, *opts; } tries[3];

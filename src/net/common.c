@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "net/backend.h"
-#include "targets/target.h"
+#include "shared/resolv.h"
 #include "util/macros.h"
 #include "util/text.h"
 
@@ -175,17 +175,16 @@ int net_plan_remove_stale(const struct net_ctx *c, struct plan *p, const char *d
 
 int net_plan_resolv_conf(const struct net_ctx *c, struct plan *p)
 {
-	struct stat st;
 	char target[256] = "";
 	if (!(c->sections & SEC_BIT(SEC_DNS)))
 		return 0;
-	if (root_lstat(c->rootfd, "/etc/resolv.conf", &st) == 0 && S_ISLNK(st.st_mode)) {
-		root_readlink(c->rootfd, "/etc/resolv.conf", target, sizeof(target));
-		plan_note(p, "dns: /etc/resolv.conf links to %s; the service behind it publishes the name servers", target);
+	if (resolv_is_link(c->rootfd, target, sizeof(target))) {
+		plan_note(p, "dns: %s links to %s; the service behind it publishes the name servers", RESOLV_CONF,
+			  target);
 		return 0;
 	}
-	plan_note(p, "dns: /etc/resolv.conf is a plain file: its nameserver lines are set too");
-	return dns_plan_resolv_conf(c->rootfd, c->m, p);
+	plan_note(p, "dns: %s is a plain file: its nameserver lines are set too", RESOLV_CONF);
+	return resolv_plan_nameservers(p, c->rootfd, SEC_BIT(SEC_DNS), c->m->dns, c->m->n_dns);
 }
 
 int net_plan_cloud_init(const struct net_ctx *c, struct plan *p)

@@ -1,4 +1,4 @@
-/* live.c — the live network target: NICs found by MAC, link, address and routes set over rtnetlink. */
+/* live.c — the live network target's pure core: NICs found by MAC, the rtnetlink operations to apply. */
 #include "net/live.h"
 
 #include <arpa/inet.h>
@@ -8,11 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan/plan.h"
-#include "targets/target.h"
 #include "util/macros.h"
-
-/* ---- the pure core ---- */
 
 static struct live_op *push(struct live_ops *ops, enum live_op_kind kind, const char *nic, const char *dev,
 			     int ifindex)
@@ -233,69 +229,74 @@ static int nic_addrs(const struct nic_conf *nic, const struct nl_link *l, const 
 	return 0;
 }
 
-int live_compute(const struct osconf_model *m, const struct live_state *st, struct live_ops *out, struct buf *notes)
+/* A NIC of os.conf with no link: noted for the end (it fails when applied); its routes are
+ * still wanted, so that routes with their key are not removed as stale. */
+static int nic_missing(const struct osconf_model *m, int i, const struct live_state *st, struct wanted_list *w,
+		       struct live_ops *missing, struct buf *notes)
 {
-	_cleanup_free_ struct wanted_list *w = calloc(1, sizeof(*w));
-	struct live_ops missing = { 0 };
-	int r = -ENOMEM;
-	if (!w)
+	const struct nic_conf *nic = &m->nics[i];
+	struct live_op *op = push(missing, LIVE_MISSING, nic->name, nic->name, 0);
+	if (!op)
 		return -ENOMEM;
-	bool default_found = false;
+	op->has_mac = nic->has_mac;
+	memcpy(op->mac, nic->mac, 6);
+	if (nic->has_addr)
+		op->addr = (struct nl_addr4){ .local = nic->addr, .peer = nic->addr, .prefix = nic->prefix };
+	return nic_routes(m, i, st, 0, w, notes);
+}
 
-	for (int i = 0; i < OSCONF_MAX_NICS; i++) {
-		const struct nic_conf *nic = &m->nics[i];
-		if (!nic->present)
-			continue;
-		const struct nl_link *l = nic->has_mac ? nl_link_by_mac(st->links, st->n_links, nic->mac)
-						       : nl_link_by_name(st->links, st->n_links, nic->name);
-		if (!l) {
-			struct live_op *op = push(&missing, LIVE_MISSING, nic->name, nic->name, 0);
-			if (!op)
-				goto out;
-			op->has_mac = nic->has_mac;
-			memcpy(op->mac, nic->mac, 6);
-			if (nic->has_addr)
-				op->addr = (struct nl_addr4){ .local = nic->addr, .peer = nic->addr, .prefix = nic->prefix };
-			if (nic_routes(m, i, st, 0, w, notes) < 0)
-				goto out;
+/* Replace the wanted routes w->items[first…] of a NIC that the kernel lacks or has otherwise
+ * (all of them after its addresses were flushed); the kernel's connected-subnet routes stay. */
+static int nic_route_ops(const struct nic_conf *nic, const struct nl_link *l, const struct live_state *st,
+			 const struct wanted_list *w, size_t first, bool flushed, struct live_ops *out,
+			 struct buf *notes)
+{
+	for (size_t k = first; k < w->n; k++) {
+		const struct nl_route4 *e = find_key(st, &w->items[k].r);
+		if (e && e->protocol == RTPROT_KERNEL) {
+			char d[16];
+			if (buf_printf(notes, "live: %s: %s/%u is a connected subnet; the kernel's route is kept\n",
+				       nic->name, ip4_str(e->dst, d), e->prefix) < 0)
+				return -ENOMEM;
 			continue;
 		}
-		/* (that eth0 is ens5 by its MAC is noted by the network target) */
-		if (!nic->has_mac && buf_printf(notes, "live: %s has no MAC in os.conf; matched by name\n", nic->name) < 0)
-			goto out;
-		if (m->default_nic == i)
-			default_found = true;
-		if (!(l->flags & IFF_UP) && !push(out, LIVE_LINK_UP, nic->name, l->name, l->ifindex))
-			goto out;
-		bool flushed = false;
-		if (nic->has_addr && nic_addrs(nic, l, st, out, &flushed) < 0)
-			goto out;
-
-		size_t first = w->n;
-		if (nic_routes(m, i, st, l->ifindex, w, notes) < 0)
-			goto out;
-		for (size_t k = first; k < w->n; k++) {
-			const struct nl_route4 *e = find_key(st, &w->items[k].r);
-			if (e && e->protocol == RTPROT_KERNEL) {
-				char d[16];
-				if (buf_printf(notes, "live: %s: %s/%u is a connected subnet; the kernel's route is kept\n",
-					       nic->name, ip4_str(e->dst, d), e->prefix) < 0)
-					goto out;
-				continue;
-			}
-			/* Removing addresses can flush the NIC's routes: re-assert them all then. */
-			if (e && same_route(e, &w->items[k].r) && !flushed)
-				continue;
-			struct live_op *op = push(out, LIVE_ROUTE_REPLACE, nic->name, l->name, l->ifindex);
-			if (!op)
-				goto out;
-			op->route = w->items[k].r;
-		}
+		/* Removing addresses can flush the NIC's routes: re-assert them all then. */
+		if (e && same_route(e, &w->items[k].r) && !flushed)
+			continue;
+		struct live_op *op = push(out, LIVE_ROUTE_REPLACE, nic->name, l->name, l->ifindex);
+		if (!op)
+			return -ENOMEM;
+		op->route = w->items[k].r;
 	}
+	return 0;
+}
 
-	/* Routes to remove: stale ones osconf added before (its protocol) and no longer wants,
-	 * and, once our default route could be set, every other default route of the main
-	 * table (other metrics, e.g. a DHCP client's): never two default routes. */
+/* A NIC that exists as link l: bring it up, set its addresses, then its routes. */
+static int nic_present(const struct osconf_model *m, int i, const struct nl_link *l, const struct live_state *st,
+		       struct wanted_list *w, struct live_ops *out, struct buf *notes)
+{
+	const struct nic_conf *nic = &m->nics[i];
+	/* (that eth0 is ens5 by its MAC is noted by the network target) */
+	if (!nic->has_mac && buf_printf(notes, "live: %s has no MAC in os.conf; matched by name\n", nic->name) < 0)
+		return -ENOMEM;
+	if (!(l->flags & IFF_UP) && !push(out, LIVE_LINK_UP, nic->name, l->name, l->ifindex))
+		return -ENOMEM;
+	bool flushed = false;
+	if (nic->has_addr && nic_addrs(nic, l, st, out, &flushed) < 0)
+		return -ENOMEM;
+	size_t first = w->n;
+	int r = nic_routes(m, i, st, l->ifindex, w, notes);
+	if (r == 0)
+		r = nic_route_ops(nic, l, st, w, first, flushed, out, notes);
+	return r;
+}
+
+/* Routes to remove: stale ones osconf added before (its protocol) and no longer wants,
+ * and, once our default route could be set, every other default route of the main
+ * table (other metrics, e.g. a DHCP client's): never two default routes. */
+static int stale_routes(const struct live_state *st, const struct wanted_list *w, bool default_found,
+			struct live_ops *out)
+{
 	for (size_t k = 0; k < st->n_routes; k++) {
 		const struct nl_route4 *e = &st->routes[k];
 		bool other_default = default_found && e->prefix == 0 && e->type == RTN_UNICAST;
@@ -304,20 +305,52 @@ int live_compute(const struct osconf_model *m, const struct live_state *st, stru
 		const struct nl_link *l = link_by_index(st, e->oif);
 		struct live_op *op = push(out, LIVE_ROUTE_DEL, l ? l->name : "?", l ? l->name : "?", e->oif);
 		if (!op)
-			goto out;
+			return -ENOMEM;
 		op->route = *e;
 		op->other_default = other_default;
 	}
+	return 0;
+}
 
-	/* NICs that do not exist fail last, after everything that can be done is done. */
-	for (size_t k = 0; k < missing.n; k++) {
+/* Append the operations of from to out. */
+static int append_ops(struct live_ops *out, const struct live_ops *from)
+{
+	for (size_t k = 0; k < from->n; k++) {
 		struct live_op *op = push(out, LIVE_MISSING, "", "", 0);
 		if (!op)
-			goto out;
-		*op = missing.items[k];
+			return -ENOMEM;
+		*op = from->items[k];
 	}
-	r = 0;
-out:
+	return 0;
+}
+
+int live_compute(const struct osconf_model *m, const struct live_state *st, struct live_ops *out, struct buf *notes)
+{
+	_cleanup_free_ struct wanted_list *w = calloc(1, sizeof(*w));
+	struct live_ops missing = { 0 };
+	if (!w)
+		return -ENOMEM;
+	bool default_found = false;
+	int r = 0;
+	for (int i = 0; r == 0 && i < OSCONF_MAX_NICS; i++) {
+		const struct nic_conf *nic = &m->nics[i];
+		if (!nic->present)
+			continue;
+		const struct nl_link *l = nic->has_mac ? nl_link_by_mac(st->links, st->n_links, nic->mac)
+						       : nl_link_by_name(st->links, st->n_links, nic->name);
+		if (!l) {
+			r = nic_missing(m, i, st, w, &missing, notes);
+			continue;
+		}
+		if (m->default_nic == i)
+			default_found = true;
+		r = nic_present(m, i, l, st, w, out, notes);
+	}
+	if (r == 0)
+		r = stale_routes(st, w, default_found, out);
+	/* NICs that do not exist fail last, after everything that can be done is done. */
+	if (r == 0)
+		r = append_ops(out, &missing);
 	live_ops_free(&missing);
 	return r;
 }
@@ -376,206 +409,3 @@ void live_op_format(const struct live_op *op, char *buf, size_t size)
 		break;
 	}
 }
-
-/* ---- the target: plan entries that share one netlink socket ---- */
-
-struct live_conn {
-	struct nl nl;
-	unsigned refs;
-	bool default_failed;   /* our default route could not be set: keep the others */
-};
-
-struct live_entry {
-	struct live_op op;
-	struct live_conn *conn;
-};
-
-static void entry_describe(const struct plan_entry *e, FILE *out)
-{
-	const struct live_entry *le = e->data;
-	char line[192];
-	live_op_format(&le->op, line, sizeof(line));
-	fprintf(out, "%s\n", line);
-}
-
-static void entry_summary(const struct plan_entry *e, char *out, size_t size)
-{
-	const struct live_entry *le = e->data;
-	live_op_format(&le->op, out, size);
-}
-
-/* "eth0 (ens5)" or "ens5" for messages. */
-static void who(const struct live_op *op, char *buf, size_t size)
-{
-	if (*op->nic && !streq(op->nic, op->dev))
-		snprintf(buf, size, "%s (%s)", op->nic, op->dev);
-	else
-		snprintf(buf, size, "%s", op->dev);
-}
-
-static int entry_apply(struct plan_entry *e, struct apply_ctx *ctx)
-{
-	struct live_entry *le = e->data;
-	const struct live_op *op = &le->op;
-	char kerr[160], line[160], name[48], mac[18];
-	int r;
-	if (op->kind == LIVE_MISSING) {
-		char want[40] = "";
-		if (op->addr.prefix || op->addr.local.s_addr) {
-			char a[16];
-			snprintf(want, sizeof(want), " for %s/%u", ip4_str(op->addr.local, a), op->addr.prefix);
-		}
-		if (op->has_mac)
-			snprintf(ctx->err, sizeof(ctx->err), "%s: no network interface with MAC %s%s; not configured",
-				 op->nic, mac_str(op->mac, mac), want);
-		else
-			snprintf(ctx->err, sizeof(ctx->err), "%s: no network interface named %s%s; not configured", op->nic,
-				 op->nic, want);
-		return -ENODEV;
-	}
-	if (!le->conn->nl.sock && (r = nl_open(&le->conn->nl, kerr, sizeof(kerr))) < 0) {
-		snprintf(ctx->err, sizeof(ctx->err), "rtnetlink: %s", kerr);
-		return r;
-	}
-	struct nl *nl = &le->conn->nl;
-	switch (op->kind) {
-	case LIVE_LINK_UP:
-		r = nl_link_set_up(nl, op->ifindex, kerr, sizeof(kerr));
-		break;
-	case LIVE_ADDR_DEL:
-		r = nl_addr4(nl, RTM_DELADDR, 0, &op->addr, kerr, sizeof(kerr));
-		if (r == -EADDRNOTAVAIL)
-			return 1; /* already gone (with the primary it belonged to) */
-		break;
-	case LIVE_ADDR_ADD:
-		r = nl_addr4(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, &op->addr, kerr, sizeof(kerr));
-		break;
-	case LIVE_ROUTE_REPLACE:
-		r = nl_route4(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &op->route, kerr, sizeof(kerr));
-		if (r < 0 && op->route.prefix == 0)
-			le->conn->default_failed = true;
-		break;
-	case LIVE_ROUTE_DEL:
-		if (op->other_default && le->conn->default_failed)
-			return 1; /* never leave the system without a default route */
-		r = nl_route4(nl, RTM_DELROUTE, 0, &op->route, kerr, sizeof(kerr));
-		if (r == -ESRCH)
-			return 1; /* already gone (flushed with an address) */
-		break;
-	default:
-		r = -EINVAL;
-		snprintf(kerr, sizeof(kerr), "unknown operation");
-	}
-	if (r < 0) {
-		live_op_format(op, line, sizeof(line));
-		who(op, name, sizeof(name));
-		/* The kernel's message matters most: it is kept when the line is long. */
-		if (snprintf(ctx->err, sizeof(ctx->err), "%s: %s: %s", name, line, kerr) >= (int)sizeof(ctx->err))
-			snprintf(ctx->err, sizeof(ctx->err), "%s: %s", name, kerr);
-		return r;
-	}
-	return 0;
-}
-
-static void entry_destroy(void *data)
-{
-	struct live_entry *le = data;
-	if (!le)
-		return;
-	if (le->conn && --le->conn->refs == 0) {
-		nl_close(&le->conn->nl);
-		free(le->conn);
-	}
-	free(le);
-}
-
-static const struct plan_entry_ops live_entry_ops = {
-	.describe = entry_describe,
-	.apply = entry_apply,
-	.summary = entry_summary,
-	.destroy = entry_destroy,
-};
-
-static void free_state(struct nl_link *links, struct nl_addr4 *addrs, struct nl_route4 *routes)
-{
-	free(links);
-	free(addrs);
-	free(routes);
-}
-
-static int live_plan(struct target_ctx *ctx, struct plan *p)
-{
-	if (!ctx->live || !model_applies(ctx->m, SEC_NETWORK))
-		return 0;
-	struct nl nl = NL_INIT;
-	struct nl_link *links = NULL;
-	struct nl_addr4 *addrs = NULL;
-	struct nl_route4 *routes = NULL;
-	struct live_state st = { 0 };
-	struct live_ops ops = { 0 };
-	_cleanup_buf_ struct buf notes = BUF_INIT;
-	char kerr[160];
-	int r = nl_open(&nl, kerr, sizeof(kerr));
-	if (r >= 0)
-		r = nl_dump_links(&nl, &links, &st.n_links, kerr, sizeof(kerr));
-	if (r >= 0)
-		r = nl_dump_addrs4(&nl, &addrs, &st.n_addrs, kerr, sizeof(kerr));
-	if (r >= 0)
-		r = nl_dump_routes4(&nl, &routes, &st.n_routes, kerr, sizeof(kerr));
-	nl_close(&nl);
-	if (r < 0) {
-		snprintf(ctx->err, sizeof(ctx->err), "reading the kernel's network state: %s", kerr);
-		free_state(links, addrs, routes);
-		return r;
-	}
-	st.links = links;
-	st.addrs = addrs;
-	st.routes = routes;
-	r = live_compute(ctx->m, &st, &ops, &notes);
-	free_state(links, addrs, routes);
-	if (r < 0)
-		goto fail;
-
-	size_t pos = 0, len;
-	const char *line;
-	while (buf_next_line(&notes, &pos, &line, &len))
-		if ((r = plan_note(p, "%.*s", (int)len, line)) < 0)
-			goto fail;
-	if (!ops.n)
-		goto done;
-
-	struct live_conn *conn = calloc(1, sizeof(*conn));
-	if (!conn) {
-		r = -ENOMEM;
-		goto fail;
-	}
-	conn->refs = 1; /* held until the loop ends */
-	for (size_t i = 0; i < ops.n && r >= 0; i++) {
-		struct live_entry *le = calloc(1, sizeof(*le));
-		if (!le) {
-			r = -ENOMEM;
-			break;
-		}
-		le->op = ops.items[i];
-		le->conn = conn;
-		conn->refs++;
-		r = plan_add(p, &live_entry_ops, SEC_BIT(SEC_NETWORK), le);
-	}
-	if (--conn->refs == 0)
-		free(conn);
-	if (r < 0)
-		goto fail;
-done:
-	live_ops_free(&ops);
-	return 0;
-fail:
-	live_ops_free(&ops);
-	snprintf(ctx->err, sizeof(ctx->err), "planning live network changes: %s", strerror(-r));
-	return r;
-}
-
-const struct target target_live = {
-	.name = "live",
-	.section = SEC_NETWORK,
-	.plan = live_plan,
-};

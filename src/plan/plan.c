@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/log.h"
 #include "util/macros.h"
 
 void plan_init(struct plan *p) { *p = (struct plan){ 0 }; }
@@ -276,16 +275,13 @@ unsigned plan_apply(struct plan *p, struct apply_ctx *ctx)
 	for (size_t i = 0; i < p->n; i++) {
 		struct plan_entry *e = &p->entries[i];
 		ctx->err[0] = '\0';
-		int r = e->ops->apply(e, ctx);
+		e->report[0] = '\0';
+		int r = e->result = e->ops->apply(e, ctx);
 		if (r < 0) {
 			failed |= e->sections;
-			log_error("%s", ctx->err[0] ? ctx->err : strerror(-r));
-			continue;
-		}
-		if (r == 0 && e->ops->summary) {
-			char line[512];
-			e->ops->summary(e, line, sizeof(line));
-			log_info("%s", line);
+			snprintf(e->report, sizeof(e->report), "%s", ctx->err[0] ? ctx->err : strerror(-r));
+		} else if (r == 0 && e->ops->summary) {
+			e->ops->summary(e, e->report, sizeof(e->report));
 		}
 	}
 	return failed;

@@ -45,6 +45,10 @@ struct plan_entry {
 	const struct plan_entry_ops *ops;
 	unsigned sections;    /* SEC_BIT()s that depend on this entry */
 	void *data;           /* ops-specific; struct plan_file for file entries */
+	/* Filled by plan_apply(): apply()'s result, and what to report — why it failed
+	 * (ctx->err, else strerror), or the summary when it was done ("" when nothing was needed). */
+	int result;
+	char report[512];
 };
 
 struct plan {
@@ -92,7 +96,8 @@ int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf
 /* Print every entry (diffs for files). */
 void plan_print(const struct plan *p, FILE *out);
 
-/* Execute in order. Returns the SEC_BIT()s that failed; reports each failure once. */
+/* Execute in order. Returns the SEC_BIT()s that failed; prints nothing: each entry's result
+ * and report say what happened, for the caller to report once (src/cli/report.c). */
 unsigned plan_apply(struct plan *p, struct apply_ctx *ctx);
 
 /* Whether a file entry changes anything. */

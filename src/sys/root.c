@@ -220,7 +220,7 @@ const char *root_strerror(int r)
 	switch (r) {
 	case -EISDIR: return "is a directory (refused)";
 	case -ELOOP: return "is a symbolic link (refused)";
-	case -EINVAL: return "is not a regular file: a device, FIFO or socket (refused, not opened)";
+	case -EINVAL: return "is not a regular file (refused, not opened)";
 	case -EFBIG: return "is too large (refused)";
 	case -EAGAIN: return "kept changing while it was opened";
 	default: return strerror(-r);

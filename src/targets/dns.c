@@ -3,56 +3,12 @@
 #include <string.h>
 
 #include "net/backend.h"
+#include "shared/resolv.h"
 #include "targets/target.h"
 #include "util/macros.h"
 #include "util/text.h"
 
-#define RESOLV "/etc/resolv.conf"
 #define RESOLVED_DROPIN "/etc/systemd/resolved.conf.d/50-osconf.conf"
-
-static bool not_nameserver(const char *line, size_t len, void *data)
-{
-	(void)data;
-	return !line_has_word(line, len, "nameserver");
-}
-
-/* resolv.conf: our nameserver lines replace the old ones at the place of the first one;
- * search, options, comments and everything else stay. */
-int dns_plan_resolv_conf(int rootfd, const struct osconf_model *m, struct plan *p)
-{
-	struct plan_file *f;
-	struct file_meta meta = { .mode = 0644 };
-	int r = plan_file(p, rootfd, RESOLV, SEC_BIT(SEC_DNS), &meta, &f);
-	if (r < 0)
-		return r;
-	/* where the first nameserver line was */
-	size_t pos = 0, len, insert = f->new.len;
-	const char *line;
-	while (buf_next_line(&f->new, &pos, &line, &len))
-		if (line_has_word(line, len, "nameserver")) {
-			insert = (size_t)(line - f->new.data);
-			break;
-		}
-	_cleanup_buf_ struct buf head = BUF_INIT, tail = BUF_INIT, out = BUF_INIT;
-	r = buf_append(&head, f->new.data, insert);
-	if (r == 0)
-		r = buf_append(&tail, f->new.data + insert, f->new.len - insert);
-	if (r == 0)
-		r = text_filter_lines(&tail, not_nameserver, NULL);
-	if (r == 0 && head.len && head.data[head.len - 1] != '\n')
-		r = buf_append(&head, "\n", 1);
-	if (r == 0)
-		r = buf_append(&out, head.data, head.len);
-	for (size_t i = 0; r == 0 && i < m->n_dns; i++) {
-		char ip[16];
-		r = buf_printf(&out, "nameserver %s\n", ip4_str(m->dns[i], ip));
-	}
-	if (r == 0)
-		r = buf_append(&out, tail.data, tail.len);
-	if (r == 0)
-		buf_move(&f->new, &out);
-	return r;
-}
 
 static int plan_resolved(struct target_ctx *ctx, struct plan *p)
 {
@@ -69,7 +25,7 @@ static int plan_resolved(struct target_ctx *ctx, struct plan *p)
 	if (r == 0)
 		r = plan_file_set(p, ctx->root->fd, RESOLVED_DROPIN, SEC_BIT(SEC_DNS), &meta, &b);
 	if (r == 0)
-		plan_note(p, "dns: %s is systemd-resolved's; name servers go to %s", RESOLV, RESOLVED_DROPIN);
+		plan_note(p, "dns: %s is systemd-resolved's; name servers go to %s", RESOLV_CONF, RESOLVED_DROPIN);
 	return r;
 }
 
@@ -79,7 +35,6 @@ static int plan_resolved(struct target_ctx *ctx, struct plan *p)
  * files (ifcfg DNSn, ifupdown dns-nameservers); without them DNS fails, and says why. */
 static int dns_plan(struct target_ctx *ctx, struct plan *p)
 {
-	struct stat st;
 	char target[4096] = "";
 	bool net_ok = ctx->backend && model_applies(ctx->m, SEC_NETWORK) && !(ctx->failed & SEC_BIT(SEC_NETWORK));
 	if (net_ok && ctx->backend->owns_dns) {
@@ -87,21 +42,20 @@ static int dns_plan(struct target_ctx *ctx, struct plan *p)
 		return 0;
 	}
 	int r;
-	if (root_lstat(ctx->root->fd, RESOLV, &st) == 0 && S_ISLNK(st.st_mode)) {
-		root_readlink(ctx->root->fd, RESOLV, target, sizeof(target));
+	if (resolv_is_link(ctx->root->fd, target, sizeof(target))) {
 		if (strstr(target, "systemd/resolve"))
 			r = plan_resolved(ctx, p);
 		else if (net_ok)
 			return plan_note(p, "dns: %s is a symlink to %s; the servers are in the %s backend's files",
-					 RESOLV, target, ctx->backend->name);
+					 RESOLV_CONF, target, ctx->backend->name);
 		else {
 			snprintf(ctx->err, sizeof(ctx->err),
 				 "%s is a symlink to %s (another program's) and no network configuration carries "
-				 "the servers: not applied", RESOLV, target);
+				 "the servers: not applied", RESOLV_CONF, target);
 			return -ENOTSUP;
 		}
 	} else {
-		r = dns_plan_resolv_conf(ctx->root->fd, ctx->m, p);
+		r = resolv_plan_nameservers(p, ctx->root->fd, SEC_BIT(SEC_DNS), ctx->m->dns, ctx->m->n_dns);
 	}
 	if (r < 0)
 		snprintf(ctx->err, sizeof(ctx->err), "planning DNS: %s", strerror(-r));

@@ -4,11 +4,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "shared/hosts.h"
 #include "targets/target.h"
 #include "util/macros.h"
 #include "util/text.h"
-
-#define HOSTS_MARK "# osconf"
 
 struct live_hostname {
 	char old[OSCONF_HOSTNAME_MAX + 1];
@@ -44,64 +43,18 @@ static const struct plan_entry_ops live_hostname_ops = {
 	.destroy = free,
 };
 
-static bool not_ours(const char *line, size_t len, void *data)
-{
-	(void)data;
-	size_t ml = strlen(HOSTS_MARK);
-	return !(len >= ml && memcmp(line + len - ml, HOSTS_MARK, ml) == 0);
-}
-
-struct name_search {
-	const char *name;
-	bool found;
-};
-
-/* Does some (not our) line map the name? */
-static bool find_name(const char *line, size_t len, void *data)
-{
-	struct name_search *s = data;
-	const char *end = line + len, *p = line;
-	size_t nl = strlen(s->name);
-	int field = 0;
-	while (p < end && *p != '#') {
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		const char *w = p;
-		while (p < end && *p != ' ' && *p != '\t' && *p != '#')
-			p++;
-		if (p > w && field++ > 0 && (size_t)(p - w) == nl && strncasecmp(w, s->name, nl) == 0)
-			s->found = true;
-	}
-	return true;
-}
-
-/* /etc/hosts: keep everything; our one line (marked "# osconf") maps the name to the
- * first NIC's address (127.0.1.1 without one) unless another line already maps it. */
-static int plan_hosts(struct target_ctx *ctx, struct plan *p, const char **at)
+/* /etc/hosts: our one line maps the name to the first NIC's address (127.0.1.1 without one)
+ * unless another line already maps it (src/shared/hosts.c). */
+static int plan_hosts(struct target_ctx *ctx, struct plan *p)
 {
 	const struct osconf_model *m = ctx->m;
-	struct plan_file *f;
-	struct file_meta meta = { .mode = 0644 };
-	int r = plan_file(p, ctx->root->fd, *at = "/etc/hosts", SEC_BIT(SEC_HOSTNAME), &meta, &f);
-	if (r < 0)
-		return r;
-	r = text_filter_lines(&f->new, not_ours, NULL);
-	struct name_search s = { .name = m->hostname };
-	if (r == 0)
-		r = text_filter_lines(&f->new, find_name, &s);
-	if (r < 0 || s.found)
-		return r;
 	char ip[16] = "127.0.1.1";
 	for (int i = 0; i < OSCONF_MAX_NICS; i++)
 		if (model_applies(m, SEC_NETWORK) && m->nics[i].present) {
 			ip4_str(m->nics[i].addr, ip);
 			break;
 		}
-	const char *dot = strchr(m->hostname, '.');
-	if (dot)
-		return buf_printf(&f->new, "%s\t%s %.*s\t%s\n", ip, m->hostname, (int)(dot - m->hostname), m->hostname,
-				  HOSTS_MARK);
-	return buf_printf(&f->new, "%s\t%s\t%s\n", ip, m->hostname, HOSTS_MARK);
+	return hosts_plan_name(p, ctx->root->fd, SEC_BIT(SEC_HOSTNAME), m->hostname, ip);
 }
 
 /* The type of path (S_IFREG, S_IFDIR, …), 0 when absent, or a negative errno: an error,
@@ -141,8 +94,10 @@ static int hostname_plan(struct target_ctx *ctx, struct plan *p)
 		if (r == 0)
 			r = plan_file_set(p, fd, at, sec, &meta, &content);
 	}
-	if (r == 0)
-		r = plan_hosts(ctx, p, &at);
+	if (r == 0) {
+		at = "/etc/hosts";
+		r = plan_hosts(ctx, p);
+	}
 	if (r < 0) {
 		snprintf(ctx->err, sizeof(ctx->err), "planning the host name files: %s: %s", at, root_strerror(r));
 		return r;

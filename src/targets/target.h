@@ -29,11 +29,7 @@ extern const struct target target_password;
 extern const struct target target_hostname;
 extern const struct target target_dns;
 extern const struct target target_network;   /* persistent files via ctx->backend */
-extern const struct target target_live;      /* rtnetlink on the running system */
-
-/* Replace the nameserver lines of /etc/resolv.conf (a regular file) by the model's
- * name servers, in order; every other line stays. Also used by backends owning DNS. */
-int dns_plan_resolv_conf(int rootfd, const struct osconf_model *m, struct plan *p);
+extern const struct target target_live;      /* rtnetlink on the running system (over net/live.h) */
 
 extern const struct target *const targets[];
 extern const size_t targets_count;

@@ -44,7 +44,7 @@ static int dir_read_file(struct fsview *v, const char *path, size_t max, struct 
 	struct root *root = v->priv;
 	_cleanup_close_ int fd = root_open_file(root->fd, path, O_RDONLY, 0);
 	if (fd < 0)
-		return fd;
+		return fd == -EISDIR ? -EINVAL : fd; /* the views' word for "not a regular file" */
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return negerrno();
@@ -98,6 +98,12 @@ static int dir_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *
 	return r < 0 ? r : 0;
 }
 
+static int dir_readlink(struct fsview *v, const char *path, char *out, size_t len)
+{
+	struct root *root = v->priv;
+	return root_readlink(root->fd, path, out, len);
+}
+
 static void dir_close(struct fsview *v)
 {
 	root_close(v->priv);
@@ -109,6 +115,7 @@ static const struct fsview_ops dir_ops = {
 	.stat = dir_stat,
 	.read_file = dir_read_file,
 	.list_dir = dir_list_dir,
+	.readlink = dir_readlink,
 	.close = dir_close,
 };
 
@@ -118,6 +125,7 @@ static const struct fsview_ops borrowed_ops = {
 	.stat = dir_stat,
 	.read_file = dir_read_file,
 	.list_dir = dir_list_dir,
+	.readlink = dir_readlink,
 	.close = borrowed_close,
 };
 

@@ -18,6 +18,13 @@ int fs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata
 	return v ? v->ops->list_dir(v, path, cb, userdata) : -ENODEV;
 }
 
+int fs_readlink(struct fsview *v, const char *path, char *out, size_t len)
+{
+	if (!v)
+		return -ENODEV;
+	return v->ops->readlink ? v->ops->readlink(v, path, out, len) : -EINVAL;
+}
+
 bool fs_exists(struct fsview *v, const char *path)
 {
 	struct fs_stat st;

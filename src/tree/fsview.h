@@ -25,6 +25,8 @@ struct fsview_ops {
 	int (*stat)(struct fsview *v, const char *path, bool follow, struct fs_stat *st);
 	int (*read_file)(struct fsview *v, const char *path, size_t max, struct buf *out);
 	int (*list_dir)(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata);
+	/* The target of the symlink at path (NULL: the file system has none, -EINVAL). */
+	int (*readlink)(struct fsview *v, const char *path, char *out, size_t len);
 	void (*close)(struct fsview *v);
 };
 
@@ -54,6 +56,9 @@ int fs_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st)
 /* Reads a regular file (following symlinks) of at most max bytes: -EFBIG when larger. */
 int fs_read_file(struct fsview *v, const char *path, size_t max, struct buf *out);
 int fs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata);
+/* The target of a symlink, NUL-terminated: -EINVAL when path is not one, -ENAMETOOLONG when
+ * it does not fit in len. */
+int fs_readlink(struct fsview *v, const char *path, char *out, size_t len);
 bool fs_exists(struct fsview *v, const char *path);         /* lstat semantics */
 bool fs_is_dir(struct fsview *v, const char *path);         /* following symlinks */
 bool fs_is_file(struct fsview *v, const char *path);        /* regular, following symlinks */

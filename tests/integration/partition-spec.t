@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/integration/partition-spec.t — one reader of /etc/osconf.conf: the same partition= gets
-# the same verdict from `locate`, `plan`, `install --partition` and `image check`.
+# the same verdict from `locate`, `plan`, `install --partition` and `image check`; a directory of
+# the running system that records no partition is refused by `locate` as by `plan`.
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 NEEDS='partition= needs UUID='
@@ -41,4 +42,18 @@ UUID=|no
 FOO=bar|no
 'LABEL=a b'|no
 EOF2
+# --root DIR on the host's own file system, no partition recorded: locate refuses as plan does
+# (else "partition 1 of the disk holding DIR" would report the host's own disk)
+GUARD='is a directory of the running system and records no partition: give --conf FILE'
+H=$SCRATCH/hostdir
+for conf in absent 'no partition= line'; do
+	rm -rf $H && mkdir -p $H/etc
+	[ "$conf" = absent ] || printf '# nothing recorded\nbackend=ifcfg\n' > $H/etc/osconf.conf
+	loc=$("$OSCONF" locate --root $H 2>&1); lrc=$?
+	plan=$("$OSCONF" plan --root $H 2>&1); prc=$?
+	check "osconf.conf $conf: locate --root exits non-zero" test $lrc -ne 0
+	check "osconf.conf $conf: locate says to give --conf" grep -qx "osconf: error: --root $H $GUARD" <<<"$loc"
+	check "osconf.conf $conf: locate reports no device" lacks "device:" "$loc"
+	check "osconf.conf $conf: plan alike (same exit, same message)" test $prc -eq $lrc -a "$plan" = "$loc"
+done
 done_testing

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "sys/atomic.h"
 #include "sys/root.h"
+#include "util/buf.h"
 
 static char dir[] = "/tmp/osconf-unit.XXXXXX";
 static struct root root = ROOT_INIT;
@@ -24,4 +26,14 @@ static int teardown(void **state)
 	char cmd[200];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd);
+}
+
+/* A file of the root with content s (0644), parents created. */
+static inline void scratch_put(const char *rel, const char *s)
+{
+	struct buf b = BUF_INIT;
+	buf_puts(&b, s);
+	const struct file_meta meta = { .mode = 0644 };
+	assert_true(atomic_write(root.fd, rel, &b, &meta, 0) >= 0);
+	buf_free(&b);
 }

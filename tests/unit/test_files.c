@@ -1,11 +1,14 @@
-/* test_files.c — root-confined paths, special files, atomic writes, digests, random bytes, anonymous files, text edits and the unified diff. */
+/* test_files.c — root-confined paths, special files, atomic writes, digests, random bytes, anonymous files, text edits, shared files and the unified diff. */
 #include "unit.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "plan/plan.h"
+#include "shared/hosts.h"
+#include "shared/resolv.h"
 #include "sys/anonfile.h"
 #include "sys/atomic.h"
 #include "sys/crypt.h"
@@ -296,6 +299,32 @@ static void test_digest(void **state)
 	buf_free(&c);
 }
 
+/* Shared files: only our lines change. */
+static void test_shared_files(void **state)
+{
+	(void)state;
+	struct in_addr ns[2];
+	inet_pton(AF_INET, "8.8.8.8", &ns[0]);
+	inet_pton(AF_INET, "1.1.1.1", &ns[1]);
+	struct buf b = text("# x\nsearch a\nnameserver 9.9.9.9\noptions rotate\nnameserver 4.4.4.4\n");
+	assert_int_equal(resolv_set_nameservers(&b, ns, 2), 0);
+	assert_string_equal(b.data, "# x\nsearch a\nnameserver 8.8.8.8\nnameserver 1.1.1.1\noptions rotate\n");
+	buf_free(&b);
+	b = text("search a"); /* no nameserver line, no final newline: ours at the end */
+	assert_int_equal(resolv_set_nameservers(&b, ns, 1), 0);
+	assert_string_equal(b.data, "search a\nnameserver 8.8.8.8\n");
+	buf_free(&b);
+
+	b = text("127.0.0.1\tlocalhost\n10.0.0.9\told.example old\t# osconf\n");
+	assert_int_equal(hosts_set_name(&b, "web.example", "10.0.0.5"), 0);
+	assert_string_equal(b.data, "127.0.0.1\tlocalhost\n10.0.0.5\tweb.example web\t# osconf\n");
+	buf_free(&b);
+	b = text("10.1.1.1 WEB # admin's\n");   /* mapped by another line: ours is not added */
+	assert_int_equal(hosts_set_name(&b, "web", "10.0.0.5"), 0);
+	assert_string_equal(b.data, "10.1.1.1 WEB # admin's\n");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_random_bytes_both_paths),
 		cmocka_unit_test(test_anon_file_both_paths),
 		cmocka_unit_test(test_text_edits),
+		cmocka_unit_test(test_shared_files),
 		cmocka_unit_test(test_diff),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -7,20 +7,13 @@
 
 #include "install/dist.h"
 #include "tree/agent.h"
+#include "tree/fsview.h"
+#include "tree/init.h"
 #include "install/install.h"
 #include "sys/atomic.h"
 #include "sys/root.h"
 
 #include "scratch_root.h"
-
-static void put(const char *rel, const char *s)
-{
-	struct buf b = BUF_INIT;
-	buf_puts(&b, s);
-	const struct file_meta meta = { .mode = 0644 };
-	assert_true(atomic_write(root.fd, rel, &b, &meta, 0) >= 0);
-	buf_free(&b);
-}
 
 static void test_partition_spec(void **state)
 {
@@ -39,7 +32,7 @@ static void test_partition_spec(void **state)
 static void test_fstab(void **state)
 {
 	(void)state;
-	put("etc/fstab", "# comment UUID=5EED-0001 /nope\n"
+	scratch_put("etc/fstab", "# comment UUID=5EED-0001 /nope\n"
 			 "LABEL=rootfs / ext4 defaults 0 1\n"
 			 "UUID=\"5eed-0001\"\t/boot/efi  vfat umask=077 0 2\n"
 			 "/dev/disk/by-label/DATA /data ext4 defaults,noauto 0 2\n"
@@ -62,17 +55,23 @@ static void test_fstab(void **state)
 static void test_detect_init(void **state)
 {
 	(void)state;
+	struct fs_borrowed fb;
+	struct fsview *fs = fs_borrow_root(root.fd, &fb);
+	struct init_info ii;
 	enum init_system init;
-	assert_int_equal(install_detect_init(root.fd, &init), -ENOENT);
-	put("etc/init.d/README", "");
-	assert_int_equal(install_detect_init(root.fd, &init), 0);
-	assert_int_equal(init, INIT_SYSV);
-	put("sbin/openrc-run", "");
-	assert_int_equal(install_detect_init(root.fd, &init), 0);
-	assert_int_equal(init, INIT_OPENRC);
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_UNKNOWN);
+	scratch_put("etc/init.d/README", "");
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_SYSV);
+	assert_string_equal(ii.how, "/etc/init.d");
+	scratch_put("sbin/openrc-run", "");
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_OPENRC);
 	assert_true(atomic_symlink(root.fd, "sbin/init", "/lib/systemd/systemd") >= 0);
-	assert_int_equal(install_detect_init(root.fd, &init), 0);
-	assert_int_equal(init, INIT_SYSTEMD);
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_SYSTEMD);
+	assert_string_equal(ii.how, "/sbin/init -> /lib/systemd/systemd");
 	assert_int_equal(init_system_parse("openrc", &init), 0);
 	assert_int_equal(init, INIT_OPENRC);
 	assert_int_equal(init_system_parse("upstart", &init), -EINVAL);

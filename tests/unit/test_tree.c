@@ -1,10 +1,21 @@
-/* test_tree.c — the readers of a target root's own files: /etc/osconf.conf and /etc/fstab. */
+/* test_tree.c — the readers of a target root's own files: osconf.conf, fstab, os-release, the init system. */
 #include "unit.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "sys/atomic.h"
 #include "tree/agent.h"
 #include "tree/fstab.h"
+#include "tree/fsview.h"
+#include "tree/init.h"
+#include "tree/osrelease.h"
+#include "util/macros.h"
+
+#include "scratch_root.h"
 
 static void test_agent_conf(void **state)
 {
@@ -61,11 +72,154 @@ static void test_fstab(void **state)
 	assert_false(fstab_spec_matches("UUID=abc-1", "FOO=abc-1"));
 }
 
+static void test_osrelease(void **state)
+{
+	(void)state;
+	struct osrelease o;
+	const char *t = "# comment\nNAME=Debian\nID=debian\n  ID_LIKE=\"rhel fedora\" # trailing\n"
+			"VERSION_ID='12'\nPRETTY_NAME=\"Debian \\\"Book\\$worm\\\" \\n\"\nID=ubuntu\nID_LIKEX=no\n";
+	osrelease_parse(t, strlen(t), &o);
+	assert_true(o.exists);
+	assert_string_equal(o.id, "ubuntu");           /* the last assignment wins */
+	assert_string_equal(o.id_like, "rhel fedora"); /* quotes go, what follows the word too */
+	assert_string_equal(o.version_id, "12");
+	assert_string_equal(o.pretty_name, "Debian \"Book$worm\" \\n"); /* \" \$ unescaped, \n kept */
+	assert_true(osrelease_is(&o, "fedora"));
+	assert_true(osrelease_is(&o, "ubuntu"));
+	assert_false(osrelease_is(&o, "fed"));
+	t = "ID=a\\ b'c d'\"e\"\r\nVERSION_ID=";   /* concatenated words, an escaped blank, CRLF */
+	osrelease_parse(t, strlen(t), &o);
+	assert_string_equal(o.id, "a bc de");
+	assert_string_equal(o.version_id, "");
+	assert_string_equal(o.pretty_name, "");
+}
+
+static void test_osrelease_read(void **state)
+{
+	(void)state;
+	struct fs_borrowed fb;
+	struct fsview *fs = fs_borrow_root(root.fd, &fb);
+	struct osrelease o = { .exists = true };
+	assert_int_equal(osrelease_read(fs, &o), 0);   /* neither file: absent, not an error */
+	assert_false(o.exists);
+	scratch_put("usr/lib/os-release", "ID=arch\n");
+	assert_int_equal(osrelease_read(fs, &o), 0);
+	assert_string_equal(o.path, "/usr/lib/os-release");
+	assert_string_equal(o.id, "arch");
+	assert_true(atomic_symlink(root.fd, "etc/os-release", "../usr/lib/os-release") >= 0);
+	assert_int_equal(osrelease_read(fs, &o), 0);
+	assert_string_equal(o.path, "/etc/os-release");
+	assert_int_equal(unlinkat(root.fd, "etc/os-release", 0), 0);
+	assert_int_equal(mkdirat(root.fd, "etc/os-release", 0755), 0);   /* not a file: an error */
+	o.id[0] = 'x';
+	assert_int_equal(osrelease_read(fs, &o), -EINVAL);
+	assert_string_equal(o.id, "xrch");                                /* untouched */
+	assert_int_equal(unlinkat(root.fd, "etc/os-release", AT_REMOVEDIR), 0);
+}
+
+/* Every layout is complete, absolute and consistent with the names the other functions take. */
+static void test_init_layout_table(void **state)
+{
+	(void)state;
+	assert_int_equal(init_layouts_count, INIT_LAYOUTS_N);
+	for (size_t i = 0; i < init_layouts_count; i++) {
+		const struct init_layout *l = &init_layouts[i];
+		enum init_system sys;
+		assert_ptr_equal(init_layout(l->system), l);
+		assert_int_equal(init_system_parse(l->name, &sys), 0);
+		assert_int_equal(sys, l->system);
+		assert_string_equal(init_system_title(l->system), l->title);
+		const struct init_service *svcs[] = { &l->boot, &l->watch };
+		for (size_t k = 0; k < 2; k++) {
+			const struct init_service *s = svcs[k];
+			assert_true(s->path[0] == '/' && s->dist && s->mode);
+			assert_non_null(strstr(s->path, s->name));
+			assert_non_null(s->links[0].paths[0]);
+			assert_true(s->pick != INIT_PICK_ONLY || !s->links[1].paths[0]);
+			for (size_t a = 0; a < INIT_LINKSETS_MAX; a++)
+				for (size_t p = 0; p < INIT_LINKS_MAX && s->links[a].paths[p]; p++) {
+					const char *link = s->links[a].paths[p];
+					const char *base = strrchr(link, '/') + 1;
+					assert_true(link[0] == '/');
+					/* the link is named as the unit, or S??/S90/K10 and the script */
+					assert_true(streq(base, s->name) || (strlen(base) > 3 && streq(base + 3, s->name)));
+				}
+		}
+	}
+	assert_null(init_layout(INIT_UNKNOWN));
+	assert_null(init_system_title(INIT_UNKNOWN));
+	assert_string_equal(init_system_name(INIT_UNKNOWN), "auto");
+	assert_string_equal(init_layout(INIT_SYSTEMD)->boot.path, "/usr/lib/systemd/system/osconf.service");
+}
+
+static void link_to(const char *rel, const char *target)
+{
+	assert_true(atomic_symlink(root.fd, rel, target) >= 0);
+}
+
+static void test_init_read_and_enabled(void **state)
+{
+	(void)state;
+	struct fs_borrowed fb;
+	struct fsview *fs = fs_borrow_root(root.fd, &fb);
+	struct init_info ii, sd = { .system = INIT_SYSTEMD }, sv = { .system = INIT_SYSV },
+				  rc = { .system = INIT_OPENRC };
+	char how[400];
+	assert_int_equal(init_read(NULL, &ii), -ENODEV);
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_UNKNOWN);
+	scratch_put("usr/lib/systemd/systemd", "");
+	assert_int_equal(init_read(fs, &ii), 0);   /* systemd and no other /sbin/init */
+	assert_int_equal(ii.system, INIT_SYSTEMD);
+	scratch_put("sbin/init", "");
+	scratch_put("etc/inittab", "id:2:initdefault:\n");
+	assert_int_equal(init_read(fs, &ii), 0);   /* /sbin/init is sysvinit's */
+	assert_int_equal(ii.system, INIT_SYSV);
+	assert_string_equal(ii.how, "/etc/inittab");
+
+	/* systemd: wants links in /etc and /usr/lib, an alias; sysvinit S links; OpenRC runlevels */
+	link_to("etc/systemd/system/multi-user.target.wants/NetworkManager.service", "/x/NetworkManager.service");
+	link_to("usr/lib/systemd/system/sysinit.target.wants/static.service", "../static.service");
+	link_to("etc/systemd/system/network.service", "/usr/lib/systemd/system/wicked.service");
+	link_to("etc/rc.d/rc3.d/S10network", "../init.d/network");
+	link_to("etc/runlevels/boot/networking", "/etc/init.d/networking");
+	assert_true(init_unit_enabled(fs, &sd, "NetworkManager", how, sizeof(how)));
+	assert_string_equal(how, "systemd: /etc/systemd/system/multi-user.target.wants/NetworkManager.service");
+	assert_true(init_unit_enabled(fs, &sd, "static.service", NULL, 0));
+	assert_true(init_unit_enabled(fs, &sd, "wicked", how, sizeof(how)));
+	assert_non_null(strstr(how, "alias"));
+	assert_true(init_unit_enabled(fs, &sv, "network.service", how, sizeof(how)));
+	assert_string_equal(how, "sysvinit: /etc/rc.d/rc3.d/S10network");
+	assert_false(init_unit_enabled(fs, &sv, "NetworkManager", NULL, 0));
+	/* systemd runs a sysvinit script only when there is no unit of that name */
+	assert_false(init_unit_enabled(fs, &sd, "network", NULL, 0));   /* the alias is a unit */
+	link_to("etc/rc.d/rc3.d/S20legacy", "../init.d/legacy");
+	assert_true(init_unit_enabled(fs, &sd, "legacy", how, sizeof(how)));
+	assert_string_equal(how, "systemd (sysv-generator): /etc/rc.d/rc3.d/S20legacy");
+	scratch_put("usr/lib/systemd/system/legacy.service", "");
+	assert_false(init_unit_enabled(fs, &sd, "legacy", NULL, 0));
+	assert_true(init_unit_enabled(fs, &rc, "networking", how, sizeof(how)));
+	assert_string_equal(how, "openrc: /etc/runlevels/boot/networking");
+	assert_false(init_unit_enabled(fs, &sd, "networking", NULL, 0));
+	assert_true(init_unit_enabled(fs, NULL, "networking", NULL, 0));   /* unknown: every way */
+	assert_int_equal(init_read(fs, &ii), 0);   /* a runlevel directory says OpenRC */
+	assert_int_equal(ii.system, INIT_OPENRC);
+	assert_int_equal(unlinkat(root.fd, "sbin/init", 0), 0);
+	link_to("sbin/init", "../lib/systemd/systemd");
+	assert_int_equal(init_read(fs, &ii), 0);
+	assert_int_equal(ii.system, INIT_SYSTEMD);
+	assert_string_equal(ii.how, "/sbin/init -> ../lib/systemd/systemd");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_agent_conf),
 		cmocka_unit_test(test_fstab),
+		cmocka_unit_test(test_osrelease),
+		cmocka_unit_test(test_osrelease_read),
+		cmocka_unit_test(test_init_layout_table),
+		cmocka_unit_test(test_init_read_and_enabled),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }
