@@ -13,6 +13,7 @@
 #include "conf/validate.h"
 #include "locate/locate.h"
 #include "net/backend.h"
+#include "sys/digest.h"
 #include "targets/target.h"
 #include "util/log.h"
 #include "util/macros.h"
@@ -80,7 +81,7 @@ static int source_unchanged(struct conf_source *src, const struct buf *applied)
 	char err[512];
 	int r = src->located ? located_read(&src->loc, &now, err, sizeof(err))
 			     : read_conf_file(src->path, &now, &src->st);
-	bool same = r == 0 && buf_eq(&now, applied);
+	bool same = r == 0 && buf_digest(&now) == 0 && buf_eq(&now, applied);
 	buf_free(&now);
 	if (r == -ENOENT)
 		return 0;
@@ -227,6 +228,7 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 		log_warn("%s has refused lines (see above): the other settings are applied, the file is kept",
 			 src->path);
 	unsigned failed = plan_targets(o, &ctx, &p);
+	model_drop_password(m); /* the plan holds the one copy it needs, wiped once hashed */
 	plan_prune(&p);
 	int rc;
 	if (o->dry_run) {
@@ -251,14 +253,16 @@ int run_pipeline(const struct run_opts *o)
 	struct root root = ROOT_INIT;
 	int r = root_open(o->root ? o->root : "/", &root);
 	if (r < 0) {
-		log_error("--root %s: %s", o->root, strerror(-r));
-		return EXIT_USAGE;
+		log_error("--root %s: %s", o->root ? o->root : "/", strerror(-r));
+		return r == -ENOENT || r == -ENOTDIR ? EXIT_USAGE : EXIT_FAILED; /* a bad argument, or an I/O error */
 	}
 	struct conf_source src = { 0 };
 	struct buf content = { .secret = true };
 	int rc = EXIT_FAILED;
-	if (source_open(o, &root, &src, &content) < 0)
+	if ((r = source_open(o, &root, &src, &content)) < 0) {
+		rc = r == -EFBIG ? EXIT_INVALID : EXIT_FAILED; /* too large is invalid input, as with check */
 		goto out;
+	}
 	if (!src.present) {
 		log_info("no os.conf at %s: nothing to do", src.path);
 		rc = EXIT_APPLIED;
@@ -267,11 +271,12 @@ int run_pipeline(const struct run_opts *o)
 	struct osconf_model m;
 	struct diags d = { 0 };
 	model_init(&m);
-	if (conf_load(content.data, content.len, &m, &d) < 0) {
-		log_error("out of memory");
+	/* os.conf's bytes (the password's base64) are wiped once parsed: a keyed digest stays */
+	if (conf_load(content.data, content.len, &m, &d) < 0 || buf_digest(&content) < 0) {
+		log_error("out of memory (or no random bytes)");
 	} else {
 		report_diags(src.path, &d);
-		rc = run_loaded(o, &root, &src, &content, &m); /* content: to compare before removing */
+		rc = run_loaded(o, &root, &src, &content, &m); /* content's digest: compared before removing */
 	}
 	model_free(&m);
 	diags_free(&d);

@@ -230,8 +230,8 @@ int net_plan_disable_ifcfg(const struct net_ctx *c, struct plan *p, const char *
 		if (planned(p, path))
 			continue;
 		_cleanup_buf_ struct buf t = BUF_INIT;
-		if (root_read_file(c->rootfd, path, 1 << 20, &t) < 0)
-			continue;
+		if ((r = root_read(c->rootfd, path, ROOT_OPTIONAL, 1 << 20, &t)) < 0 || !t.data)
+			continue; /* absent (gone meanwhile): skipped; an error ends the loop and fails */
 		text_get(&t, "DEVICE", '=', dev, sizeof(dev));
 		text_get(&t, "HWADDR", '=', hw, sizeof(hw));
 		text_get(&t, "ONBOOT", '=', onboot, sizeof(onboot));

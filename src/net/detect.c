@@ -105,7 +105,7 @@ int net_backend_detect(int rootfd, const struct net_backend **out, char *why, si
 	struct fsview *fs = fs_borrow_root(rootfd, &fb);
 	r = osrelease_read(fs, &o);
 	if (r < 0) {
-		snprintf(why, whylen, "/etc/os-release: %s", strerror(-r));
+		snprintf(why, whylen, "/etc/os-release: %s", root_strerror(r));
 		return r;
 	}
 	const char *name = by_service(rootfd, fs, &o, why, whylen);

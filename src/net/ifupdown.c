@@ -179,9 +179,10 @@ static bool sources_ours(const struct buf *t)
 static int neutralise(const struct net_ctx *c, struct plan *p, const char *path)
 {
 	_cleanup_buf_ struct buf t = BUF_INIT, out = BUF_INIT;
-	if (root_read_file(c->rootfd, path, 1 << 20, &t) < 0)
-		return 0;
-	int r = strip_stanzas(c, &t, &out, p, path);
+	int r = root_read(c->rootfd, path, ROOT_OPTIONAL, 1 << 20, &t);
+	if (r < 0 || !t.data)
+		return r; /* absent: nothing to neutralise; an error fails the section */
+	r = strip_stanzas(c, &t, &out, p, path);
 	if (r <= 0)
 		return r;
 	struct plan_file *f;

@@ -207,8 +207,8 @@ static int neutralise(const struct net_ctx *c, struct plan *p)
 		if (streq(path, OURS))
 			continue;
 		_cleanup_buf_ struct buf t = BUF_INIT;
-		if (root_read_file(c->rootfd, path, 1 << 20, &t) < 0)
-			continue;
+		if ((r = root_read(c->rootfd, path, ROOT_OPTIONAL, 1 << 20, &t)) < 0 || !t.data)
+			continue; /* absent (gone meanwhile): skipped; an error ends the loop and fails */
 		r = strip_entries(c, &t, p, path);
 		if (r > 0) {
 			struct plan_file *f;

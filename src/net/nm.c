@@ -177,8 +177,8 @@ static int neutralise_keyfiles(const struct net_ctx *c, struct plan *p)
 			continue;
 		snprintf(path, sizeof(path), CONN_DIR "/%s", l.v[k]);
 		_cleanup_buf_ struct buf t = BUF_INIT;
-		if (root_read_file(c->rootfd, path, 1 << 20, &t) < 0)
-			continue;
+		if ((r = root_read(c->rootfd, path, ROOT_OPTIONAL, 1 << 20, &t)) < 0 || !t.data)
+			continue; /* absent (gone meanwhile): skipped; an error ends the loop and fails */
 		int i = keyfile_nic(c, &t);
 		size_t al = 0;
 		if (i < 0 || val_eq(ini_get(&t, "connection", "autoconnect", &al), al, "false"))

@@ -93,7 +93,7 @@ static int file_apply(struct plan_entry *e, struct apply_ctx *ctx)
 			  : atomic_write(ctx->root->fd, f->path, &f->new, &f->meta, f->flags);
 	if (r < 0)
 		snprintf(ctx->err, sizeof(ctx->err), "%s %s: %s", f->remove ? "removing" : "writing", f->path,
-			 strerror(-r));
+			 root_strerror(r));
 	return r;
 }
 
@@ -135,7 +135,8 @@ int plan_file(struct plan *p, int rootfd, const char *path, unsigned sections, c
 		return -ENOMEM;
 	f->path = strdup(path);
 	f->meta = meta ? *meta : (struct file_meta){ .mode = 0644 };
-	int r = f->path ? root_read_file(rootfd, path, 16 << 20, &f->old) : -ENOMEM;
+	/* only ENOENT means absent: any other error (EIO, a directory, a device) fails */
+	int r = f->path ? root_read(rootfd, path, 0, 16 << 20, &f->old) : -ENOMEM;
 	if (r == -ENOENT)
 		r = buf_reserve(&f->old, 0);
 	else if (r == 0)
@@ -167,12 +168,15 @@ int plan_file_set(struct plan *p, int rootfd, const char *path, unsigned section
 int plan_file_remove(struct plan *p, int rootfd, const char *path, unsigned sections)
 {
 	struct stat st;
-	if (root_lstat(rootfd, path, &st) == -ENOENT)
+	int r = root_lstat(rootfd, path, &st);
+	if (r == -ENOENT)
 		return 0;
+	if (r < 0)
+		return r;
 	struct plan_file *f;
-	int r = plan_file(p, rootfd, path, sections, NULL, &f);
-	if (r == -EINVAL) {
-		/* not a regular file (e.g. a symlink): removing it is still a plain unlink */
+	r = plan_file(p, rootfd, path, sections, NULL, &f);
+	if (r == -ELOOP) {
+		/* a symlink: removing it is still a plain unlink */
 		f = calloc(1, sizeof(*f));
 		if (!f || !(f->path = strdup(path)))
 			return file_destroy(f), -ENOMEM;

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE
 #include "sys/atomic.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -15,41 +17,46 @@
 #include "sys/root.h"
 #include "util/macros.h"
 
-static int same_content(int dfd, const char *base, const struct buf *content)
+/* Whether the open old file (fd, metadata st) already holds exactly content. A read error
+ * is an error: the caller then fails, it never guesses. */
+static int same_content(int fd, const struct stat *st, const struct buf *content)
 {
-	_cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != content->len)
+	if ((size_t)st->st_size != content->len)
 		return 0;
 	char chunk[4096];
 	size_t off = 0;
+	int r = 1;
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)
+			r = negerrno();
 		if (n <= 0)
 			break;
-		if (off + (size_t)n > content->len || memcmp(content->data + off, chunk, (size_t)n) != 0)
-			return 0;
+		if (off + (size_t)n > content->len || memcmp(content->data + off, chunk, (size_t)n) != 0) {
+			r = 0;
+			break;
+		}
 		off += (size_t)n;
 	}
 	explicit_bzero(chunk, sizeof(chunk));
-	return off == content->len;
+	return r == 1 ? off == content->len : r;
 }
 
-/* Keep the SELinux label of the file being replaced (shadow_t, net_conf_t, …): a fresh
- * file would get its directory's default. Nothing to do where there is no label. */
-static int copy_label(int dirfd, const char *base, int tmpfd)
+/* Keep the SELinux label of the file being replaced (old: an fd on it; shadow_t,
+ * net_conf_t, …): a fresh file would get its directory's default. Nothing to do where there
+ * is no label; any other failure to read it fails the write. */
+static int copy_label(int old, int tmpfd)
 {
-	_cleanup_close_ int old = openat(dirfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (old < 0)
-		return 0;
 	char label[256];
 	ssize_t n = fgetxattr(old, "security.selinux", label, sizeof(label));
-	if (n <= 0)
-		return errno == ERANGE ? -ERANGE : 0; /* ENODATA, ENOTSUP: unlabelled */
+	if (n < 0 && (errno == ENODATA || errno == ENOTSUP))
+		return 0; /* unlabelled, or no labels on this file system */
+	if (n < 0)
+		return negerrno();
+	if (n == 0)
+		return 0;
 	if (fsetxattr(tmpfd, "security.selinux", label, (size_t)n, 0) < 0 && errno != ENOTSUP)
 		return negerrno();
 	return 0;
@@ -69,13 +76,64 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/* The one temp-file pattern: ".#BASE.osconf" and 8 hex digits, next to BASE. */
+#define TEMP_FMT ".#%.200s.osconf"
+#define TEMP_HEX 8
+
 /* A fresh hidden name next to base, for a temp file or link renamed over base later. */
 static void temp_name(const char *base, int attempt, char *name, size_t size)
 {
 	uint32_t rnd;
 	if (random_bytes(&rnd, sizeof(rnd)) < 0)
 		rnd = (uint32_t)getpid() ^ (uint32_t)attempt;
-	snprintf(name, size, ".#%.200s.osconf%08x", base, rnd);
+	snprintf(name, size, TEMP_FMT "%08x", base, rnd);
+}
+
+static bool is_temp_of(const char *name, const char *prefix, size_t plen)
+{
+	if (strncmp(name, prefix, plen) != 0 || strlen(name) != plen + TEMP_HEX)
+		return false;
+	for (size_t i = plen; name[i]; i++)
+		if (!isxdigit((unsigned char)name[i]))
+			return false;
+	return true;
+}
+
+/* Remove what an earlier run killed between write and rename left behind (perhaps an old
+ * shadow): regular files named exactly like our temp files for base, in this directory
+ * only (through its fd), never following a symlink. */
+static int remove_stale_temps(int dirfd, const char *base)
+{
+	char prefix[256];
+	size_t plen = (size_t)snprintf(prefix, sizeof(prefix), TEMP_FMT, base);
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		int r = negerrno();
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	int r = 0;
+	for (;;) {
+		errno = 0;
+		struct dirent *de = readdir(d);
+		if (!de) {
+			r = errno ? negerrno() : 0;
+			break;
+		}
+		struct stat st;
+		if (!is_temp_of(de->d_name, prefix, plen))
+			continue;
+		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT) {
+			r = negerrno();
+			break;
+		}
+	}
+	closedir(d);
+	return r;
 }
 
 static int make_temp(int dfd, const char *base, char *name, size_t size)
@@ -87,6 +145,38 @@ static int make_temp(int dfd, const char *base, char *name, size_t size)
 			return fd < 0 ? negerrno() : fd;
 	}
 	return -EEXIST;
+}
+
+/* The file being replaced: *fd on it (-1 when absent, or a symlink that may be replaced)
+ * and its metadata. Only ENOENT means absent; any other failure is the write's. */
+static int open_old(int dirfd, const char *base, unsigned flags, int *fd, struct stat *st)
+{
+	*fd = root_open_file(dirfd, base, O_RDONLY | O_NOFOLLOW, 0);
+	if (*fd == -ENOENT || (*fd == -ELOOP && (flags & ATOMIC_REPLACE_SYMLINK))) {
+		*fd = -1;
+		return 0;
+	}
+	if (*fd < 0) {
+		int r = *fd;
+		*fd = -1;
+		return r;
+	}
+	return fstat(*fd, st) < 0 ? negerrno() : 0;
+}
+
+/* Write the temp file fd with content, owner, mode (and the old file's label), fsynced. */
+static int fill_temp(int fd, const struct buf *content, uid_t uid, gid_t gid, mode_t mode, int old)
+{
+	int r = write_all(fd, content->data ? content->data : "", content->len);
+	if (r == 0 && fchown(fd, uid, gid) < 0 && errno != EPERM)
+		r = negerrno();
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = negerrno();
+	if (r == 0 && old >= 0)
+		r = copy_label(old, fd);
+	if (r == 0 && fsync(fd) < 0)
+		r = negerrno();
+	return r;
 }
 
 int atomic_write(int rootfd, const char *rel, const struct buf *content, const struct file_meta *meta,
@@ -102,36 +192,28 @@ int atomic_write(int rootfd, const char *rel, const struct buf *content, const s
 	_cleanup_close_ int dirfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return negerrno();
-
+	int r = remove_stale_temps(dirfd, base);
+	if (r < 0)
+		return r;
 	struct stat st;
-	bool exists = fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (exists && S_ISLNK(st.st_mode) && !(flags & ATOMIC_REPLACE_SYMLINK))
-		return -ELOOP;
-	if (exists && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-		return -EISDIR;
-	bool keep_meta = exists && S_ISREG(st.st_mode) && !(flags & ATOMIC_FORCE_META);
-	if (exists && S_ISREG(st.st_mode) && same_content(dirfd, base, content)) {
+	_cleanup_close_ int old = -1;
+	r = open_old(dirfd, base, flags, &old, &st);
+	if (r < 0)
+		return r;
+	bool keep_meta = old >= 0 && !(flags & ATOMIC_FORCE_META);
+	if (old >= 0 && (r = same_content(old, &st, content)) != 0) {
+		if (r < 0)
+			return r;
 		if (!(flags & ATOMIC_FORCE_META) ||
 		    ((st.st_mode & 07777) == meta->mode && st.st_uid == meta->uid && st.st_gid == meta->gid))
 			return 1;
 	}
-
 	char tmp[256];
 	_cleanup_close_ int fd = make_temp(dirfd, base, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;
-	mode_t mode = keep_meta ? (st.st_mode & 07777) : meta->mode;
-	uid_t uid = keep_meta ? st.st_uid : meta->uid;
-	gid_t gid = keep_meta ? st.st_gid : meta->gid;
-	int r = write_all(fd, content->data ? content->data : "", content->len);
-	if (r == 0 && fchown(fd, uid, gid) < 0 && errno != EPERM)
-		r = negerrno();
-	if (r == 0 && fchmod(fd, mode) < 0)
-		r = negerrno();
-	if (r == 0 && keep_meta)
-		r = copy_label(dirfd, base, fd);
-	if (r == 0 && fsync(fd) < 0)
-		r = negerrno();
+	r = keep_meta ? fill_temp(fd, content, st.st_uid, st.st_gid, st.st_mode & 07777, old)
+		      : fill_temp(fd, content, meta->uid, meta->gid, meta->mode, -1);
 	if (r == 0 && renameat(dirfd, tmp, dirfd, base) < 0)
 		r = negerrno();
 	if (r < 0) {

@@ -131,6 +131,15 @@ int root_openat(int rootfd, const char *rel, int flags, mode_t mode)
 	return fd < 0 ? negerrno() : fd;
 }
 
+/* fsync a directory given by an O_PATH fd (which cannot be fsynced itself). */
+static int fsync_dir(int pfd)
+{
+	_cleanup_close_ int fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	return fsync(fd) < 0 ? negerrno() : 0;
+}
+
 int root_open_parent(int rootfd, const char *rel, bool create, const char **base)
 {
 	rel = strip_slashes(rel);
@@ -154,8 +163,13 @@ int root_open_parent(int rootfd, const char *rel, bool create, const char **base
 		_cleanup_close_ int pfd = root_open_parent(rootfd, dir, false, &leaf);
 		if (pfd < 0)
 			return pfd;
-		if (mkdirat(pfd, leaf, 0755) < 0 && errno != EEXIST)
+		if (mkdirat(pfd, leaf, 0755) == 0) {
+			int r = fsync_dir(pfd); /* the new entry survives a crash before os.conf goes */
+			if (r < 0)
+				return r;
+		} else if (errno != EEXIST) {
 			return negerrno();
+		}
 		*p = saved;
 		if (saved == '\0')
 			break;
@@ -163,16 +177,61 @@ int root_open_parent(int rootfd, const char *rel, bool create, const char **base
 	return root_openat(rootfd, dir, O_PATH | O_DIRECTORY, 0);
 }
 
-int root_read_file(int rootfd, const char *rel, size_t max, struct buf *out)
+static int file_kind_error(mode_t m)
 {
-	_cleanup_close_ int fd = root_openat(rootfd, rel, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0);
-	if (fd < 0)
-		return fd == -ELOOP ? -EINVAL : fd;
+	return S_ISREG(m) ? 0 : S_ISDIR(m) ? -EISDIR : S_ISLNK(m) ? -ELOOP : -EINVAL;
+}
+
+int root_open_file(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	int base = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY);
+	for (int tries = 0; tries < 4; tries++) {
+		_cleanup_close_ int pfd = root_openat(rootfd, rel, O_PATH | (flags & O_NOFOLLOW), 0);
+		if (pfd == -ENOENT && (flags & O_CREAT)) {
+			/* O_EXCL: a new regular file, never something that appeared meanwhile */
+			int fd = root_openat(rootfd, rel, base | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, mode);
+			if (fd == -EEXIST)
+				continue; /* created meanwhile: look at what it is */
+			return fd;
+		}
+		if (pfd < 0)
+			return pfd;
+		struct stat a, b;
+		if (fstat(pfd, &a) < 0)
+			return negerrno();
+		int r = file_kind_error(a.st_mode);
+		if (r < 0)
+			return r;
+		int fd = root_openat(rootfd, rel, base | O_NONBLOCK | O_NOCTTY, 0);
+		if (fd < 0)
+			return fd;
+		r = fstat(fd, &b) < 0 ? negerrno() : b.st_dev != a.st_dev || b.st_ino != a.st_ino ? -EAGAIN : 0;
+		if (r == 0)
+			return fd;
+		close(fd);
+		if (r != -EAGAIN)
+			return r; /* -EAGAIN: replaced between the two opens, look again */
+	}
+	return -EAGAIN;
+}
+
+const char *root_strerror(int r)
+{
+	switch (r) {
+	case -EISDIR: return "is a directory (refused)";
+	case -ELOOP: return "is a symbolic link (refused)";
+	case -EINVAL: return "is not a regular file (refused, not opened)";
+	case -EFBIG: return "is too large (refused)";
+	case -EAGAIN: return "kept changing while it was opened";
+	default: return strerror(-r);
+	}
+}
+
+static int read_fd(int fd, size_t max, struct buf *out)
+{
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return negerrno();
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
 	if ((size_t)st.st_size > max)
 		return -EFBIG;
 	struct buf b = { .secret = out->secret };
@@ -203,6 +262,23 @@ int root_read_file(int rootfd, const char *rel, size_t max, struct buf *out)
 		return -ENOMEM;
 	buf_move(out, &b);
 	return 0;
+}
+
+int root_read(int rootfd, const char *rel, unsigned flags, size_t max, struct buf *out)
+{
+	int oflags = O_RDONLY | (flags & ROOT_FOLLOW ? 0 : O_NOFOLLOW);
+	_cleanup_close_ int fd = root_open_file(rootfd, rel, oflags, 0);
+	if (fd == -ENOENT && (flags & ROOT_OPTIONAL))
+		return 0; /* out untouched: empty */
+	if (fd < 0)
+		return fd;
+	return read_fd(fd, max, out);
+}
+
+int root_read_file(int rootfd, const char *rel, size_t max, struct buf *out)
+{
+	int r = root_read(rootfd, rel, 0, max, out);
+	return r == -EISDIR || r == -ELOOP ? -EINVAL : r;
 }
 
 int root_lstat(int rootfd, const char *rel, struct stat *st)
@@ -237,7 +313,7 @@ bool root_exists(int rootfd, const char *rel)
 
 int root_opendir(int rootfd, const char *rel, DIR **out)
 {
-	int fd = root_openat(rootfd, rel, O_RDONLY | O_DIRECTORY, 0);
+	int fd = root_openat(rootfd, rel, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
 		return fd;
 	DIR *d = fdopendir(fd);

@@ -30,12 +30,35 @@ int root_openat(int rootfd, const char *rel, int flags, mode_t mode);
 void root_use_openat2(bool enable);
 
 /* Open the directory that contains rel (creating missing directories with mode 0755
- * when create is set). *base points at the last component inside rel. */
+ * when create is set, each fsynced into its parent). *base points at the last component
+ * inside rel. */
 int root_open_parent(int rootfd, const char *rel, bool create, const char **base);
 
-/* Read a regular file (no symlink as last component) of at most max bytes.
- * -ENOENT when missing, -EFBIG when larger, -EINVAL when not a regular file. */
+/* Open rel only if it is a regular file: it is looked at through an O_PATH fd first, so
+ * a FIFO, device or socket is never opened (and nothing blocks); then opened with flags
+ * (O_RDONLY or O_WRONLY, O_NOFOLLOW: refuse a symlink as last component, else followed
+ * inside the root) plus O_NONBLOCK|O_NOCTTY, and checked to be the same file. With O_CREAT
+ * a missing file is created (O_EXCL, mode). Returns an fd, or -ENOENT (absent), -EISDIR
+ * (a directory), -ELOOP (a symlink, with O_NOFOLLOW), -EINVAL (another kind of file), or
+ * any other negative errno: an error, never to be taken for "absent". */
+int root_open_file(int rootfd, const char *rel, int flags, mode_t mode);
+
+/* Read a regular file of the root (through root_open_file) of at most max bytes:
+ * 0 with *out set; -EFBIG when larger; the errors of root_open_file otherwise. With
+ * ROOT_OPTIONAL a missing file (ENOENT) is 0 too, with out untouched (an empty out keeps
+ * out->data NULL): a file that is read, even an empty one, has out->data set. */
+enum {
+	ROOT_FOLLOW = 1 << 0,   /* follow a symlink as last component (inside the root) */
+	ROOT_OPTIONAL = 1 << 1, /* absence is not an error */
+};
+int root_read(int rootfd, const char *rel, unsigned flags, size_t max, struct buf *out);
+
+/* root_read(rootfd, rel, 0, max, out), with -EINVAL for any file that is not regular (a
+ * directory, symlink, device, FIFO or socket) and -ENOENT when missing. */
 int root_read_file(int rootfd, const char *rel, size_t max, struct buf *out);
+
+/* A message for a root_open_file/root_read error: "is a directory", "is a symlink", ... */
+const char *root_strerror(int r);
 
 /* lstat inside the root (last component not followed). */
 int root_lstat(int rootfd, const char *rel, struct stat *st);
@@ -43,6 +66,8 @@ int root_lstat(int rootfd, const char *rel, struct stat *st);
 /* readlink of rel's last component into out (NUL-terminated). */
 int root_readlink(int rootfd, const char *rel, char *out, size_t size);
 
+/* Whether rel exists (lstat). Any error reads as "missing": where an error must not be taken
+ * for absence, use root_lstat and treat only -ENOENT as absent. */
 bool root_exists(int rootfd, const char *rel);
 
 /* opendir(3) of a directory inside the root. 0 with *out set, or negative errno. */

@@ -57,34 +57,49 @@ static int plan_hosts(struct target_ctx *ctx, struct plan *p)
 	return hosts_plan_name(p, ctx->root->fd, SEC_BIT(SEC_HOSTNAME), m->hostname, ip);
 }
 
+/* The type of path (S_IFREG, S_IFDIR, …), 0 when absent, or a negative errno: an error,
+ * never taken for absence. */
+static int file_type(int fd, const char *path)
+{
+	struct stat st;
+	int r = root_lstat(fd, path, &st);
+	return r == -ENOENT ? 0 : r < 0 ? r : (int)(st.st_mode & S_IFMT);
+}
+
 static int hostname_plan(struct target_ctx *ctx, struct plan *p)
 {
 	const struct osconf_model *m = ctx->m;
 	const unsigned sec = SEC_BIT(SEC_HOSTNAME);
-	int fd = ctx->root->fd;
+	int fd = ctx->root->fd, t = 0;
+	const char *at = "/etc/hostname";
 	struct file_meta meta = { .mode = 0644 };
 	_cleanup_buf_ struct buf content = BUF_INIT;
 	int r = buf_printf(&content, "%s\n", m->hostname);
 	if (r == 0)
-		r = plan_file_set(p, fd, "/etc/hostname", sec, &meta, &content);
+		r = plan_file_set(p, fd, at, sec, &meta, &content);
 	/* RHEL/CentOS initscripts: HOSTNAME= in /etc/sysconfig/network, when the file exists */
 	struct plan_file *f;
-	if (r == 0 && root_exists(fd, "/etc/sysconfig/network") && !root_is_dir(fd, "/etc/sysconfig/network")) {
-		r = plan_file(p, fd, "/etc/sysconfig/network", sec, NULL, &f);
+	if (r == 0 && (t = file_type(fd, at = "/etc/sysconfig/network")) < 0)
+		r = t;
+	if (r == 0 && t && t != S_IFDIR) {
+		r = plan_file(p, fd, at, sec, NULL, &f);
 		if (r == 0)
 			r = text_set_assignment(&f->new, "HOSTNAME", m->hostname, true);
 	}
 	/* SUSE reads /etc/HOSTNAME (often a symlink to /etc/hostname: then nothing to do) */
-	struct stat st;
-	if (r == 0 && root_lstat(fd, "/etc/HOSTNAME", &st) == 0 && S_ISREG(st.st_mode)) {
+	if (r == 0 && (t = file_type(fd, at = "/etc/HOSTNAME")) < 0)
+		r = t;
+	if (r == 0 && t == S_IFREG) {
 		r = buf_printf(&content, "%s\n", m->hostname);
 		if (r == 0)
-			r = plan_file_set(p, fd, "/etc/HOSTNAME", sec, &meta, &content);
+			r = plan_file_set(p, fd, at, sec, &meta, &content);
 	}
-	if (r == 0)
+	if (r == 0) {
+		at = "/etc/hosts";
 		r = plan_hosts(ctx, p);
+	}
 	if (r < 0) {
-		snprintf(ctx->err, sizeof(ctx->err), "planning the host name files: %s", strerror(-r));
+		snprintf(ctx->err, sizeof(ctx->err), "planning the host name files: %s: %s", at, root_strerror(r));
 		return r;
 	}
 	if (!ctx->live)

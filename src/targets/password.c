@@ -71,11 +71,12 @@ static int rewrite_root(const struct buf *old, const char *hash, struct buf *out
 	return r;
 }
 
-/* lckpwdf(3) semantics inside the target root: an fcntl write lock on /etc/.pwd.lock,
- * waiting at most 15 seconds. Returns the fd holding the lock. */
+/* lckpwdf(3) semantics inside the target root: an fcntl write lock on /etc/.pwd.lock (a
+ * regular file: a FIFO or device there is refused, never opened), waiting at most 15
+ * seconds. Returns the fd holding the lock. */
 static int lock_passwd(int rootfd)
 {
-	int fd = root_openat(rootfd, "/etc/.pwd.lock", O_WRONLY | O_CREAT | O_NOFOLLOW, 0600);
+	int fd = root_open_file(rootfd, "/etc/.pwd.lock", O_WRONLY | O_CREAT | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return fd;
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
@@ -91,39 +92,62 @@ static int lock_passwd(int rootfd)
 	return r;
 }
 
+/* The decoded password is wiped as soon as its hash is made (or is known to be set). */
+static void pw_wipe(struct pw_entry *pw)
+{
+	if (pw->password) {
+		explicit_bzero(pw->password, pw->len);
+		free(pw->password);
+	}
+	pw->password = NULL;
+	pw->len = 0;
+}
+
+/* Owner and mode of shadow, for shadow- and the new shadow: a failing lstat fails. */
+static int shadow_meta(int rootfd, struct file_meta *meta)
+{
+	struct stat st;
+	int r = root_lstat(rootfd, SHADOW, &st);
+	if (r == 0)
+		*meta = (struct file_meta){ .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid };
+	return r;
+}
+
 static int pw_apply(struct plan_entry *e, struct apply_ctx *ctx)
 {
 	struct pw_entry *pw = e->data;
 	_cleanup_close_ int lock = lock_passwd(ctx->root->fd);
 	if (lock < 0) {
-		snprintf(ctx->err, sizeof(ctx->err), "cannot lock /etc/.pwd.lock: %s", strerror(-lock));
+		snprintf(ctx->err, sizeof(ctx->err), "cannot lock /etc/.pwd.lock: %s",
+			 lock == -EWOULDBLOCK ? strerror(-lock) : root_strerror(lock));
+		pw_wipe(pw);
 		return lock;
 	}
 	_cleanup_buf_ struct buf old = { .secret = true }, new = { .secret = true };
-	int r = root_read_file(ctx->root->fd, SHADOW, SHADOW_MAX, &old);
+	int r = root_read(ctx->root->fd, SHADOW, 0, SHADOW_MAX, &old);
 	char cur[512];
-	if (r == 0 && root_hash(&old, cur, sizeof(cur)) == 0 && crypt_verify(pw->password, cur))
-		return 1; /* changed meanwhile to the same password */
 	_cleanup_free_ char *hash = NULL;
-	if (r == 0)
+	if (r == 0 && root_hash(&old, cur, sizeof(cur)) == 0 && crypt_verify(pw->password, cur))
+		r = 1; /* changed meanwhile to the same password */
+	else if (r == 0)
 		r = crypt_hash(pw->password, pw->prefix, &hash);
+	pw_wipe(pw);
 	if (r == 0)
 		r = rewrite_root(&old, hash, &new);
-	struct file_meta meta = { .mode = 0640 };
-	struct stat st;
-	if (r == 0 && root_lstat(ctx->root->fd, SHADOW, &st) == 0)
-		meta = (struct file_meta){ .mode = st.st_mode & 07777, .uid = st.st_uid, .gid = st.st_gid };
+	struct file_meta meta;
+	if (r == 0)
+		r = shadow_meta(ctx->root->fd, &meta);
 	if (r == 0) /* the previous copy, as passwd(1) keeps it */
 		r = atomic_write(ctx->root->fd, SHADOW "-", &old, &meta, 0);
-	if (r >= 0)
+	if (r >= 0 && hash)
 		r = atomic_write(ctx->root->fd, SHADOW, &new, &meta, 0);
 	if (hash)
 		explicit_bzero(hash, strlen(hash));
 	if (r < 0) {
-		snprintf(ctx->err, sizeof(ctx->err), "setting the root password in %s: %s", SHADOW, strerror(-r));
+		snprintf(ctx->err, sizeof(ctx->err), "setting the root password in %s: %s", SHADOW, root_strerror(r));
 		return r;
 	}
-	return 0;
+	return r > 0 && !hash ? 1 : 0;
 }
 
 static void pw_describe(const struct plan_entry *e, FILE *out)
@@ -144,10 +168,7 @@ static void pw_destroy(void *data)
 	struct pw_entry *pw = data;
 	if (!pw)
 		return;
-	if (pw->password) {
-		explicit_bzero(pw->password, pw->len);
-		free(pw->password);
-	}
+	pw_wipe(pw);
 	free(pw);
 }
 
@@ -158,45 +179,57 @@ static const struct plan_entry_ops pw_ops = {
 	.destroy = pw_destroy,
 };
 
-static const char *method_of(int rootfd, struct plan *p)
+/* The crypt prefix for ENCRYPT_METHOD in login.defs (SHA-512 when it is missing or weak);
+ * a login.defs that exists but cannot be read fails the section. */
+static int method_of(int rootfd, struct plan *p, const char **prefix, char *err, size_t errlen)
 {
 	_cleanup_buf_ struct buf defs = BUF_INIT;
 	char method[32];
 	bool fallback;
-	if (root_read_file(rootfd, "/etc/login.defs", 1 << 20, &defs) < 0 ||
-	    text_get(&defs, "ENCRYPT_METHOD", ' ', method, sizeof(method)) < 0)
-		return crypt_prefix_for_method(NULL, &fallback);
-	const char *prefix = crypt_prefix_for_method(method, &fallback);
+	int r = root_read(rootfd, "/etc/login.defs", ROOT_FOLLOW | ROOT_OPTIONAL, 1 << 20, &defs);
+	if (r < 0) {
+		snprintf(err, errlen, "/etc/login.defs: %s", root_strerror(r));
+		return r;
+	}
+	if (!defs.data || text_get(&defs, "ENCRYPT_METHOD", ' ', method, sizeof(method)) < 0) {
+		*prefix = crypt_prefix_for_method(NULL, &fallback);
+		return 0;
+	}
+	*prefix = crypt_prefix_for_method(method, &fallback);
 	if (fallback)
 		plan_note(p, "password: ENCRYPT_METHOD %s in /etc/login.defs is weak or unsupported; using SHA-512",
 			  method);
-	return prefix;
+	return 0;
 }
 
 static int pw_plan(struct target_ctx *ctx, struct plan *p)
 {
 	const struct osconf_model *m = ctx->m;
 	_cleanup_buf_ struct buf shadow = { .secret = true };
-	int r = root_read_file(ctx->root->fd, SHADOW, SHADOW_MAX, &shadow);
+	int r = root_read(ctx->root->fd, SHADOW, 0, SHADOW_MAX, &shadow);
 	char cur[512];
 	if (r == 0)
 		r = root_hash(&shadow, cur, sizeof(cur));
 	if (r < 0) {
 		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", SHADOW,
-			 r == -ENOENT ? "missing, or has no entry for root" : strerror(-r));
+			 r == -ENOENT ? "missing, or has no entry for root" : root_strerror(r));
 		return r;
 	}
 	bool same = crypt_verify(m->password, cur);
 	explicit_bzero(cur, sizeof(cur));
 	if (same)
 		return 0; /* already this password: nothing to rewrite */
+	const char *prefix;
+	r = method_of(ctx->root->fd, p, &prefix, ctx->err, sizeof(ctx->err));
+	if (r < 0)
+		return r;
 	struct pw_entry *pw = calloc(1, sizeof(*pw));
 	if (!pw || !(pw->password = strdup(m->password))) {
 		free(pw);
 		return -ENOMEM;
 	}
 	pw->len = m->password_len;
-	pw->prefix = method_of(ctx->root->fd, p);
+	pw->prefix = prefix;
 	return plan_add(p, &pw_ops, SEC_BIT(SEC_PASSWORD), pw);
 }
 

@@ -42,9 +42,9 @@ static int dir_stat(struct fsview *v, const char *path, bool follow, struct fs_s
 static int dir_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
 {
 	struct root *root = v->priv;
-	_cleanup_close_ int fd = root_openat(root->fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	_cleanup_close_ int fd = root_open_file(root->fd, path, O_RDONLY, 0);
 	if (fd < 0)
-		return fd;
+		return fd == -EISDIR ? -EINVAL : fd; /* the views' word for "not a regular file" */
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return negerrno();

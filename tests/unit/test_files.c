@@ -1,4 +1,4 @@
-/* test_files.c — root-confined paths, atomic writes, random bytes, anonymous files, text edits, shared files and the unified diff. */
+/* test_files.c — root-confined paths, special files, atomic writes, digests, random bytes, anonymous files, text edits, shared files and the unified diff. */
 #include "unit.h"
 
 #include <arpa/inet.h>
@@ -12,8 +12,10 @@
 #include "sys/anonfile.h"
 #include "sys/atomic.h"
 #include "sys/crypt.h"
+#include "sys/digest.h"
 #include "sys/entropy.h"
 #include "sys/root.h"
+#include "util/macros.h"
 #include "util/text.h"
 
 #include "scratch_root.h"
@@ -216,6 +218,87 @@ static void test_diff(void **state)
 	buf_free(&b);
 }
 
+/* Special files are refused through an O_PATH look first: nothing blocks, nothing is opened. */
+static void test_special_files(void **state)
+{
+	(void)state;
+	assert_int_equal(mkfifoat(root.fd, "fifo", 0600), 0);
+	assert_int_equal(mkdirat(root.fd, "adir", 0755), 0);
+	assert_int_equal(symlinkat("fifo", root.fd, "tofifo"), 0);
+	assert_int_equal(root_open_file(root.fd, "/fifo", O_WRONLY | O_CREAT | O_NOFOLLOW, 0600), -EINVAL);
+	assert_int_equal(root_open_file(root.fd, "/tofifo", O_RDONLY, 0), -EINVAL); /* followed, still a FIFO */
+	assert_int_equal(root_open_file(root.fd, "/tofifo", O_RDONLY | O_NOFOLLOW, 0), -ELOOP);
+	assert_int_equal(root_open_file(root.fd, "/adir", O_RDONLY, 0), -EISDIR);
+	assert_int_equal(root_open_file(root.fd, "/missing", O_RDONLY, 0), -ENOENT);
+	int fd = root_open_file(root.fd, "/lock", O_WRONLY | O_CREAT | O_NOFOLLOW, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	struct stat st;
+	assert_int_equal(root_lstat(root.fd, "/lock", &st), 0);
+	assert_true(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600);
+	struct buf b = BUF_INIT;
+	assert_int_equal(root_read(root.fd, "/missing", ROOT_OPTIONAL, 100, &b), 0);
+	assert_null(b.data); /* absent */
+	assert_int_equal(root_read(root.fd, "/lock", ROOT_OPTIONAL, 100, &b), 0);
+	assert_non_null(b.data); /* present, empty */
+	assert_int_equal(root_read(root.fd, "/fifo", ROOT_OPTIONAL, 100, &b), -EINVAL);
+	assert_int_equal(root_read_file(root.fd, "/adir", 100, &b), -EINVAL);
+	struct file_meta meta = { .mode = 0644 };
+	assert_int_equal(atomic_write(root.fd, "/fifo", &b, &meta, 0), -EINVAL);
+	assert_int_equal(atomic_write(root.fd, "/adir", &b, &meta, 0), -EISDIR);
+	buf_free(&b);
+}
+
+/* Temp files a killed run left: the next write of that name removes them, nothing else. */
+static void test_stale_temps(void **state)
+{
+	(void)state;
+	static const char *const names[] = { ".#stale.osconf0badcafe", ".#stale.osconf0badcaf", ".#stale.osconfxyzxyzxy",
+					     ".#other.osconf0badcafe" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		close(openat(root.fd, names[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	assert_int_equal(symlinkat("/etc/passwd", root.fd, ".#stale.osconf12345678"), 0);
+	struct buf b = text("x\n");
+	struct file_meta meta = { .mode = 0644 };
+	assert_int_equal(atomic_write(root.fd, "/stale", &b, &meta, 0), 0);
+	assert_false(root_exists(root.fd, names[0]));
+	for (size_t i = 1; i < ARRAY_SIZE(names); i++)
+		assert_true(root_exists(root.fd, names[i]));
+	assert_true(root_exists(root.fd, ".#stale.osconf12345678")); /* a symlink: left alone */
+	buf_free(&b);
+}
+
+static void test_digest(void **state)
+{
+	(void)state;
+	uint8_t out[32];
+	char hex[65];
+	static const char *const in[] = { "", "abc", "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq" };
+	static const char *const want[] = {
+		"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		"248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		sha256(in[i], strlen(in[i]), out);
+		for (int j = 0; j < 32; j++)
+			snprintf(hex + 2 * j, 3, "%02x", out[j]);
+		assert_string_equal(hex, want[i]);
+	}
+	struct buf a = text("password=c2VjcmV0\n"), b = text("password=c2VjcmV0\n"), c = text("password=c2VjcmV1\n");
+	assert_int_equal(buf_digest(&a), 0);
+	assert_int_equal(buf_digest(&b), 0);
+	assert_int_equal(buf_digest(&c), 0);
+	assert_int_equal(a.len, 32);
+	assert_true(buf_eq(&a, &b));
+	assert_false(buf_eq(&a, &c));
+	for (size_t i = 0; i + 4 <= a.len; i++)
+		assert_false(memcmp(a.data + i, "c2Vj", 4) == 0);
+	buf_free(&a);
+	buf_free(&b);
+	buf_free(&c);
+}
+
 /* Shared files: only our lines change. */
 static void test_shared_files(void **state)
 {
@@ -249,6 +332,9 @@ int main(void)
 		cmocka_unit_test(test_buf_error_sticky),
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_symlinks_stay_inside_walk),
+		cmocka_unit_test(test_special_files),
+		cmocka_unit_test(test_stale_temps),
+		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_random_bytes_both_paths),
 		cmocka_unit_test(test_anon_file_both_paths),
 		cmocka_unit_test(test_text_edits),
