@@ -156,18 +156,24 @@ else
 fi
 
 # --- os.conf rewritten while it is applied (new settings from the console): kept, exit 1
-newroot; cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"; rm -f "$SCRATCH/locked"
-python3 -c 'import fcntl,time,sys
-f=open(sys.argv[1],"a"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2],"w").close(); time.sleep(1.0)' \
-	"$SCRATCH/r/etc/.pwd.lock" "$SCRATCH/locked" &
+newroot; cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"; rm -f "$SCRATCH/locked" "$SCRATCH/rewritten"
+# the lock is held until the rewrite is done (at most 10 s), so the test does not hang on timing
+python3 -c 'import fcntl,os,time,sys
+f=open(sys.argv[1],"a"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2],"w").close()
+end=time.time()+10
+while not os.path.exists(sys.argv[3]) and time.time()<end: time.sleep(0.02)
+time.sleep(0.1)' "$SCRATCH/r/etc/.pwd.lock" "$SCRATCH/locked" "$SCRATCH/rewritten" &
 lockpid=$!
 for _ in $(seq 50); do [ -e "$SCRATCH/locked" ] && break; sleep 0.05; done
 "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1 &
 applypid=$!
 # the hardest case: rewritten in place, same size, same inode, timestamps put back
-sleep 0.3; python3 -c 'import os,sys
+# wait (at most 10 s) until apply has read os.conf and waits for the lock
+for _ in $(seq 200); do ls -l /proc/$applypid/fd 2>/dev/null | grep -q '\.pwd\.lock' && break; sleep 0.05; done
+python3 -c 'import os,sys
 p=sys.argv[1]; st=os.stat(p); d=open(p,"rb").read().replace(b"iZ23r29djmjZ", b"iZ23r29djmjY")
 f=open(p,"r+b"); f.write(d); f.close(); os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))' "$SCRATCH/os.conf"
+: > "$SCRATCH/rewritten"
 wait $applypid; rc=$?; wait $lockpid
 [ $rc = 1 ] && grep -q iZ23r29djmjY "$SCRATCH/os.conf" && grep -q 'rewritten while it was applied' "$SCRATCH/out" \
 	&& ok "os.conf rewritten during apply: kept for the next run" || { fail "rewrite during apply (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
