@@ -9,6 +9,10 @@ rm -rf "$top" && mkdir -p "$stage"
 make --no-print-directory install ARCH="$arch" DESTDIR="$stage" PREFIX=/usr >/dev/null
 gzip -9n "$stage/usr/share/man/man8/osconf.8" "$stage/usr/share/man/man5/os.conf.5"
 
+# Who builds the package, as Debian's tools take it (DEBFULLNAME/DEBEMAIL, else EMAIL), else the
+# builder's own account on this host: the package names whoever made it, never a made-up address.
+maintainer="${DEBFULLNAME:-osconf package builder} <${DEBEMAIL:-${EMAIL:-$(id -un)@$(hostname -f 2>/dev/null || hostname)}}>"
+
 case $kind in
 deb)
 	# sysvinit Debian: the LSB script too (systemd prefers the native unit of the same name)
@@ -18,7 +22,7 @@ deb)
 Package: osconf
 Version: $version-1
 Architecture: $arch
-Maintainer: osconf developers <osconf@example.invalid>
+Maintainer: $maintainer
 Installed-Size: $(du -sk "$stage" | cut -f1)
 Section: admin
 Priority: optional
@@ -42,7 +46,7 @@ rpm)
 	rpmbuild -bb --nodeps --quiet --target "$arch" \
 		--define "_topdir $top/rpmbuild" --define "_rpmdir $PWD/$build" \
 		--define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
-		--define "osconf_version $version" --define "osconf_stage $stage" \
+		--define "osconf_version $version" --define "osconf_packager $maintainer" --define "osconf_stage $stage" \
 		dist/rpm/osconf.spec >"$top/rpmbuild.log" 2>&1 || { cat "$top/rpmbuild.log" >&2; exit 1; }
 	echo "$build/osconf-${version}-1.${arch}.rpm"
 	;;

@@ -30,6 +30,7 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 	done
 	check "deb files owned by root" sh -c "! dpkg-deb -c '$deb' | awk '{print \$2}' | grep -v '^root/root$'"
 	check "deb version $V-1" test "$(dpkg-deb -f "$deb" Version)" = "$V-1"
+	check "deb Maintainer from DEBFULLNAME/DEBEMAIL, no made-up address" sh -c "dpkg-deb -f '$deb' Maintainer | grep -v 'example.invalid' | grep -q '<.*@.*>'"
 	check "deb has no shared-library Depends (static binary)" test -z "$(dpkg-deb -f "$deb" Depends)"
 	check "deb ships the Apache-2.0 copyright file" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/share/doc/osconf/copyright | grep -q '^License: Apache-2.0'"
 	check "deb's osconf is statically linked" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/sbin/osconf > $SCRATCH/deb-osconf && ! readelf -lW $SCRATCH/deb-osconf | grep -q INTERP"
