@@ -70,14 +70,14 @@ ok "image built"
 n=nolibc
 if vm_run $n "net.ifnames=0"; then ok "$n: booted (busybox init) and reported"; else fail "$n: booted (busybox init) and reported"; vm_show_log $n; fi
 check "$n: no C library in the running system" test "$(vm_val $n libc)" = 0
-vm_check_settings $n eth0 iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8"
-check "$n: osconf logged to the kernel log (--syslog), no password" sh -c "grep -q '^VMR kmsg .*set the root password' '$SCRATCH/$n.vmr' && ! grep -q qwer1234 '$SCRATCH/$n.vmr'"
+vm_check_settings $n eth0 "$VM_HOSTNAME" "$VM_ADDR" "$VM_GW" "$VM_DNS"
+check "$n: osconf logged to the kernel log (--syslog), no password" sh -c "grep -q '^VMR kmsg .*set the root password' '$SCRATCH/$n.vmr' && ! grep -q '$VM_PW' '$SCRATCH/$n.vmr'"
 # the password, from the image after power-off: root's hash in the ext4 partition's /etc/shadow
 mkdir -p "$SCRATCH/after/etc"
 debugfs -R 'cat /etc/shadow' "$IMG?offset=$VM_P2_OFFSET" >"$SCRATCH/after/etc/shadow" 2>"$SCRATCH/debugfs.log"
 check "$n: /etc/shadow read back from the image" grep -q '^root:\$' "$SCRATCH/after/etc/shadow"
-check "$n: root password qwer1234 verifies against it (crypt(3) on the host)" sh -c "echo qwer1234 | '$VERIFY' '$SCRATCH/after' root"
-check "$n: ... and another password does not" sh -c "! echo qwer12345 | '$VERIFY' '$SCRATCH/after' root"
+check "$n: root password $VM_PW verifies against it (crypt(3) on the host)" verify_password "$SCRATCH/after" "$VM_PW"
+check "$n: ... and another password does not" sh -c "! echo '${VM_PW}5' | '$VERIFY' '$SCRATCH/after' root"
 vm_check_p1 $n
 if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"; else diag "$(sed -n 's/^VMR kmsg //p' "$SCRATCH/$n.vmr")"; fi
 diag "libc-less boot test took $(($(date +%s) - START)) s"

@@ -162,19 +162,13 @@ vm_boot() {
 		>"$1" 2>&1 </dev/null
 }
 
-# The documents' VPC sample (Chinese edition), with the MAC QEMU gives the NIC.
-vm_sample_conf() {
-	cat <<EOF
-hostname=iZ23r29djmjZ
-password=cXdlcjEyMzQK
-eth0_ip_addr=10.171.254.123
-eth0_mac_addr=$VM_MAC
-eth0_netmask=255.255.255.0
-eth0_gateway=10.171.254.1
-eth0_route="0.0.0.0/0 10.171.254.1"
-dns_nameserver="7.7.7.7 8.8.8.8"
-EOF
-}
+# The documents' VPC sample (tests/golden/cases/02-vpc.conf), with the MAC QEMU gives the NIC,
+# and what a guest that applied it must show (its netmask is 255.255.255.0: /24).
+VM_SAMPLE=$CASES/02-vpc.conf
+vm_sample_conf() { sample 02-vpc eth0_mac_addr="$VM_MAC"; }
+VM_HOSTNAME=$(conf_value "$VM_SAMPLE" hostname) VM_ADDR=$(conf_value "$VM_SAMPLE" eth0_ip_addr)/24
+VM_GW=$(conf_value "$VM_SAMPLE" eth0_gateway) VM_DNS=$(conf_value "$VM_SAMPLE" dns_nameserver)
+VM_PW=$(case_password 02-vpc)
 # vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC, host name,
 # addresses, routes, nameservers and which test password root's hash verifies (crypt(3) in the
 # guest, through perl), each as a "VMR key=value" or "VMR key value" line on the console.
@@ -214,7 +208,7 @@ vm_show_log() { diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -
 # vm_p1_ls: partition 1's aliyun_custom_image/ listing, read from the image file (fails when absent)
 vm_p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
 # vm_check_settings NAME NIC HOSTNAME ADDR GW "DNS…": the report shows the settings os.conf asked for
-# (the sample's: eth0 iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8").
+# (the sample's: eth0 "$VM_HOSTNAME" "$VM_ADDR" "$VM_GW" "$VM_DNS").
 vm_check_settings() {
 	local n=$1 nic=$2 want_dns
 	check "$n: hostname $3 (live)" test "$(vm_val "$n" hostname)" = "$3"
