@@ -30,16 +30,7 @@ mkdir -p "$I/bin" "$I/dev" "$I/proc" "$I/sys" "$I/run" "$I/newroot" "$I/etc" "$I
 cp "$(command -v busybox)" "$I/bin/busybox"
 cp "$OSCONF" "$I/bin/osconf"
 for l in $(ldd "$OSCONF" | grep -o '/[^ ]*'); do mkdir -p "$I$(dirname "$l")"; cp -L "$l" "$I$l"; done
-: >"$I/etc/modules"
-for m in virtio_pci virtio_blk vfat nls_cp437 nls_ascii nls_utf8 ext4; do
-	modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | while read -r kw path _; do
-		[ "$kw" = insmod ] || continue
-		rel=${path#"$VM_KROOT"}
-		mkdir -p "$I$(dirname "$rel")"
-		cp -n "$path" "$I$rel"
-		grep -qxF "$rel" "$I/etc/modules" || echo "$rel" >>"$I/etc/modules"
-	done
-done
+vm_initrd_modules "$I" virtio_pci virtio_blk vfat nls_cp437 nls_ascii nls_utf8 ext4
 newroot "$I/scratch"
 echo "partition=LABEL=$LABEL_B" >"$I/scratch/etc/osconf.conf"
 cat >"$I/init" <<'INIT'

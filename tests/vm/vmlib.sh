@@ -95,6 +95,22 @@ vm_kernel() {
 	VM_KERNEL="$VM_KROOT/boot/vmlinuz-$VM_KVER"
 }
 
+# vm_initrd_modules DIR MODULE...: the kernel modules (with what they depend on) copied into the
+# initramfs tree DIR, listed in load order in DIR/etc/modules (for its init's insmod loop).
+vm_initrd_modules() {
+	_im=$1; shift
+	mkdir -p "$_im/etc" && : >"$_im/etc/modules"
+	for m in "$@"; do
+		modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | while read -r kw path _; do
+			[ "$kw" = insmod ] || continue
+			rel=${path#"$VM_KROOT"}
+			mkdir -p "$_im$(dirname "$rel")"
+			cp -n "$path" "$_im$rel"
+			grep -qxF "$rel" "$_im/etc/modules" || echo "$rel" >>"$_im/etc/modules"
+		done
+	done
+}
+
 # vm_initrd: a busybox-static initramfs that loads the virtio, ext4 and vfat modules (they stay
 # loaded for the real system, which has no /lib/modules) and switch_roots to root=. Sets VM_INITRD.
 vm_initrd() {
@@ -103,16 +119,7 @@ vm_initrd() {
 	_st=$(mktemp -d "${TMPDIR:-/tmp}/osconf-initrd.XXXXXX")
 	mkdir -p "$_st/bin" "$_st/dev" "$_st/proc" "$_st/sys" "$_st/newroot" "$_st/etc"
 	cp "$(command -v busybox)" "$_st/bin/busybox"
-	: >"$_st/etc/modules"
-	for m in $VM_MODULES; do
-		modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | while read -r kw path _; do
-			[ "$kw" = insmod ] || continue
-			rel=${path#"$VM_KROOT"}
-			mkdir -p "$_st$(dirname "$rel")"
-			cp -n "$path" "$_st$rel"
-			grep -qxF "$rel" "$_st/etc/modules" || echo "$rel" >>"$_st/etc/modules"
-		done
-	done
+	vm_initrd_modules "$_st" $VM_MODULES
 	cat >"$_st/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
