@@ -13,7 +13,7 @@ same() {
 	fail "$1"
 	_sd=$(mktemp -d "${TMPDIR:-/tmp}/osconf-same.XXXXXX")
 	printf '%s\n' "$2" >"$_sd/expected"; printf '%s\n' "$3" >"$_sd/actual"
-	diag "$(cd "$_sd" && diff -u expected actual)"
+	diag "$(diff -u --label expected --label actual "$_sd/expected" "$_sd/actual")"
 	rm -rf "$_sd"
 	return 1
 }
