@@ -178,9 +178,9 @@ VM_GW=$(conf_value "$VM_SAMPLE" eth0_gateway) VM_DNS=$(conf_value "$VM_SAMPLE" d
 VM_PW=$(case_password 02-vpc)
 # vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC, host name,
 # addresses, routes, nameservers and which test password root's hash verifies (crypt(3) in the
-# guest, through perl), each as a "VMR key=value" or "VMR key value" line on the console.
+# guest, through perl: the sample's, or boot.t's second one), each as a "VMR key=value" or "VMR key value" line on the console.
 vm_probe_common() {
-	cat <<'EOF'
+	sed "s/@PASSWORDS@/$VM_PW N3w-pass.2/" <<'EOF'
 #!/bin/sh
 # vm-report — boot-test probe: print the configured state on the serial console, then power off.
 nic=$(for n in /sys/class/net/*; do [ "$(cat $n/address)" = 00:8c:fa:5e:14:23 ] && echo ${n##*/}; done)
@@ -191,7 +191,7 @@ echo "VMR etc_hostname=$(cat /etc/hostname)"
 ip -4 -o addr show dev "$nic" | awk '{print "VMR addr " $4}'
 ip -4 route show | sed 's/^/VMR route /'
 grep '^nameserver' /etc/resolv.conf | sed 's/^/VMR resolv /'
-for pw in qwer1234 N3w-pass.2; do
+for pw in @PASSWORDS@; do
 	perl -e '$h = (getpwnam("root"))[1]; exit(crypt($ARGV[0], $h) eq $h ? 0 : 1)' "$pw" && echo "VMR password=$pw"
 done
 EOF
