@@ -42,16 +42,14 @@ count_defaults() {
 	esac
 }
 
-need_root
-unshare --mount --net true 2>/dev/null || skip_all "cannot create namespaces"
+need_netns
 
 for b in $BACKENDS; do
 	fam=$(backend_family "$b")
-	for conf in "$OSCONF_SRC"/tests/golden/cases/04-renamed.conf; do
+	for conf in "$CASES"/04-renamed.conf; do
 		case=$(basename "$conf" .conf)
 		before="$SCRATCH/$b-$case.before" after="$SCRATCH/$b-$case.after" out="$SCRATCH/$b-$case.out"
-		if [ -d "$OSCONF_SRC/tests/fixtures/$fam" ]; then cp -a "$OSCONF_SRC/tests/fixtures/$fam" "$before"
-		else mkroot "$fam" "$before"; fi
+		newroot "$before" "$fam"
 		cp -a "$before" "$after"
 		cp "$conf" "$after/etc/case.conf"
 		log=$(live_run "$after" ens5=00:16:3e:00:00:05 ens6=00:16:3e:00:00:06 -- \
@@ -59,10 +57,7 @@ for b in $BACKENDS; do
 		rc=$?
 		[ $rc = 0 ] || { fail "$b $case: apply exit $rc"; diag "$log"; continue; }
 		changed_tree "$before" "$after" "$out"
-		if [ -n "${OSCONF_GOLDEN_UPDATE:-}" ]; then
-			rm -rf "$EXP/$b/$case/live"; mkdir -p "$EXP/$b/$case"; cp -a "$out" "$EXP/$b/$case/live"
-		fi
-		if d=$(diff -ru "$EXP/$b/$case/live" "$out" 2>&1); then ok "$b $case (ens5/ens6)"; else fail "$b $case"; diag "$d"; fi
+		compare -u "$b $case (ens5/ens6)" "$EXP/$b/$case/live" "$out"
 		{ find "$out"; find "$out" -type f -exec cat {} +; } 2>/dev/null | grep -q ens5 && ! grep -rqw 'eth0' "$out/etc/sysconfig" "$out/etc/systemd" "$out/etc/netplan" \
 			"$out/etc/NetworkManager" "$out/etc/network" 2>/dev/null && ok "$b $case: files name ens5/ens6, not ethN" ||
 			fail "$b $case: files name ens5/ens6, not ethN"

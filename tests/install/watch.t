@@ -3,7 +3,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 R=$SCRATCH/root D=$SCRATCH/p1/aliyun_custom_image
-cp -a "$OSCONF_SRC/tests/fixtures/centos7" $R
+newroot $R
 mkdir -p $D
 conf() { printf 'hostname=%s\neth0_ip_addr=10.0.0.5\neth0_mac_addr=00:8c:fa:5e:14:23\neth0_netmask=255.255.255.0\neth0_gateway=10.0.0.1\n' "$1"; }
 

@@ -24,18 +24,19 @@ fi
 "$ENOSYS" -- /usr/bin/python3 -c 'import os; os.urandom(4)' && ok "under the filter old calls work" || fail "old calls fail under the filter"
 
 # apply of a sample with a password sets a password that verifies
-cp -a "$OSCONF_SRC/tests/fixtures/centos7" "$SCRATCH/r"
-cp "$OSCONF_SRC/tests/golden/cases/01-classic.conf" "$SCRATCH/os.conf"
+PW=$(case_password 01-classic)
+newroot "$SCRATCH/r"
+cp "$CASES/01-classic.conf" "$SCRATCH/os.conf"
 "$WRAP" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" --no-live > "$SCRATCH/out" 2>&1; rc=$?
 [ $rc = 0 ] && ok "apply under the filter: exit 0" || { fail "apply under the filter: exit $rc"; diag "$(cat "$SCRATCH/out")"; }
-echo qwer1234 | "$VERIFY" "$SCRATCH/r" root >/dev/null && ok "the root password set under the filter verifies" \
+verify_password "$SCRATCH/r" "$PW" >/dev/null && ok "the root password set under the filter verifies" \
 	|| { fail "root password does not verify"; diag "$(grep '^root:' "$SCRATCH/r/etc/shadow")"; }
 
 # the same where a seccomp filter answers EPERM (container runtimes): the same result
-rm -rf "$SCRATCH/r"; cp -a "$OSCONF_SRC/tests/fixtures/centos7" "$SCRATCH/r"
-cp "$OSCONF_SRC/tests/golden/cases/01-classic.conf" "$SCRATCH/os.conf"
+newroot "$SCRATCH/r"
+cp "$CASES/01-classic.conf" "$SCRATCH/os.conf"
 "$ENOSYS" --errno EPERM -- "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" --no-live > "$SCRATCH/out" 2>&1; rc=$?
-[ $rc = 0 ] && echo qwer1234 | "$VERIFY" "$SCRATCH/r" root >/dev/null && ok "apply with EPERM for newer calls: exit 0, password verifies" \
+[ $rc = 0 ] && verify_password "$SCRATCH/r" "$PW" >/dev/null && ok "apply with EPERM for newer calls: exit 0, password verifies" \
 	|| { fail "apply with EPERM for newer calls: exit $rc"; diag "$(cat "$SCRATCH/out")"; }
 
 # the same apply with and without the filter: the same tree (root's hash aside: its salt is

@@ -1,5 +1,6 @@
 # tests/lib/tap.sh — tiny TAP helpers for the shell test scripts (source it).
 # ok/fail/skip print TAP lines; done_testing prints the plan. $OSCONF is the binary under test.
+# The shared helpers (helpers.sh: compare, roots, samples, namespaces) come with it.
 : "${OSCONF:=$(cd "$(dirname "$0")/../.." && pwd)/build/osconf}"
 : "${OSCONF_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
 TAP_N=0
@@ -16,3 +17,4 @@ done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 need_root() { [ "$(id -u)" = 0 ] || skip_all "needs root (run make check as root)"; }
 # a scratch directory removed at exit
 scratch() { SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/osconf-test.XXXXXX"); trap 'rm -rf "$SCRATCH"' EXIT; }
+. "$OSCONF_SRC/tests/lib/helpers.sh"

@@ -14,20 +14,14 @@ eth0_route="0.0.0.0/0 10.0.1.1;10.8.0.0/16 10.0.1.1;10.9.0.0/16 10.0.0.1"
 EOF
 
 out=$(osconf_plan outside 2>&1)
-if grep -qxF "ip route replace 10.0.1.1 dev eth0 scope link proto 111" <<<"$out"; then
-	ok "plan adds an on-link host route to the gateway"
-else
-	fail "plan adds an on-link host route to the gateway"; diag "$out"
-fi
+has_line "plan adds an on-link host route to the gateway" "ip route replace 10.0.1.1 dev eth0 scope link proto 111" "$out"
 host=$(grep -n "^ip route replace 10.0.1.1 dev" <<<"$out" | cut -d: -f1)
 first=$(grep -n "^ip route replace .* via 10.0.1.1" <<<"$out" | head -1 | cut -d: -f1)
 [ -n "$host" ] && [ -n "$first" ] && [ "$host" -lt "$first" ] && ok "the host route comes first" ||
 	{ fail "the host route comes first"; diag "$out"; }
-grep -q "matched by name" <<<"$out" && ok "no MAC: matched by name (noted)" || { fail "no MAC: matched by name (noted)"; diag "$out"; }
+has "no MAC: matched by name (noted)" "matched by name" "$out"
 
-out=$(osconf_apply outside 2>&1); rc=$?
-same "apply exits 0" 0 "$rc"
-[ "$rc" = 0 ] || diag "$out"
+apply_exits "apply exits 0" 0 outside
 same "eth0 address" "10.0.0.2/24" "$(addrs eth0)"
 expected="10.0.0.0/24 dev eth0 proto kernel scope link
 10.0.1.1 dev eth0 proto 111 scope link
@@ -43,9 +37,7 @@ eth0_netmask=255.255.255.0
 eth0_gateway=10.0.0.1
 eth0_route="0.0.0.0/0 10.0.0.1"
 EOF
-out=$(osconf_apply inside 2>&1); rc=$?
-same "re-apply exits 0" 0 "$rc"
-[ "$rc" = 0 ] || diag "$out"
+apply_exits "re-apply exits 0" 0 inside
 expected="10.0.0.0/24 dev eth0 proto kernel scope link
 default via 10.0.0.1 dev eth0 proto 111"
 same "no host route or old route left" "$expected" "$(routes)"

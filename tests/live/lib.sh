@@ -1,34 +1,5 @@
-# tests/live/lib.sh — network-namespace helpers for the live network tests (source after tap.sh).
-# enter_ns re-runs the test inside fresh net+mount+uts namespaces where /etc and /var/lib are
-# overlays and /run is a tmpfs, so `osconf apply --root /` changes nothing on the host.
-
-enter_ns() {
-	need_root
-	command -v unshare >/dev/null || skip_all "unshare (util-linux) is not installed"
-	command -v ip >/dev/null || skip_all "ip (iproute2) is not installed"
-	command -v python3 >/dev/null || skip_all "python3 is not installed"
-	if [ -z "${OSCONF_IN_NS:-}" ]; then
-		OSCONF_IN_NS=1 exec unshare --net --mount --uts --propagation private -- "$0" "$@"
-		skip_all "cannot create namespaces"
-	fi
-	scratch
-	for d in etc var/lib; do
-		mkdir -p "$SCRATCH/ovl/$d/upper" "$SCRATCH/ovl/$d/work"
-		mount -t overlay overlay \
-			-o "lowerdir=/$d,upperdir=$SCRATCH/ovl/$d/upper,workdir=$SCRATCH/ovl/$d/work" "/$d" ||
-			skip_all "cannot overlay-mount /$d"
-	done
-	mount -t tmpfs tmpfs /run || skip_all "cannot mount a tmpfs on /run"
-	ip link set lo up
-}
-
-# add_nic NAME MAC: a NIC for the namespace (one end of a veth pair, left down; its peer is up
-# so that the NIC gets a carrier once osconf brings it up).
-add_nic() {
-	ip link add "$1" type veth peer name "peer-$1"
-	ip link set "$1" address "$2"
-	ip link set "peer-$1" up
-}
+# tests/live/lib.sh — os.conf and kernel state for the live network tests (source after tap.sh,
+# whose enter_ns and add_nic, tests/lib/netns.sh, make the namespace and its NICs).
 
 # conf NAME: write $SCRATCH/os.conf from stdin (kept as $SCRATCH/NAME.conf for re-use).
 conf() { cat >"$SCRATCH/$1.conf"; }
@@ -68,12 +39,10 @@ for r in json.load(sys.stdin):
 print("\n".join(sorted(out)))'
 }
 
-# same NAME EXPECTED ACTUAL: ok when equal, else fail with both as diagnostics.
-same() {
-	if [ "$2" = "$3" ]; then
-		ok "$1"
-	else
-		fail "$1"
-		diag "expected:"; diag "$2"; diag "actual:"; diag "$3"
-	fi
+# apply_exits NAME STATUS CONF [ARGS]: osconf_apply CONF, its exit status compared with STATUS
+# (same; osconf's output as diagnostics when they differ); sets out and rc.
+apply_exits() {
+	_an=$1 _aw=$2; shift 2
+	out=$(osconf_apply "$@" 2>&1); rc=$?
+	same "$_an" "$_aw" "$rc" || diag "$out"
 }

@@ -6,12 +6,7 @@
 enter_ns "$@"
 
 add_nic eth0 00:8c:fa:5e:14:23          # the kernel's first name; udev will call it ens5
-conf vpc <<'EOF2'
-eth0_ip_addr=10.171.254.123
-eth0_mac_addr=00:8c:fa:5e:14:23
-eth0_netmask=255.255.255.0
-eth0_route="0.0.0.0/0 10.171.254.1"
-EOF2
+sample 02-vpc -hostname -password -eth0_gateway -dns_nameserver | conf vpc   # its eth0 only
 mkdir -p /run/udev/data && : > /run/udev/control   # "udev is running"
 # "udev" renames the NIC after 1 s and then records it
 ( sleep 1; ip link set eth0 down; ip link set eth0 name ens5

@@ -18,16 +18,7 @@ ip route add default via 10.171.254.1 dev eth0 proto dhcp metric 100
 ip route add default via 42.120.74.1 dev eth1 proto static metric 1024
 ip route add 192.168.100.0/24 via 42.120.74.1 dev eth1 proto boot   # someone else's
 
-conf vpc <<'EOF'
-hostname=iZ23r29djmjZ
-password=cXdlcjEyMzQK
-eth0_ip_addr=10.171.254.123
-eth0_mac_addr=00:8c:fa:5e:14:23
-eth0_netmask=255.255.255.0
-eth0_gateway=10.171.254.1
-eth0_route="0.0.0.0/0 10.171.254.1"
-dns_nameserver="7.7.7.7 8.8.8.8"
-EOF
+sample 02-vpc | conf vpc
 
 out=$(osconf_plan vpc 2>&1)
 for line in "ip addr del 10.171.254.51/24 dev eth0" "ip addr del 10.171.254.50/24 dev eth0" \
@@ -35,7 +26,7 @@ for line in "ip addr del 10.171.254.51/24 dev eth0" "ip addr del 10.171.254.50/2
 	"ip route replace default via 10.171.254.1 dev eth0 proto 111" \
 	"ip route del default via 10.171.254.1 dev eth0 proto 16 metric 100" \
 	"ip route del default via 42.120.74.1 dev eth1 proto 4 metric 1024"; do
-	if grep -qxF "$line" <<<"$out"; then ok "plan lists: $line"; else fail "plan lists: $line"; diag "$out"; fi
+	has_line "plan lists: $line" "$line" "$out"
 done
 if grep "dev eth1" <<<"$out" | grep -v "^ip route del default" | grep -q .; then
 	fail "plan leaves eth1's address alone"; diag "$out"
@@ -43,9 +34,7 @@ else
 	ok "plan leaves eth1's address alone"
 fi
 
-out=$(osconf_apply vpc 2>&1); rc=$?
-same "apply exits 0" 0 "$rc"
-[ "$rc" = 0 ] || diag "$out"
+apply_exits "apply exits 0" 0 vpc
 same "eth0 has exactly the configured address" "10.171.254.123/24" "$(addrs eth0)"
 same "eth1's address (not in os.conf) untouched" "42.120.74.105/24" "$(addrs eth1)"
 expected="10.171.254.0/24 dev eth0 proto kernel scope link
@@ -55,19 +44,14 @@ default via 10.171.254.1 dev eth0 proto 111"
 same "one default route; others' routes kept" "$expected" "$(routes)"
 
 out=$(osconf_plan vpc 2>&1)
-if grep -q '^ip ' <<<"$out"; then fail "second plan: nothing to do"; diag "$out"; else ok "second plan: nothing to do"; fi
-out=$(osconf_apply vpc 2>&1); rc=$?
-same "second apply exits 0" 0 "$rc"
-if grep -q ' ip ' <<<"$out"; then fail "second apply changes nothing live"; diag "$out"; else ok "second apply changes nothing live"; fi
+lacks "second plan: nothing to do" '^ip ' "$out"
+apply_exits "second apply exits 0" 0 vpc
+lacks "second apply changes nothing live" ' ip ' "$out"
 
 # The same address from a DHCP lease (finite lifetime) would expire: it is made permanent.
 ip addr change 10.171.254.123/24 dev eth0 valid_lft 300 preferred_lft 300
 out=$(osconf_plan vpc 2>&1)
-if grep -qxF "ip addr replace 10.171.254.123/24 dev eth0" <<<"$out"; then
-	ok "plan: a leased address is replaced"
-else
-	fail "plan: a leased address is replaced"; diag "$out"
-fi
+has_line "plan: a leased address is replaced" "ip addr replace 10.171.254.123/24 dev eth0" "$out"
 osconf_apply vpc >/dev/null 2>&1
 lft=$(ip -j -4 addr show dev eth0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["addr_info"][0]["valid_life_time"])')
 same "the address is permanent now" 4294967295 "$lft"
@@ -80,8 +64,7 @@ eth0_mac_addr=00:8c:fa:5e:14:23
 eth0_netmask=255.255.255.0
 eth0_route="0.0.0.0/0 10.171.254.1;198.18.0.0/15 10.171.254.255"
 EOF
-out=$(osconf_apply bad 2>&1); rc=$?
-same "a route the kernel refuses: exit 1" 1 "$rc"
+apply_exits "a route the kernel refuses: exit 1" 1 bad
 if grep -q "eth0: ip route replace 198.18.0.0/15 via 10.171.254.255 dev eth0 proto 111: .*(kernel: " <<<"$out"; then
 	ok "the error names the NIC, the operation and carries the kernel's message"
 	diag "$(grep 'kernel:' <<<"$out")"
@@ -98,8 +81,7 @@ eth0_mac_addr=00:8c:fa:5e:14:23
 eth0_netmask=255.255.255.0
 eth0_route="0.0.0.0/0 10.171.254.255"
 EOF
-out=$(osconf_apply baddefault 2>&1); rc=$?
-same "a default route the kernel refuses: exit 1" 1 "$rc"
+apply_exits "a default route the kernel refuses: exit 1" 1 baddefault
 if routes | grep -qxF "default via 10.171.254.1 dev eth0 proto dhcp metric 100"; then
 	ok "the other default route is kept"
 else

@@ -11,17 +11,17 @@ mkdir -p "$M"
 for table in dos gpt none; do
 	mkimg "$SCRATCH/disk.img" $table ext4 "$C"
 	attach "$SCRATCH/disk.img"
-	newroot "$R" "UUID=$UUID"
+	partition_root "$R" "UUID=$UUID"
 	check_out "$table: locate by UUID finds $P1" "device: +$P1 " "$OSCONF" locate --root "$R"
 	check_out "$table: ... says how" "found by: +UUID=$UUID from /etc/osconf.conf" "$OSCONF" locate --root "$R"
 	check_out "$table: ... mounts it privately, ext4, os.conf present" \
 		"mount: +/run/osconf/mnt\..* \(mounted privately.*os.conf: .*/aliyun_custom_image/os.conf \(present\)" \
 		bash -c "'$OSCONF' locate --root '$R' | tr '\n' ' '"
 	check_out "$table: ... fs ext4" "fs: +ext4" "$OSCONF" locate --root "$R"
-	newroot "$R" "LABEL=$LABEL"
+	partition_root "$R" "LABEL=$LABEL"
 	check_out "$table: locate by LABEL" "found by: +LABEL=$LABEL from" "$OSCONF" locate --root "$R"
 	if [ -n "$PARTUUID" ]; then
-		newroot "$R" "PARTUUID=$PARTUUID"
+		partition_root "$R" "PARTUUID=$PARTUUID"
 		check_out "$table: locate by PARTUUID" "device: +$P1 " "$OSCONF" locate --root "$R"
 	fi
 	if mounted "$P1"; then fail "$table: locate left $P1 mounted"; else ok "$table: locate left nothing mounted"; fi
@@ -67,7 +67,7 @@ for table in dos gpt none; do
 done
 
 # A recorded partition that does not exist: fall back to the root disk, and say so.
-newroot "$R" "UUID=00000000-dead-beef-0000-000000000000"
+partition_root "$R" "UUID=00000000-dead-beef-0000-000000000000"
 check_out "unknown UUID: falls back, says so" "no block device has UUID=00000000-dead-beef.*falling back" \
 	"$OSCONF" locate --root "$R"
 echo "partition=FOO=bar" >"$R/etc/osconf.conf"

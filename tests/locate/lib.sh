@@ -86,26 +86,18 @@ detach() {
 	LOOPS=$(echo "$LOOPS" | sed "s# $DISK##")
 }
 
-# newroot DIR TAG: a scratch target root (CentOS 7 fixture) recording partition=TAG
-newroot() {
-	rm -rf "$1"
-	mkdir -p "$1"
-	cp -a "$OSCONF_SRC/tests/fixtures/centos7/." "$1/"
+# partition_root DIR TAG: a scratch target root (newroot: the CentOS 7 fixture) recording partition=TAG
+partition_root() {
+	newroot "$1"
 	echo "partition=$2" >"$1/etc/osconf.conf"
 }
 
 # confdir DIR: aliyun_custom_image/os.conf (the VPC sample) under DIR
 confdir() {
 	mkdir -p "$1/aliyun_custom_image"
-	cp "$OSCONF_SRC/tests/golden/cases/02-vpc.conf" "$1/aliyun_custom_image/os.conf"
+	cp "$CASES/02-vpc.conf" "$1/aliyun_custom_image/os.conf"
 }
 
 mounted() { grep -q " $1 " /proc/self/mountinfo; }
 # our private mount points left behind (none may be)
 leftovers() { ls -d /run/osconf/mnt.* 2>/dev/null | wc -l; }
-
-# like check, but CMD's output must also match the extended regexp RE
-check_out() {
-	_n=$1 _re=$2; shift 2
-	if _out=$("$@" 2>&1) && echo "$_out" | grep -Eq -- "$_re"; then ok "$_n"; else fail "$_n"; diag "$_out"; fi
-}

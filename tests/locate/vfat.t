@@ -18,10 +18,10 @@ kernel_vfat=$(grep -qw vfat /proc/filesystems && echo yes || echo no)
 for table in dos gpt; do
 	mkimg "$SCRATCH/disk.img" $table vfat "$C"
 	attach "$SCRATCH/disk.img"
-	newroot "$R" "UUID=$UUID"
+	partition_root "$R" "UUID=$UUID"
 	check_out "$table: locate by UUID finds $P1 (vfat)" "device: +$P1 .*fs: +vfat" \
 		bash -c "'$OSCONF' locate --root '$R' | tr '\n' ' '"
-	newroot "$R" "LABEL=$LABEL"
+	partition_root "$R" "LABEL=$LABEL"
 	check_out "$table: locate by LABEL" "found by: +LABEL=$LABEL from" bash -c "'$OSCONF' locate --root '$R'; true"
 	if [ $kernel_vfat = no ]; then
 		check_out "$table: not mounted, no vfat driver: a clear error" \
@@ -59,7 +59,7 @@ done
 # A user's FUSE mount naming the device is not trusted (anyone can claim a source).
 mkimg "$SCRATCH/disk.img" dos vfat "$C"
 attach "$SCRATCH/disk.img"
-newroot "$R" "UUID=$UUID"
+partition_root "$R" "UUID=$UUID"
 chmod 0666 "$P1"
 chmod 0755 "$SCRATCH"
 U=$SCRATCH/user

@@ -20,8 +20,7 @@ C=$SCRATCH/conf I=$SCRATCH/initrd
 confdir "$C"
 # vda: dos, FAT32 partition 1, ext4 partition 2 = the target root (CentOS 7 fixture)
 mkimg "$SCRATCH/a.img" dos vfat "$C"
-mkdir -p "$SCRATCH/rootA"
-cp -a "$OSCONF_SRC/tests/fixtures/centos7/." "$SCRATCH/rootA/"
+newroot "$SCRATCH/rootA"
 mkfs.ext4 -q -F -E offset=$(((P1_START + P1_SECTORS) * 512)) -d "$SCRATCH/rootA" "$SCRATCH/a.img" 40960k
 # vdb: gpt, FAT32 partition 1, recorded by label in the initramfs's /scratch/etc/osconf.conf
 mkimg "$SCRATCH/b.img" gpt vfat "$C"
@@ -31,17 +30,8 @@ mkdir -p "$I/bin" "$I/dev" "$I/proc" "$I/sys" "$I/run" "$I/newroot" "$I/etc" "$I
 cp "$(command -v busybox)" "$I/bin/busybox"
 cp "$OSCONF" "$I/bin/osconf"
 for l in $(ldd "$OSCONF" | grep -o '/[^ ]*'); do mkdir -p "$I$(dirname "$l")"; cp -L "$l" "$I$l"; done
-: >"$I/etc/modules"
-for m in virtio_pci virtio_blk vfat nls_cp437 nls_ascii nls_utf8 ext4; do
-	modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | while read -r kw path _; do
-		[ "$kw" = insmod ] || continue
-		rel=${path#"$VM_KROOT"}
-		mkdir -p "$I$(dirname "$rel")"
-		cp -n "$path" "$I$rel"
-		grep -qxF "$rel" "$I/etc/modules" || echo "$rel" >>"$I/etc/modules"
-	done
-done
-cp -a "$OSCONF_SRC/tests/fixtures/centos7/." "$I/scratch/"
+vm_initrd_modules "$I" virtio_pci virtio_blk vfat nls_cp437 nls_ascii nls_utf8 ext4
+newroot "$I/scratch"
 echo "partition=LABEL=$LABEL_B" >"$I/scratch/etc/osconf.conf"
 cat >"$I/init" <<'INIT'
 #!/bin/busybox sh

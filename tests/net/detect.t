@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch
-conf="$OSCONF_SRC/tests/golden/cases/02-vpc.conf"
+conf="$CASES/02-vpc.conf"
 
 backend_of() { "$OSCONF" plan --conf "$conf" --root "$1" --no-live 2>&1 | sed -n 's/^network: backend \([a-z]*\) (\(.*\))$/\1: \2/p'; }
 main_file() {

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch
-conf="$OSCONF_SRC/tests/golden/cases/02-vpc.conf"
+conf="$CASES/02-vpc.conf"
 run() { "$OSCONF" apply --conf "$conf" --root "$1" --keep --no-live --backend "$2" >/dev/null 2>&1; }
 again() { # ROOT BACKEND: a second plan has no diff
 	out=$("$OSCONF" plan --conf "$conf" --root "$1" --no-live --backend "$2" 2>&1)

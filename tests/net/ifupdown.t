@@ -6,11 +6,9 @@
 # (exit 0, NICs recorded in ifupdown's state) and leave exactly the os.conf addresses and routes.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
-need_root
 command -v ifup >/dev/null || skip_all "ifupdown is not installed"
-unshare --net true 2>/dev/null || skip_all "cannot create network namespaces"
+need_netns
 scratch
-CASES="$OSCONF_SRC/tests/golden/cases"
 
 for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 	apply_case debian $case "$SCRATCH/$case" --backend ifupdown

@@ -7,9 +7,8 @@
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 command -v netplan >/dev/null || skip_all "netplan.io is not installed"
 scratch
-CASES="$OSCONF_SRC/tests/golden/cases"
 live=yes
-[ "$(id -u)" = 0 ] && [ -x /lib/systemd/systemd-networkd ] && unshare --net --mount true 2>/dev/null || live=no
+[ -x /lib/systemd/systemd-networkd ] && have_netns || live=no
 
 for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 	[ $case = 04-renamed ] && [ $live != yes ] && { skip "$case: needs root and namespaces"; continue; }
@@ -44,7 +43,7 @@ for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 		check "$case: off-subnet gateway is on-link" grep -q '^GatewayOnLink=true' "$gen/10-netplan-eth0.network"
 	fi
 	if [ $live = yes ]; then
-		dns=$(sed -n 's/^dns_nameserver="\(.*\)"/\1/p' "$conf")
+		dns=$(conf_value "$conf" dns_nameserver)
 		# netplan matches by PermanentMACAddress=; a veth has none (its MAC is set, not
 		# permanent), so for this run only the copy networkd reads matches the current MAC.
 		sed -i 's/^PermanentMACAddress=/MACAddress=/' "$gen"/*.network

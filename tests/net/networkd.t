@@ -5,18 +5,16 @@
 # left in place, and the addresses and routes it sets are checked with ip -j.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
-need_root
 [ -x /lib/systemd/systemd-networkd ] || skip_all "systemd-networkd is not installed"
-unshare --net --mount true 2>/dev/null || skip_all "cannot create namespaces"
+need_netns
 scratch
-CASES="$OSCONF_SRC/tests/golden/cases"
 
 for fam in arch debian-cloud; do
 	for case in 01-classic 02-vpc 03-routes 04-renamed 10-onlink; do
 		apply_case $fam $case "$SCRATCH/$fam-$case"
 		[ $? = 0 ] || { fail "$fam $case: apply"; diag "$log"; continue; }
 		echo "$log" | grep -q "wrote /etc/systemd/network/05-osconf-" || { fail "$fam $case: backend networkd chosen"; diag "$log"; }
-		dns=$(sed -n 's/^dns_nameserver="\(.*\)"/\1/p' "$conf")
+		dns=$(conf_value "$conf" dns_nameserver)
 		if out=$(networkd_run "$r" "$conf" $map 2>&1); then
 			ok "$fam $case: systemd-networkd configures it (addresses, routes, one default route)"
 			echo "$out" | grep -q "05-osconf-" && ! echo "$out" | grep "Configuring with" | grep -qv 05-osconf- &&

@@ -6,11 +6,9 @@
 # and the DNS order are checked.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
-need_root
 command -v NetworkManager >/dev/null && command -v dbus-daemon >/dev/null || skip_all "network-manager or dbus is not installed"
-unshare --net --mount true 2>/dev/null || skip_all "cannot create namespaces"
+need_netns
 scratch
-CASES="$OSCONF_SRC/tests/golden/cases"
 
 for case in 01-classic 03-routes 04-renamed 10-onlink; do
 	apply_case rhel9 $case "$SCRATCH/$case"
@@ -27,7 +25,7 @@ for case in 01-classic 03-routes 04-renamed 10-onlink; do
 	done
 	echo "$out" | grep -q "^active Wired connection 1:" && { fail "$case: the image's Wired connection 1 stays down"; diag "$out"; } ||
 		ok "$case: the image's Wired connection 1 stays down"
-	dns=$(sed -n 's/^dns_nameserver="\(.*\)"/\1/p' "$conf")
+	dns=$(conf_value "$conf" dns_nameserver)
 	[ "$(echo "$out" | sed -n 's/^dns //p')" = "$dns" ] && ok "$case: DNS in order: $dns" ||
 		{ fail "$case: DNS in order: $dns"; diag "$out"; }
 done

@@ -4,8 +4,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch
-conf="$OSCONF_SRC/tests/golden/cases/01-classic.conf"
-mac1=$(sed -n 's/^eth1_mac_addr=//p' "$conf")
+conf="$CASES/01-classic.conf"
+mac1=$(conf_value "$conf" eth1_mac_addr)
 
 for b in ifcfg nm; do
 	r="$SCRATCH/$b"

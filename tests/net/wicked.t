@@ -5,9 +5,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch
-CASES="$OSCONF_SRC/tests/golden/cases"
 live=yes
-[ "$(id -u)" = 0 ] && unshare --net --mount true 2>/dev/null || live=no
+have_netns || live=no
 
 r="$SCRATCH/orig"
 mkroot suse "$r"

@@ -36,13 +36,14 @@ for s in /etc/rc2.d/S*; do [ -x "$s" ] && "$s" start; done
 RCS
 {
 	vm_probe_common
+	printf "pw='%s'\n" "$VM_PW"
 	cat <<'RPT'
 echo "VMR libc=$(ls -d /lib*/libc.so* /lib*/*/libc.so* /usr/lib*/libc.so* /usr/lib*/*/libc.so* /lib*/ld-* /usr/lib*/ld-* 2>/dev/null | wc -l)"
-# the password, checked in the guest: busybox's own crypt of qwer1234 with root's salt and method
+# the password, checked in the guest: busybox's own crypt of the os.conf password with root's salt and method
 h=$(sed -n 's/^root:\([^:]*\):.*/\1/p' /etc/shadow); salt=$(echo "$h" | cut -d'$' -f3); m=$(echo "$h" | cut -d'$' -f2)
 case $m in 6) m=sha512;; 5) m=sha256;; *) m=unknown;; esac
-[ "$(mkpasswd -m $m -S "$salt" qwer1234)" = "$h" ] && echo "VMR pw_guest=ok" || echo "VMR pw_guest=bad"
-[ "$(mkpasswd -m $m -S "$salt" qwer12345)" = "$h" ] && echo "VMR pw_guest_wrong=accepted" || echo "VMR pw_guest_wrong=refused"
+[ "$(mkpasswd -m $m -S "$salt" "$pw")" = "$h" ] && echo "VMR pw_guest=ok" || echo "VMR pw_guest=bad"
+[ "$(mkpasswd -m $m -S "$salt" "${pw}x")" = "$h" ] && echo "VMR pw_guest_wrong=accepted" || echo "VMR pw_guest_wrong=refused"
 dmesg | grep 'osconf\[' | sed 's/^\[[ 0-9.]*\] //; s/^/VMR kmsg /'
 echo "VMR END"
 sync; mount -o remount,ro /; poweroff -f
@@ -75,16 +76,16 @@ ok "image built"
 n=nolibc
 if vm_run $n "net.ifnames=0"; then ok "$n: booted (busybox init) and reported"; else fail "$n: booted (busybox init) and reported"; vm_show_log $n; fi
 check "$n: no C library in the running system" test "$(vm_val $n libc)" = 0
-vm_check_settings $n eth0 iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8"
-check "$n: osconf logged to the kernel log (--syslog), no password" sh -c "grep -q '^VMR kmsg .*set the root password' '$SCRATCH/$n.vmr' && ! grep -q qwer1234 '$SCRATCH/$n.vmr'"
-check "$n: root password qwer1234 verifies in the guest (busybox mkpasswd with root's salt)" test "$(vm_val $n pw_guest)" = ok
+vm_check_settings $n eth0 "$VM_HOSTNAME" "$VM_ADDR" "$VM_GW" "$VM_DNS"
+check "$n: osconf logged to the kernel log (--syslog), no password" sh -c "grep -q '^VMR kmsg .*set the root password' '$SCRATCH/$n.vmr' && ! grep -q '$VM_PW' '$SCRATCH/$n.vmr'"
+check "$n: root password verifies in the guest (busybox mkpasswd with root's salt)" test "$(vm_val $n pw_guest)" = ok
 check "$n: ... and another password does not, in the guest" test "$(vm_val $n pw_guest_wrong)" = refused
 # the password, from the image after power-off: root's hash in the ext4 partition's /etc/shadow
 mkdir -p "$SCRATCH/after/etc"
 debugfs -R 'cat /etc/shadow' "$IMG?offset=$VM_P2_OFFSET" >"$SCRATCH/after/etc/shadow" 2>"$SCRATCH/debugfs.log"
 check "$n: /etc/shadow read back from the image" grep -q '^root:\$' "$SCRATCH/after/etc/shadow"
-check "$n: root password qwer1234 verifies against it (crypt(3) on the host)" sh -c "echo qwer1234 | '$VERIFY' '$SCRATCH/after' root"
-check "$n: ... and another password does not" sh -c "! echo qwer12345 | '$VERIFY' '$SCRATCH/after' root"
+check "$n: root password $VM_PW verifies against it (crypt(3) on the host)" verify_password "$SCRATCH/after" "$VM_PW"
+check "$n: ... and another password does not" sh -c "! echo '${VM_PW}5' | '$VERIFY' '$SCRATCH/after' root"
 vm_check_p1 $n
 if [ "$TAP_FAILED" != 0 ]; then diag "$(cat "$SCRATCH/$n.vmr")"; else diag "$(sed -n 's/^VMR kmsg //p' "$SCRATCH/$n.vmr")"; fi
 diag "libc-less boot test took $(($(date +%s) - START)) s"

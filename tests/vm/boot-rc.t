@@ -51,8 +51,8 @@ for n in sysv openrc; do
 
 	failed_before=$TAP_FAILED
 	if vm_run $n "net.ifnames=0"; then ok "$n: booted to runlevel 2 and reported"; else fail "$n: booted to runlevel 2 and reported"; fi
-	vm_check_settings $n eth0 iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8"
-	check "$n: root password verifies" vm_has $n "password=qwer1234"
+	vm_check_settings $n eth0 "$VM_HOSTNAME" "$VM_ADDR" "$VM_GW" "$VM_DNS"
+	check "$n: root password verifies" vm_has $n "password=$VM_PW"
 	sed -n 's/^VMR kmsg //p' "$SCRATCH/$n.vmr" >"$SCRATCH/kmsg"
 	first_net=$(grep -n 'vm-test: networking start' "$SCRATCH/kmsg" | head -1 | cut -d: -f1)
 	last_osconf=$(grep -n 'osconf\[' "$SCRATCH/kmsg" | tail -1 | cut -d: -f1)
@@ -67,7 +67,7 @@ for n in sysv openrc; do
 		"! grep -qE 'failed to bring up|RTNETLINK answers' '$SCRATCH/$n.log'"
 	check "$n: ifupdown's state records eth0" vm_has $n "ifstate=eth0=eth0"
 	check "$n: no dependency loop at boot" sh -c "! grep -q 'dependency loop' '$SCRATCH/$n.log'"
-	check "$n: one line per action in the kernel log, no password" sh -c "grep -q 'set the root password' $SCRATCH/kmsg && ! grep -q qwer1234 $SCRATCH/kmsg"
+	check "$n: one line per action in the kernel log, no password" sh -c "grep -q 'set the root password' $SCRATCH/kmsg && ! grep -q '$VM_PW' $SCRATCH/kmsg"
 	vm_check_p1 $n
 	check "$n: uninstall on the running system" test "$(vm_val $n uninstalled)" = 0
 	check "$n: install on the running system recorded partition 1's UUID" test "$(vm_val $n recorded)" = partition=UUID=5EED-0001

@@ -21,7 +21,7 @@ for suite in bullseye trixie; do
 	check "$suite: the rootfs has its own glibc" sh -c "ls '$ROOTFS'/lib/x86_64-linux-gnu/libc.so.6"
 	IMG=$SCRATCH/disk-$suite.img
 	vm_systemd_build $suite || continue
-	vm_systemd_check "$suite" $nic iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8" qwer1234
+	vm_systemd_check "$suite" $nic "$VM_HOSTNAME" "$VM_ADDR" "$VM_GW" "$VM_DNS" "$VM_PW"
 	diag "$suite: glibc $(vm_val $suite glibc), systemd $(vm_val $suite systemd)"
 	rm -f "$IMG"
 done

@@ -95,6 +95,22 @@ vm_kernel() {
 	VM_KERNEL="$VM_KROOT/boot/vmlinuz-$VM_KVER"
 }
 
+# vm_initrd_modules DIR MODULE...: the kernel modules (with what they depend on) copied into the
+# initramfs tree DIR, listed in load order in DIR/etc/modules (for its init's insmod loop).
+vm_initrd_modules() {
+	_im=$1; shift
+	mkdir -p "$_im/etc" && : >"$_im/etc/modules"
+	for m in "$@"; do
+		modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | while read -r kw path _; do
+			[ "$kw" = insmod ] || continue
+			rel=${path#"$VM_KROOT"}
+			mkdir -p "$_im$(dirname "$rel")"
+			cp -n "$path" "$_im$rel"
+			grep -qxF "$rel" "$_im/etc/modules" || echo "$rel" >>"$_im/etc/modules"
+		done
+	done
+}
+
 # vm_initrd: a busybox-static initramfs that loads the virtio, ext4 and vfat modules (they stay
 # loaded for the real system, which has no /lib/modules) and switch_roots to root=. Sets VM_INITRD.
 vm_initrd() {
@@ -103,16 +119,7 @@ vm_initrd() {
 	_st=$(mktemp -d "${TMPDIR:-/tmp}/osconf-initrd.XXXXXX")
 	mkdir -p "$_st/bin" "$_st/dev" "$_st/proc" "$_st/sys" "$_st/newroot" "$_st/etc"
 	cp "$(command -v busybox)" "$_st/bin/busybox"
-	: >"$_st/etc/modules"
-	for m in $VM_MODULES; do
-		modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | while read -r kw path _; do
-			[ "$kw" = insmod ] || continue
-			rel=${path#"$VM_KROOT"}
-			mkdir -p "$_st$(dirname "$rel")"
-			cp -n "$path" "$_st$rel"
-			grep -qxF "$rel" "$_st/etc/modules" || echo "$rel" >>"$_st/etc/modules"
-		done
-	done
+	vm_initrd_modules "$_st" $VM_MODULES
 	cat >"$_st/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -162,24 +169,18 @@ vm_boot() {
 		>"$1" 2>&1 </dev/null
 }
 
-# The documents' VPC sample (Chinese edition), with the MAC QEMU gives the NIC.
-vm_sample_conf() {
-	cat <<EOF
-hostname=iZ23r29djmjZ
-password=cXdlcjEyMzQK
-eth0_ip_addr=10.171.254.123
-eth0_mac_addr=$VM_MAC
-eth0_netmask=255.255.255.0
-eth0_gateway=10.171.254.1
-eth0_route="0.0.0.0/0 10.171.254.1"
-dns_nameserver="7.7.7.7 8.8.8.8"
-EOF
-}
+# The documents' VPC sample (tests/golden/cases/02-vpc.conf), with the MAC QEMU gives the NIC,
+# and what a guest that applied it must show (its netmask is 255.255.255.0: /24).
+VM_SAMPLE=$CASES/02-vpc.conf
+vm_sample_conf() { sample 02-vpc eth0_mac_addr="$VM_MAC"; }
+VM_HOSTNAME=$(conf_value "$VM_SAMPLE" hostname) VM_ADDR=$(conf_value "$VM_SAMPLE" eth0_ip_addr)/24
+VM_GW=$(conf_value "$VM_SAMPLE" eth0_gateway) VM_DNS=$(conf_value "$VM_SAMPLE" dns_nameserver)
+VM_PW=$(case_password 02-vpc)
 # vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC, host name,
 # addresses, routes, nameservers and which test password root's hash verifies (crypt(3) in the
-# guest, through perl), each as a "VMR key=value" or "VMR key value" line on the console.
+# guest, through perl: the sample's, or boot.t's second one), each as a "VMR key=value" or "VMR key value" line on the console.
 vm_probe_common() {
-	cat <<'EOF'
+	sed "s/@PASSWORDS@/$VM_PW N3w-pass.2/" <<'EOF'
 #!/bin/sh
 # vm-report — boot-test probe: print the configured state on the serial console, then power off.
 nic=$(for n in /sys/class/net/*; do [ "$(cat $n/address)" = 00:8c:fa:5e:14:23 ] && echo ${n##*/}; done)
@@ -190,7 +191,7 @@ echo "VMR etc_hostname=$(cat /etc/hostname)"
 ip -4 -o addr show dev "$nic" | awk '{print "VMR addr " $4}'
 ip -4 route show | sed 's/^/VMR route /'
 grep '^nameserver' /etc/resolv.conf | sed 's/^/VMR resolv /'
-for pw in qwer1234 N3w-pass.2; do
+for pw in @PASSWORDS@; do
 	perl -e '$h = (getpwnam("root"))[1]; exit(crypt($ARGV[0], $h) eq $h ? 0 : 1)' "$pw" && echo "VMR password=$pw"
 done
 EOF
@@ -214,7 +215,7 @@ vm_show_log() { diag "$(tr -d '\r' <"$SCRATCH/$1.log" | grep -v '^\s*$' | tail -
 # vm_p1_ls: partition 1's aliyun_custom_image/ listing, read from the image file (fails when absent)
 vm_p1_ls() { mdir -i "$IMG@@$VM_P1_OFFSET" ::/aliyun_custom_image 2>&1; }
 # vm_check_settings NAME NIC HOSTNAME ADDR GW "DNS…": the report shows the settings os.conf asked for
-# (the sample's: eth0 iZ23r29djmjZ 10.171.254.123/24 10.171.254.1 "7.7.7.7 8.8.8.8").
+# (the sample's: eth0 "$VM_HOSTNAME" "$VM_ADDR" "$VM_GW" "$VM_DNS").
 vm_check_settings() {
 	local n=$1 nic=$2 want_dns
 	check "$n: hostname $3 (live)" test "$(vm_val "$n" hostname)" = "$3"
