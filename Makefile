@@ -1,4 +1,5 @@
 # Makefile — builds osconf, runs the demo, the tests, the fuzzer and the benchmark.
+# SPDX-License-Identifier: Apache-2.0
 # `make demo` and `make check` first install missing Debian packages (as root) via mk/deps.sh.
 
 VERSION    := 0.1.0

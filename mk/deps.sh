@@ -1,5 +1,6 @@
 #!/bin/sh
 # mk/deps.sh — install the Debian packages a make target needs (as root), or print the command.
+# SPDX-License-Identifier: Apache-2.0
 # usage: mk/deps.sh build|check|fuzz|bench|pkg|arm64
 # arm64 (also part of check): the cross compiler, qemu-aarch64 and the arm64 libraries. The -dev
 # packages that are co-installable with their amd64 twins come from apt (:arm64); the others

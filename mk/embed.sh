@@ -1,5 +1,6 @@
 #!/bin/sh
 # mk/embed.sh — turn the files under dist/ into a C source (one byte array each), so the binary
+# SPDX-License-Identifier: Apache-2.0
 # carries the init integration it installs and dist/ stays the single source of that text.
 # usage: mk/embed.sh dist/FILE... > build/gen/dist.c
 set -eu

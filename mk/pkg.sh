@@ -1,5 +1,6 @@
 #!/bin/sh
 # mk/pkg.sh — build the .deb (dpkg-deb) or the .rpm (rpmbuild) from a `make install` staging tree.
+# SPDX-License-Identifier: Apache-2.0
 # usage: mk/pkg.sh deb|rpm VERSION [ARCH BUILD]   (from the top of the source tree after `make`;
 # ARCH is a Debian architecture name, default the host's; BUILD the build directory, default build)
 set -eu

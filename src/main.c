@@ -1,4 +1,5 @@
 /* main.c — osconf entry point: global options and dispatch to a subcommand. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* cli.h — the subcommand table and the exit statuses every command shares. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* cmd_conf.c — `osconf check FILE` and `osconf show FILE [--json]`: validate and print, change nothing. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/cli.h"
 #include "cli/report.h"
 #include "conf/validate.h"

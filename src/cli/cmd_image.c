@@ -1,4 +1,5 @@
 /* cmd_image.c — `osconf image check IMAGE|--root DIR [--json]`: check before upload. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 #include <string.h>
 

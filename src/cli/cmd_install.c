@@ -1,4 +1,5 @@
 /* cmd_install.c — `osconf install` and `osconf uninstall`: their options and reporting. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 #include <string.h>
 

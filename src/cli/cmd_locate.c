@@ -1,4 +1,5 @@
 /* cmd_locate.c — `osconf locate`: where os.conf is (or would be) and why, changing nothing. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 #include <string.h>
 #include <sys/sysmacros.h>

@@ -1,4 +1,5 @@
 /* cmd_run.c — `osconf plan` and `osconf apply`: their options around run_pipeline(). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/cli.h"
 #include "cli/pipeline.h"
 

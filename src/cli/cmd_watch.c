@@ -1,4 +1,5 @@
 /* cmd_watch.c — `osconf watch`: stay running and re-apply os.conf whenever it appears or changes. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>

@@ -1,4 +1,5 @@
 /* commands.c — the one table of subcommands (one row per command, implemented in cmd_*.c), and `help`. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <limits.h>
 
 #include "cli/cli.h"

@@ -1,4 +1,5 @@
 /* options.c — the one command-line parser (getopt_long over a command's option table) and its help. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/options.h"
 
 #include <getopt.h>

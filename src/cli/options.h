@@ -1,4 +1,5 @@
 /* options.h — the one command-line parser: each command declares its options as a const table. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

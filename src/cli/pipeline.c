@@ -1,4 +1,5 @@
 /* pipeline.c — the whole job: locate → read → parse → validate → plan → apply → finish. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/pipeline.h"
 
 #include <errno.h>

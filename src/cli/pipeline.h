@@ -1,4 +1,5 @@
 /* pipeline.h — the whole job: locate → read → parse → validate → plan → apply → finish. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

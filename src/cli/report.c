@@ -1,4 +1,5 @@
 /* report.c — diagnostics and model printing for check, show, plan and apply. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/report.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* report.h — how the command line reports os.conf problems, the parsed model and what apply did. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* status.c — write the machine-readable result of the last run, for people and monitoring. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/status.h"
 
 #include <errno.h>

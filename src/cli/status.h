@@ -1,4 +1,5 @@
 /* status.h — the status record of a run: /run/osconf/status.json and /var/lib/osconf/last-result.json. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

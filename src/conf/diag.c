@@ -1,4 +1,5 @@
 /* diag.c — accumulate os.conf problems; the caller decides how to report them. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "conf/diag.h"
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
 /* diag.h — collected problems of os.conf (errors and warnings with line numbers); never printed here. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* model.c — model lifetime and the formatting helpers shared by renderers. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "conf/model.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 /* model.h — the validated instance settings from os.conf: what every later stage consumes. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <netinet/in.h>

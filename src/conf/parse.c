@@ -1,4 +1,5 @@
 /* parse.c — tokenise os.conf as literal KEY=value lines; anything bash would expand is refused. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "conf/parse.h"
 
 #include <ctype.h>

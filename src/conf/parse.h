@@ -1,4 +1,5 @@
 /* parse.h — os.conf bytes → list of KEY=value assignments; a strict subset of shell syntax, never executed. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* schema.c — the os.conf key table and the pure value parsers it uses. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "conf/schema.h"
 
 #include <arpa/inet.h>

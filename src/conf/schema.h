@@ -1,4 +1,5 @@
 /* schema.h — the table of os.conf keys: name, per-NIC or global, value type, section. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* validate.c — check every value and the cross-key rules (NICs, the single default route). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "conf/validate.h"
 
 #include <arpa/inet.h>

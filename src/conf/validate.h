@@ -1,4 +1,5 @@
 /* validate.h — assignments → model: every value checked against the schema before anything changes. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include "conf/diag.h"

@@ -1,4 +1,5 @@
 /* check.h — what the files of `image check`'s checks share: guards, advice, the check functions. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

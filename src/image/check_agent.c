@@ -1,4 +1,5 @@
 /* check_agent.c — `image check`: osconf (or another os.conf agent) installed, enabled and able to run. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/check.h"
 #include "image/check_agent_elf.h"

@@ -1,4 +1,5 @@
 /* check_agent_elf.c — the agent check's proof that osconf can run: machine, interpreter, libraries, versions. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/check_agent_elf.h"
 

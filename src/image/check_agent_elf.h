@@ -1,4 +1,5 @@
 /* check_agent_elf.h — whether the installed osconf binary can run in the image (ELF facts). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* check_disk.c — `image check`: the container format, the virtual size, the partitions and the root file system. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/check.h"
 

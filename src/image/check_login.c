@@ -1,4 +1,5 @@
 /* check_login.c — `image check`: no usable default root password, no baked-in SSH keys, fstab by UUID/LABEL. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/check.h"
 

@@ -1,4 +1,5 @@
 /* checks.c — the checks of `image check`: one table of functions over the inspected image, and the guards they share. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/check.h"
 

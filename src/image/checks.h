@@ -1,4 +1,5 @@
 /* checks.h — run the `image check` table; the pure rules are exposed for unit tests. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* container.c — detect a disk image's format from the table, open it, and read guest bytes. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/container.h"
 

@@ -1,4 +1,5 @@
 /* container.h — disk image containers (raw/qcow2/VHD/VMDK): open, virtual size, guest reads. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* disk.c — an image's partitions and file-system types via libblkid (no loop, no mount). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/disk.h"
 

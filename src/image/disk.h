@@ -1,4 +1,5 @@
 /* disk.h — the partition table of an image and the file system on each partition (libblkid). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

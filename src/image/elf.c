@@ -1,4 +1,5 @@
 /* elf.c — a pure, bounded ELF reader for image check: headers, PT_INTERP, PT_DYNAMIC, versions. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "image/elf.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* elf.h — a pure, bounded ELF reader: machine, interpreter, needed libraries, symbol versions. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* format.c — the one table of container formats, and the host reads their readers share. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/format.h"
 

@@ -1,4 +1,5 @@
 /* format.h — a container format's operations, the one table of formats, and their shared helpers. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* fs_ext.c — ext2/3/4 via libext2fs, with an io_manager reading through the container. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "tree/fsview.h"
 

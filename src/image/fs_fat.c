@@ -1,4 +1,5 @@
 /* fs_fat.c — a small read-only FAT32 reader (FAT chains, long names) over guest bytes. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "tree/fsview.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* inspect.c — open an image or tree, probe it, open its file systems, find the root. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "image/inspect.h"
 #include "tree/fstab.h"
 

@@ -1,4 +1,5 @@
 /* inspect.h — what `image check` learns first: container, partitions, fs views, root. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* qcow2.c — QEMU copy-on-write v2/v3 images: header, L1/L2 cluster map, guest reads. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "image/format.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* raw.c — a raw disk image: the file's bytes are the disk's (the fallback of detection). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "image/format.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* report.c — collect check results and render them as text or JSON. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "image/report.h"
 

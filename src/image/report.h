@@ -1,4 +1,5 @@
 /* report.h — `image check` results, one per check, rendered as text or JSON. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

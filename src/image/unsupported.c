@@ -1,4 +1,5 @@
 /* unsupported.c — formats recognised but not read (VDI, VHDX, QED, DMG, archives …): named only. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "image/format.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* vhd.c — Microsoft Virtual Hard Disk (VPC): footer, dynamic header, BAT, guest reads. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "image/format.h"
 
 #include <errno.h>

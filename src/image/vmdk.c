@@ -1,4 +1,5 @@
 /* vmdk.c — VMware sparse extents (KDMV): header, grain directory/tables, guest reads; descriptors. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "image/format.h"
 
 #include <ctype.h>

@@ -1,4 +1,5 @@
 /* dist.h — the files of dist/ (units, init scripts) compiled into the binary by mk/embed.sh. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* insserv.c — add or remove one script in insserv's makefile-style boot order, keeping the rest. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "install/insserv.h"
 
 #include <ctype.h>

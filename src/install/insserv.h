@@ -1,4 +1,5 @@
 /* insserv.h — keep Debian's insserv boot-order files (/etc/init.d/.depend.*) in step with our links. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* install.c — `osconf install/uninstall`: binary, units or init scripts, enable links, /etc/osconf.conf. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "install/install.h"
 

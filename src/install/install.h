@@ -1,4 +1,5 @@
 /* install.h — put osconf and its init integration into a root tree, enable it, or take it out again. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

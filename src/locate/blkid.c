@@ -1,4 +1,5 @@
 /* blkid.c — tag resolution and file-system probing with libblkid, without udev. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "locate/blkid.h"
 

@@ -1,4 +1,5 @@
 /* blkid.h — libblkid behind two calls: find devices by tag, and probe one device's file system. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* locate.c — discovery: /etc/osconf.conf's partition, else partition 1 of the root disk; then its mount. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "locate/locate.h"
 

@@ -1,4 +1,5 @@
 /* locate.h — find aliyun_custom_image/os.conf on the image's first partition, mounting it if needed. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* mount.c — private mounts under /run/osconf (own mount namespace, nosuid,nodev,noexec). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "locate/mount.h"
 

@@ -1,4 +1,5 @@
 /* mount.h — mount a partition privately under /run/osconf and unmount it again. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* mountinfo.c — parse /proc/self/mountinfo (proc(5)) into mount entries. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "locate/mountinfo.h"
 

@@ -1,4 +1,5 @@
 /* mountinfo.h — /proc/self/mountinfo, one entry at a time. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* sysfs.c — walk /sys/dev/block and /sys/class/block to relate partitions and disks. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "locate/sysfs.h"
 

@@ -1,4 +1,5 @@
 /* sysfs.h — block devices as sysfs shows them: whole disk, partitions, the devices under dm/md. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <limits.h>

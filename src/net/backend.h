@@ -1,4 +1,5 @@
 /* backend.h — a persistent network backend writes the distro's own network configuration format. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

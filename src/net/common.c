@@ -1,4 +1,5 @@
 /* common.c — the backend table, lookup, the generated-file header and helpers the backends share. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>

@@ -1,4 +1,5 @@
 /* detect.c — choose the persistent network backend from the target root alone. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* ifcfg.c — backend for RHEL/CentOS network-scripts (initscripts and NetworkManager's ifcfg-rh). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

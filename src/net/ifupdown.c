@@ -1,4 +1,5 @@
 /* ifupdown.c — backend for ifupdown (Debian) and ifupdown-ng (Alpine): /etc/network/interfaces.d/osconf. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* live.c — the live network target's pure core: NICs found by MAC, the rtnetlink operations to apply. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "net/live.h"
 
 #include <arpa/inet.h>

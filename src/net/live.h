@@ -1,4 +1,5 @@
 /* live.h — the live network target's pure core: model + kernel state → rtnetlink operations. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* names.c — the kernel names of os.conf's NICs: found by MAC over rtnetlink on the running system. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

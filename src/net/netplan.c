@@ -1,4 +1,5 @@
 /* netplan.c — backend for netplan (Ubuntu): /etc/netplan/90-osconf.yaml, mode 0600. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* networkd.c — backend for systemd-networkd: one /etc/systemd/network/05-osconf-X.network per NIC. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* nm.c — backend for NetworkManager: one keyfile per NIC in /etc/NetworkManager/system-connections. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* wicked.c — backend for SUSE's wicked: /etc/sysconfig/network/ifcfg-X and ifroute-X. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* diff.c — unified diff of two small texts (LCS table), for `osconf plan`. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* plan.c — plan entries (generic and whole-file), printing, pruning and the one executor. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "plan/plan.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* plan.h — the computed effects of an os.conf as data; printed by `plan`, executed by `apply`. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

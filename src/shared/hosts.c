@@ -1,4 +1,5 @@
 /* hosts.c — /etc/hosts: our one line for the host name, every other line kept. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "shared/hosts.h"
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* hosts.h — /etc/hosts, a file shared with other programs: only the line marked "# osconf" is ours. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include "plan/plan.h"

@@ -1,4 +1,5 @@
 /* resolv.c — /etc/resolv.conf: set our nameserver lines, keep every other line. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "shared/resolv.h"
 
 #include <sys/stat.h>

@@ -1,4 +1,5 @@
 /* resolv.h — /etc/resolv.conf, a file shared with other programs: only its nameserver lines are ours. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <netinet/in.h>

@@ -1,4 +1,5 @@
 /* anonfile.c — anonymous scratch files: memfd_create(2), or an unlinked temp file on kernels before 3.17. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "sys/anonfile.h"
 

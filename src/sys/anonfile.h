@@ -1,4 +1,5 @@
 /* anonfile.h — an anonymous read-write file (memfd_create(2), an unlinked temp file before Linux 3.17). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* atomic.c — crash-safe file replacement: a crash at any instant leaves the old file or the new one. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "sys/atomic.h"
 

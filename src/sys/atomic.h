@@ -1,4 +1,5 @@
 /* atomic.h — the one way osconf writes a file: temp + fsync + rename + fsync(dir), inside the root. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

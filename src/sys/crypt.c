@@ -1,4 +1,5 @@
 /* crypt.c — crypt(3) via libxcrypt's crypt_gensalt_ra + crypt_r; intermediate state is wiped. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "sys/crypt.h"
 
 #include <crypt.h>

@@ -1,4 +1,5 @@
 /* crypt.h — password hashing with libxcrypt: method from login.defs, salt from random_bytes(). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

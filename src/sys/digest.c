@@ -1,4 +1,5 @@
 /* digest.c — SHA-256 and the keyed digest that stands in for os.conf's bytes once they are wiped. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "sys/digest.h"
 
 #include <stdbool.h>

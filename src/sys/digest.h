@@ -1,4 +1,5 @@
 /* digest.h — a keyed SHA-256 of a buffer: os.conf's bytes can be compared after they are wiped. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stddef.h>

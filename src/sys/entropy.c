@@ -1,4 +1,5 @@
 /* entropy.c — random bytes: getrandom(2) with a /dev/urandom fallback for kernels before 3.17. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "sys/entropy.h"
 

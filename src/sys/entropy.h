@@ -1,4 +1,5 @@
 /* entropy.h — random bytes for salts and temporary names: getrandom(2), /dev/urandom before Linux 3.17. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* netlink.c — rtnetlink on the kernel's own UAPI: every request waits for its ack; dumps of links, IPv4 addresses and routes. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "sys/netlink.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 /* netlink.h — rtnetlink on the kernel's UAPI: the one request-and-wait-for-ack helper and the IPv4 state dumps. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <net/if.h>

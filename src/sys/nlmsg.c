@@ -1,4 +1,5 @@
 /* nlmsg.c — netlink messages on the kernel's UAPI macros: requests built within their buffer, replies read only within their length. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "sys/nlmsg.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* nlmsg.h — netlink messages on the kernel's UAPI macros: building requests, reading replies with every length checked. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <linux/netlink.h>

@@ -1,4 +1,5 @@
 /* root.c — path resolution confined to the target root (openat2 RESOLVE_IN_ROOT). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "sys/root.h"
 

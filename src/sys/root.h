@@ -1,4 +1,5 @@
 /* root.h — every file access of osconf goes through a directory fd for the target root. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

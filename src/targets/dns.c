@@ -1,4 +1,5 @@
 /* dns.c — name servers: resolv.conf (only its nameserver lines), or systemd-resolved's drop-in. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* hostname.c — the host name: sethostname(2) when live, and every file the distro reads it from. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* live.c — the live network target: net/live.c's operations as plan entries sharing one rtnetlink socket. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>

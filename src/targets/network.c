@@ -1,4 +1,5 @@
 /* network.c — the persistent network configuration, delegated to the chosen backend. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stdio.h>
 #include <string.h>
 

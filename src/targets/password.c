@@ -1,4 +1,5 @@
 /* password.c — root's password: only root's line of /etc/shadow changes, under the passwd lock. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* target.h — a target turns the model plus the target root's state into plan entries. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

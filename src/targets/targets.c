@@ -1,4 +1,5 @@
 /* targets.c — the ordered table of targets the pipeline plans. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "targets/target.h"
 
 const struct target *const targets[] = {

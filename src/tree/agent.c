@@ -1,4 +1,5 @@
 /* agent.c — /etc/osconf.conf of a target root: the one parser and reader every command uses. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "tree/agent.h"
 
 #include <ctype.h>

@@ -1,4 +1,5 @@
 /* agent.h — osconf's own settings in a target root, /etc/osconf.conf: its one reader. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* fs_dir.c — an unpacked tree (--root DIR) as a file-system view, confined by openat2. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "tree/fsview.h"
 

@@ -1,4 +1,5 @@
 /* fstab.c — /etc/fstab: the one parser and reader that install, locate and image check use. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "tree/fstab.h"
 

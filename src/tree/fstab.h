@@ -1,4 +1,5 @@
 /* fstab.h — /etc/fstab of a target root or an image: its one parser and reader. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

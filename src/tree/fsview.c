@@ -1,4 +1,5 @@
 /* fsview.c — the wrappers every check uses over the three file-system readers. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "tree/fsview.h"
 
 #include <errno.h>

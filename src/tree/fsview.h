@@ -1,4 +1,5 @@
 /* fsview.h — one read-only file-system interface over ext (libext2fs), FAT and a tree. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

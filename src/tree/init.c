@@ -1,4 +1,5 @@
 /* init.c — which init system a tree runs, osconf's boot layout per init system, enabled units. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "tree/init.h"
 
 #include <ctype.h>

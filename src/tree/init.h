@@ -1,4 +1,5 @@
 /* init.h — a tree's init system, osconf's boot layout for each, and whether a unit is enabled: the one source. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* osrelease.c — /etc/os-release of a target root: the one parser and reader (os-release(5)). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "tree/osrelease.h"
 
 #include <errno.h>

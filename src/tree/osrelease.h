@@ -1,4 +1,5 @@
 /* osrelease.h — the distro of a target root, /etc/os-release (or /usr/lib/os-release): its one reader. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* buf.c — growable byte buffer; secret buffers are wiped before their memory is released. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "buf.h"
 
 #include <errno.h>

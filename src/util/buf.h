@@ -1,4 +1,5 @@
 /* buf.h — growable byte buffer used for file contents and rendered output. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

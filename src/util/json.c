@@ -1,4 +1,5 @@
 /* json.c — minimal JSON writer with correct string escaping. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "util/json.h"
 
 static void sep(struct json *j)

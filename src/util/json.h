@@ -1,4 +1,5 @@
 /* json.h — a minimal streaming JSON writer (objects, arrays, strings, numbers, booleans). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

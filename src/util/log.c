@@ -1,4 +1,5 @@
 /* log.c — diagnostics to stderr (prefixed "osconf: "), optionally mirrored to syslog or /dev/kmsg. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "log.h"
 
 #include <fcntl.h>

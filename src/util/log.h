@@ -1,4 +1,5 @@
 /* log.h — the one place that prints diagnostics: stderr, plus syslog/kmsg when enabled. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

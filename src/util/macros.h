@@ -1,4 +1,5 @@
 /* macros.h — small language helpers shared by every module (cleanup attributes, array size). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* text.c — small text edits on struct buf, used for sysconfig, login.defs, hosts and resolv.conf. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "util/text.h"
 
 #include <errno.h>

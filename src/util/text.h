@@ -1,4 +1,5 @@
 /* text.h — line-oriented edits of configuration text that keep every other byte. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdbool.h>

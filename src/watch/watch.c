@@ -1,4 +1,5 @@
 /* watch.c — inotify loop behind `osconf watch`: debounced re-apply when os.conf appears or changes. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "watch/watch.h"
 

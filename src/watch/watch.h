@@ -1,4 +1,5 @@
 /* watch.h — wait for a file to be written in a directory (inotify), debounced, and act on it. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 struct watch_opts {

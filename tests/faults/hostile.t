@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/faults/hostile.t — fail closed: special files, stale temp files, symlinks and injected
+# SPDX-License-Identifier: Apache-2.0
 # I/O errors (strace) in the target root end in exit 1 with the file named, os.conf kept.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"

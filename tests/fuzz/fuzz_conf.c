@@ -1,4 +1,5 @@
 /* fuzz_conf.c — libFuzzer target: os.conf bytes through the parser and validator (pure code). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

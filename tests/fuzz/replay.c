@@ -1,4 +1,5 @@
 /* replay.c — run the fuzz target once over each corpus file (gcc + sanitizers, for make check). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/golden/run.t — golden tests: every case × every backend → plan output, apply log and
+# SPDX-License-Identifier: Apache-2.0
 # resulting tree compared with tests/golden/expected/; `osconf check` output for every case.
 # Regenerate expectations after an intended change: OSCONF_GOLDEN_UPDATE=1 tests/golden/run.t
 set -u

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/image/check-agent.t — the agent check proves the installed osconf can run in the tree:
+# SPDX-License-Identifier: Apache-2.0
 # static or with its interpreter, libraries and symbol versions there, built for its machine.
 . "$(dirname "$0")/../lib/tap.sh"
 scratch

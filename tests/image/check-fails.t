@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/image/check-fails.t — one image per rule `osconf image check` enforces, each failing
+# SPDX-License-Identifier: Apache-2.0
 # for exactly its reason (asserted on the --json output), exit status 1.
 . "$(dirname "$0")/../lib/tap.sh"
 scratch

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/image/check-install.t — `osconf install --root` and `image check --root` agree on each init
+# SPDX-License-Identifier: Apache-2.0
 # system: the init system detected, and the enable link install writes is the one check finds.
 . "$(dirname "$0")/../lib/tap.sh"
 scratch

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/image/check-pass.t — `osconf image check` passes good images: MBR+FAT32 and GPT+ext4,
+# SPDX-License-Identifier: Apache-2.0
 # systemd / sysvinit / OpenRC enablement, a password forced to change, a tree with --root,
 # another os.conf agent (a warning), and the usage errors. As a normal user: no root needed.
 . "$(dirname "$0")/../lib/tap.sh"

@@ -1,4 +1,5 @@
 # tests/image/lib.sh — build disk images for the `image check` tests without root, loop
+# SPDX-License-Identifier: Apache-2.0
 # devices or mounts: truncate + sfdisk, mkfs.vfat --offset + mcopy, mkfs.ext4 -E offset -d.
 # Source after tests/lib/tap.sh and scratch().
 

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/install/install.t — `osconf install/uninstall --root` on systemd, sysv (Debian, RHEL) and OpenRC trees.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 S=$OSCONF_SRC/dist

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/install/watch.t — `osconf watch`: applies os.conf when it appears, debounced, and keeps the directory.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 R=$SCRATCH/root D=$SCRATCH/p1/aliyun_custom_image

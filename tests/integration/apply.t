@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/integration/apply.t — the binary against scratch roots: lifecycle of os.conf, exit
+# SPDX-License-Identifier: Apache-2.0
 # statuses, shadow handling, refusals, injections, plan changing nothing.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"

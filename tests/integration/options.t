@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/integration/options.t — the one option parser, for every command: --opt=value is --opt value,
+# SPDX-License-Identifier: Apache-2.0
 # unknown options and missing values are usage errors (exit 2), --help lists every option.
 set -u
 . "$(dirname "$0")/../lib/tap.sh"

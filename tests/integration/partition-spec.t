@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/integration/partition-spec.t — one reader of /etc/osconf.conf: the same partition= gets
+# SPDX-License-Identifier: Apache-2.0
 # the same verdict from `locate`, `plan`, `install --partition` and `image check`; a directory of
 # the running system that records no partition is refused by `locate` as by `plan`.
 . "$(dirname "$0")/../lib/tap.sh"

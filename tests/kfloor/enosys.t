@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/kfloor/enosys.t — osconf on the kernel floor (3.10): every system call newer than that fails with ENOSYS.
+# SPDX-License-Identifier: Apache-2.0
 # tests/tools/enosys installs the seccomp filter (table: tests/tools/syscalls.txt). A password
 # applied under it verifies; an apply gives the same tree and messages as without it; then the
 # golden, integration and image scripts run again with OSCONF pointing at

@@ -1,4 +1,5 @@
 # tests/lib/helpers.sh — the helpers every test shares (tap.sh sources it; POSIX sh): comparing
+# SPDX-License-Identifier: Apache-2.0
 # expected and actual with a readable diff, tree snapshots, scratch target roots from
 # tests/fixtures/, the golden cases as samples, and (netns.sh) namespaces with veth links by MAC.
 CASES=$OSCONF_SRC/tests/golden/cases

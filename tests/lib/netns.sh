@@ -1,4 +1,5 @@
 # tests/lib/netns.sh — network namespaces with veth links named by MAC (sourced by helpers.sh;
+# SPDX-License-Identifier: Apache-2.0
 # POSIX sh, no variable of the test needed, so the scripts that run inside a namespace source it too).
 # Every namespace is also a mount and a UTS namespace: a test never changes the host's host name.
 : "${NETNS_LIB:=${OSCONF_SRC:-.}/tests/lib/netns.sh}"

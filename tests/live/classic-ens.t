@@ -1,5 +1,6 @@
 #!/bin/bash
 # Classic network, NICs named ens5/ens6 (found by MAC): plan, apply, re-apply unchanged, re-apply changed.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
 enter_ns "$@"

@@ -1,5 +1,6 @@
 #!/bin/bash
 # A NIC of os.conf that does not exist: a clear error naming it and its MAC, the other NIC is
+# SPDX-License-Identifier: Apache-2.0
 # still configured, the network section fails and os.conf is kept.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"

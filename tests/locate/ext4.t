@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/locate/ext4.t — os.conf on an ext4 partition 1 (dos, gpt, no table): locate by UUID,
+# SPDX-License-Identifier: Apache-2.0
 # LABEL and PARTUUID, mount privately, apply with a scratch --root and no --conf, remove, unmount.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 # tests/locate/lib.sh — disk images with os.conf on partition 1, attached as loop devices (source it).
+# SPDX-License-Identifier: Apache-2.0
 # Every loop device, mount and scratch directory made here is undone by the EXIT trap.
 . "$(dirname "$0")/../lib/tap.sh"
 need_root

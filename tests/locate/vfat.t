@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/locate/vfat.t — os.conf on a FAT32 partition 1 (dos, gpt). This kernel has no vfat
+# SPDX-License-Identifier: Apache-2.0
 # driver, so the partition is mounted with fusefat (naming the device with fsname=, as root):
 # locate must find and use that mount through mountinfo, apply must remove os.conf through it.
 # Where the kernel has vfat, osconf's own private mount (umask=077) is checked instead.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """tests/net/netassert.py — compare the running netns (ip -j addr/route) with what an os.conf asks for.
 
 usage: netassert.py OS.CONF [ethN=IFNAME ...]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """tests/net/nmcheck.py — load every keyfile in a system-connections directory with libnm's own
 keyfile reader (NM.keyfile_read, the code NetworkManager uses) and compare what it understood
 with what os.conf asks for.

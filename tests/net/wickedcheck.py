@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """tests/net/wickedcheck.py — read /etc/sysconfig/network the way wicked documents it (ifcfg(5),
 ifroute(5), netconfig) and compare with os.conf. No wicked can run here (it is SUSE-only and
 needs its D-Bus daemons), so this is the documented semantics, not wicked's own parser:

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/pkg/packages.t — `make install DESTDIR= PREFIX=`, `make deb` and `make rpm`: what they contain.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 cd "$OSCONF_SRC" || exit 1

@@ -1,4 +1,5 @@
 /* shadow-verify.c — test tool: does PASSWORD (from stdin) match USER's hash in ROOT/etc/shadow? */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include <crypt.h>
 #include <stdio.h>
 #include <string.h>

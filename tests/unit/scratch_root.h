@@ -1,4 +1,5 @@
 /* scratch_root.h — a group setup/teardown giving unit tests an empty target root under /tmp. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* test_elf.c — the ELF reader of image check: synthetic ELF32/64 files, truncated and hostile ones. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include "image/elf.h"

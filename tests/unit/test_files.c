@@ -1,4 +1,5 @@
 /* test_files.c — root-confined paths, special files, atomic writes, digests, random bytes, anonymous files, text edits, shared files and the unified diff. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 /* test_image.c — image check: header parsers, the format table, synthetic block-map reads, check rules. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include <errno.h>

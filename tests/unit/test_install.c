@@ -1,4 +1,5 @@
 /* test_install.c — install helpers: partition specs, fstab lookup, init detection, embedded dist files. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include <fcntl.h>

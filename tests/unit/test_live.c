@@ -1,4 +1,5 @@
 /* test_live.c — the live target's decisions: model + a synthetic kernel state → rtnetlink operations. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 /* test_locate.c — discovery on fake /proc, /sys and /etc trees: every disk naming, no table, dm, tags. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "unit.h"
 

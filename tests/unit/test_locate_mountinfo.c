@@ -1,4 +1,5 @@
 /* test_locate_mountinfo.c — mountinfo lines: fields, escapes, optional fields, ro, FUSE owner. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include <errno.h>

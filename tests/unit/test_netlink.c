@@ -1,4 +1,5 @@
 /* test_netlink.c — netlink messages against malformed input, and the rtnetlink helper against the real kernel in a private network namespace (root). */
+/* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "unit.h"
 

@@ -1,4 +1,5 @@
 /* test_options.c — the command-line parser: both value forms, usage errors, arguments, repeated use. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include "cli/cli.h"

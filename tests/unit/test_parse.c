@@ -1,4 +1,5 @@
 /* test_parse.c — the os.conf tokenizer: accepted syntax, and every construct it must refuse. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include "conf/parse.h"

@@ -1,4 +1,5 @@
 /* test_tree.c — the readers of a target root's own files: osconf.conf, fstab, os-release, the init system. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include <errno.h>

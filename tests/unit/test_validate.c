@@ -1,4 +1,5 @@
 /* test_validate.c — every value rule and cross-key rule of the os.conf schema. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
 #include <arpa/inet.h>

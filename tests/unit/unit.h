@@ -1,4 +1,5 @@
 /* unit.h — common includes for the cmocka unit tests. */
+/* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
 #include <setjmp.h>

@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/vm/boot-rc.t — the real boot without systemd: Debian 12 with sysvinit (sysv-rc, insserv order)
+# SPDX-License-Identifier: Apache-2.0
 # and with OpenRC, each with ifupdown and `osconf install --root`, booted once under QEMU (TCG).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"

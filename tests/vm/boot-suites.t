@@ -1,5 +1,6 @@
 #!/bin/bash
 # tests/vm/boot-suites.t — the same static binary on older and newer systemd and glibc: Debian 11
+# SPDX-License-Identifier: Apache-2.0
 # (bullseye: systemd 247, glibc 2.31) and Debian 13 (trixie: systemd 257, glibc 2.41) images with
 # `osconf install --root`, each booted once under QEMU (TCG) with boot.t's kernel, probe and checks.
 . "$(dirname "$0")/../lib/tap.sh"

@@ -1,4 +1,5 @@
 # tests/vm/systemd.sh — the systemd guest of the real-boot tests (boot.t, boot-suites.t): image
+# SPDX-License-Identifier: Apache-2.0
 # from the cached rootfs with `osconf install --root`, the guest's report, the checks of one boot.
 # Source it after vmlib.sh and vm_prepare (uses $ROOTFS, $SCRATCH, $APPEND, $PARTITION_MOUNTED).
 

@@ -1,4 +1,5 @@
 # tests/vm/vmlib.sh — cached pieces for real-boot tests: Debian rootfs, kernel, initramfs, disk image.
+# SPDX-License-Identifier: Apache-2.0
 # Source it; every function is bounded by timeout and shares one cache directory (flock'd):
 #   $OSCONF_VM_CACHE (default /var/tmp/osconf-vm-cache).
 : "${OSCONF_VM_CACHE:=/var/tmp/osconf-vm-cache}"
