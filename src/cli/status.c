@@ -48,8 +48,22 @@ int status_write(int rootfd, const struct run_status *s)
 	fclose(f);
 	struct buf b = { .data = text, .len = len, .cap = len + 1 };
 	struct file_meta meta = { .mode = 0644 };
-	int r1 = atomic_write(rootfd, "/run/osconf/status.json", &b, &meta, 0);
-	int r2 = atomic_write(rootfd, "/var/lib/osconf/last-result.json", &b, &meta, 0);
+	/* one group commit for both (each its own owner: one failing does not hold back the other) */
+	static const char *const paths[] = { "/run/osconf/status.json", "/var/lib/osconf/last-result.json" };
+	struct atomic_group *g = atomic_group_new();
+	int r = g ? 0 : -ENOMEM;
+	for (size_t i = 0; g && i < ARRAY_SIZE(paths); i++) {
+		int w = atomic_stage(g, paths[i], rootfd, paths[i], &b, &meta, 0);
+		r = r < 0 ? r : w < 0 ? w : 0;
+	}
+	if (g) {
+		atomic_group_sync(g);
+		atomic_group_rename(g);
+		char what[64];
+		for (size_t i = 0; i < ARRAY_SIZE(paths) && r == 0; i++)
+			r = atomic_group_result(g, paths[i], what, sizeof(what));
+	}
+	atomic_group_free(g);
 	free(text);
-	return r1 < 0 ? r1 : r2 < 0 ? r2 : 0;
+	return r;
 }

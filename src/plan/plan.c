@@ -90,8 +90,8 @@ static void file_describe(const struct plan_entry *e, FILE *out)
 static int file_apply(struct plan_entry *e, struct apply_ctx *ctx)
 {
 	struct plan_file *f = e->data;
-	int r = f->remove ? atomic_unlink(ctx->root->fd, f->path)
-			  : atomic_write(ctx->root->fd, f->path, &f->new, &f->meta, f->flags);
+	int r = f->remove ? atomic_stage_unlink(ctx->group, e, ctx->root->fd, f->path)
+			  : atomic_stage(ctx->group, e, ctx->root->fd, f->path, &f->new, &f->meta, f->flags);
 	if (r < 0)
 		snprintf(ctx->err, sizeof(ctx->err), "%s %s: %s", f->remove ? "removing" : "writing", f->path,
 			 root_strerror(r));
@@ -270,20 +270,79 @@ void plan_print(const struct plan *p, FILE *out)
 		p->entries[i].ops->describe(&p->entries[i], out);
 }
 
+static void entry_failed(struct plan_entry *e, int r, const char *why)
+{
+	e->result = r;
+	snprintf(e->report, sizeof(e->report), "%s", why[0] ? why : strerror(-r));
+}
+
+/* An entry's staged files that failed in the group: the entry fails, with the file named. */
+static bool group_failed(struct plan_entry *e, struct atomic_group *g)
+{
+	char what[300], why[sizeof(e->report)];
+	int r = e->result < 0 ? 0 : atomic_group_result(g, e, what, sizeof(what));
+	if (r < 0) {
+		snprintf(why, sizeof(why), "%s: %s", what, root_strerror(r));
+		entry_failed(e, r, why);
+	}
+	return r < 0;
+}
+
+/* After a failure: a failed entry's other staged files are dropped, and so are those of
+ * every entry sharing a section whose file could not be written (*writes), to a fixed
+ * point: a shared file carries each of its sections. Files renamed already stay. Returns
+ * the sections that failed. */
+static unsigned cancel_failed(struct plan *p, struct atomic_group *g, unsigned failed, unsigned *writes)
+{
+	for (bool again = true; again;) {
+		again = false;
+		for (size_t i = 0; i < p->n; i++) {
+			struct plan_entry *e = &p->entries[i];
+			bool wrote = group_failed(e, g) || e->ops == &plan_file_ops;
+			if (e->result >= 0 && (e->sections & *writes) && atomic_group_has(g, e))
+				entry_failed(e, -ECANCELED, "not written: another file of its section could not be written");
+			if (e->result >= 0)
+				continue;
+			atomic_group_cancel(g, e, e->result);
+			failed |= e->sections;
+			if (wrote && (e->sections & ~*writes)) {
+				*writes |= e->sections;
+				again = true;
+			}
+		}
+	}
+	return failed;
+}
+
 unsigned plan_apply(struct plan *p, struct apply_ctx *ctx)
 {
-	unsigned failed = 0;
+	unsigned failed = 0, writes = 0;
+	ctx->group = atomic_group_new();
 	for (size_t i = 0; i < p->n; i++) {
 		struct plan_entry *e = &p->entries[i];
 		ctx->err[0] = '\0';
 		e->report[0] = '\0';
-		int r = e->result = e->ops->apply(e, ctx);
+		int r = e->result = ctx->group ? e->ops->apply(e, ctx) : -ENOMEM;
 		if (r < 0) {
 			failed |= e->sections;
-			snprintf(e->report, sizeof(e->report), "%s", ctx->err[0] ? ctx->err : strerror(-r));
-		} else if (r == 0 && e->ops->summary) {
-			e->ops->summary(e, e->report, sizeof(e->report));
+			entry_failed(e, r, ctx->err);
+			if (e->ops == &plan_file_ops)
+				writes |= e->sections;
 		}
+	}
+	if (ctx->group) {
+		failed = cancel_failed(p, ctx->group, failed, &writes);
+		atomic_group_sync(ctx->group); /* every temp durable: failures are the items' */
+		failed = cancel_failed(p, ctx->group, failed, &writes);
+		atomic_group_rename(ctx->group);
+		failed = cancel_failed(p, ctx->group, failed, &writes);
+		atomic_group_free(ctx->group); /* also releases what apply() held (the passwd lock) */
+		ctx->group = NULL;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		struct plan_entry *e = &p->entries[i];
+		if (e->result == 0 && e->ops->summary)
+			e->ops->summary(e, e->report, sizeof(e->report));
 	}
 	return failed;
 }

@@ -14,6 +14,9 @@
 struct apply_ctx {
 	struct root *root;
 	bool live;          /* the target is the running system and live changes are allowed */
+	/* plan_apply()'s group commit: apply() stages its file writes here (atomic_stage), they
+	 * are made durable and renamed once every entry ran. */
+	struct atomic_group *group;
 	char err[256];      /* filled by an entry's apply() to explain a failure */
 };
 
@@ -22,7 +25,8 @@ struct plan_entry;
 struct plan_entry_ops {
 	/* Human-readable description for `osconf plan` (a diff, "ip route add …", …). */
 	void (*describe)(const struct plan_entry *e, FILE *out);
-	/* Perform it. 0 = done, 1 = nothing needed, negative errno = failed (ctx->err explains). */
+	/* Perform it (files: stage them in ctx->group). 0 = done, 1 = nothing needed, negative
+	 * errno = failed (ctx->err explains). */
 	int (*apply)(struct plan_entry *e, struct apply_ctx *ctx);
 	/* One line for the log after a successful apply, e.g. "wrote /etc/hostname". */
 	void (*summary)(const struct plan_entry *e, char *out, size_t size);
@@ -97,8 +101,12 @@ int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf
 /* Print every entry (diffs for files). */
 void plan_print(const struct plan *p, FILE *out);
 
-/* Execute in order. Returns the SEC_BIT()s that failed; prints nothing: each entry's result
- * and report say what happened, for the caller to report once (src/cli/report.c). */
+/* Execute in order: every entry's apply() (files staged: temps written), one barrier, the
+ * renames, one barrier (src/sys/atomic.h). A section with a file that could not be written
+ * gets none of its files renamed (shared files cancel the other sections they carry); a
+ * failed live change does not hold back the files. Returns the SEC_BIT()s that failed;
+ * prints nothing: each entry's result and report say what happened, for the caller to
+ * report once (src/cli/report.c). */
 unsigned plan_apply(struct plan *p, struct apply_ctx *ctx);
 
 /* Whether a file entry changes anything. */

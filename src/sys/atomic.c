@@ -7,10 +7,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -165,7 +169,8 @@ static int open_old(int dirfd, const char *base, unsigned flags, int *fd, struct
 	return fstat(*fd, st) < 0 ? negerrno() : 0;
 }
 
-/* Write the temp file fd with content, owner, mode (and the old file's label), fsynced. */
+/* Write the temp file fd with content, owner, mode (and the old file's label); the group's
+ * first barrier makes it durable. */
 static int fill_temp(int fd, const struct buf *content, uid_t uid, gid_t gid, mode_t mode, int old)
 {
 	int r = write_all(fd, content->data ? content->data : "", content->len);
@@ -175,24 +180,156 @@ static int fill_temp(int fd, const struct buf *content, uid_t uid, gid_t gid, mo
 		r = negerrno();
 	if (r == 0 && old >= 0)
 		r = copy_label(old, fd);
-	if (r == 0 && fsync(fd) < 0)
-		r = negerrno();
 	return r;
 }
 
-int atomic_write(int rootfd, const char *rel, const struct buf *content, const struct file_meta *meta,
-		 unsigned flags)
+/* ---- the group ---- */
+
+struct atomic_item {
+	const void *owner;
+	char *rel;          /* for the result's message */
+	char *base;         /* the name in dirfd */
+	char tmp[256];      /* the temp's name ("" for an unlink) */
+	int dirfd, fd;      /* the directory (readable, for fsync); the temp (-1 for an unlink) */
+	dev_t dev;
+	ino_t dino;         /* the directory's identity: one fsync per directory */
+	bool syncfs;        /* its file system reports writeback errors to syncfs */
+	bool ordered, renamed, durable, covered;
+	int result;         /* 0, or why it failed (nothing renamed then, unless renamed) */
+};
+
+struct atomic_group {
+	struct atomic_item *items;
+	size_t n, cap;
+	int *held;
+	size_t nheld;
+};
+
+/* -1: not decided yet; 0: per-file fsync; 1: syncfs where the file system allows. */
+static int syncfs_state = -1;
+
+void atomic_use_syncfs(bool enable) { syncfs_state = enable ? -1 : 0; }
+
+/* syncfs(2) reports writeback errors only since Linux 5.8 (before, it returns 0 after an
+ * EIO): older kernels, or a release we cannot read, get fsync per file and per directory. */
+static bool syncfs_trusted(void)
+{
+	if (syncfs_state < 0) {
+		struct utsname u;
+		unsigned major = 0, minor = 0;
+		syncfs_state = uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+			       (major > 5 || (major == 5 && minor >= 8));
+	}
+	return syncfs_state == 1;
+}
+
+/* File systems whose writeback errors reach the superblock's error sequence (syncfs). */
+static bool fs_syncfs_ok(int dirfd)
+{
+	struct statfs sf;
+	if (fstatfs(dirfd, &sf) < 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case EXT4_SUPER_MAGIC: /* also ext2, ext3 */
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case TMPFS_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct atomic_group *atomic_group_new(void) { return calloc(1, sizeof(struct atomic_group)); }
+
+static void item_drop(struct atomic_item *it)
+{
+	if (it->fd >= 0) {
+		if (!it->renamed)
+			unlinkat(it->dirfd, it->tmp, 0);
+		close(it->fd);
+		it->fd = -1;
+	}
+}
+
+void atomic_group_free(struct atomic_group *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		item_drop(&g->items[i]);
+		close(g->items[i].dirfd);
+		free(g->items[i].rel);
+		free(g->items[i].base);
+	}
+	for (size_t i = 0; i < g->nheld; i++)
+		close(g->held[i]);
+	free(g->held);
+	free(g->items);
+	free(g);
+}
+
+int atomic_group_hold(struct atomic_group *g, int fd)
+{
+	int *n = realloc(g->held, (g->nheld + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	g->held = n;
+	g->held[g->nheld++] = fd;
+	return 0;
+}
+
+/* Add an item; takes *dirfd (and the temp fd) only on success. */
+static int group_add(struct atomic_group *g, const void *owner, const char *rel, const char *base, int *dirfd,
+		     int fd, const char *tmp, unsigned flags)
+{
+	struct stat st;
+	if (fstat(*dirfd, &st) < 0)
+		return negerrno();
+	for (size_t i = 0; i < g->n; i++)
+		if (g->items[i].dev == st.st_dev && g->items[i].dino == st.st_ino && streq(g->items[i].base, base))
+			return -EBUSY; /* one change per file in a group */
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		struct atomic_item *n = realloc(g->items, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		g->items = n;
+		g->cap = cap;
+	}
+	struct atomic_item it = { .owner = owner, .rel = strdup(rel), .base = strdup(base), .dirfd = *dirfd,
+				  .fd = fd, .dev = st.st_dev, .dino = st.st_ino, .ordered = flags & ATOMIC_ORDERED };
+	if (!it.rel || !it.base) {
+		free(it.rel);
+		free(it.base);
+		return -ENOMEM;
+	}
+	snprintf(it.tmp, sizeof(it.tmp), "%s", tmp);
+	it.syncfs = fs_syncfs_ok(*dirfd);
+	g->items[g->n++] = it;
+	*dirfd = -1;
+	return 0;
+}
+
+/* The directory of rel, opened for reading (O_PATH fds cannot be fsynced). */
+static int open_dir(int rootfd, const char *rel, bool create, const char **base)
+{
+	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, create, base);
+	if (dfd < 0)
+		return dfd;
+	int dirfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dirfd < 0 ? negerrno() : dirfd;
+}
+
+int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const char *rel,
+		 const struct buf *content, const struct file_meta *meta, unsigned flags)
 {
 	if (buf_error(content))
 		return buf_error(content); /* incomplete contents are never written */
 	const char *base;
-	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, true, &base);
-	if (dfd < 0)
-		return dfd;
-	/* O_PATH fds cannot be fsynced: reopen the directory for reading. */
-	_cleanup_close_ int dirfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int dirfd = open_dir(rootfd, rel, true, &base);
 	if (dirfd < 0)
-		return negerrno();
+		return dirfd;
 	int r = remove_stale_temps(dirfd, base);
 	if (r < 0)
 		return r;
@@ -207,39 +344,217 @@ int atomic_write(int rootfd, const char *rel, const struct buf *content, const s
 			return r;
 		if (!(flags & ATOMIC_FORCE_META) ||
 		    ((st.st_mode & 07777) == meta->mode && st.st_uid == meta->uid && st.st_gid == meta->gid))
-			return 1;
+			return 1; /* identical: nothing staged (a metadata-only change is a new temp) */
 	}
 	char tmp[256];
-	_cleanup_close_ int fd = make_temp(dirfd, base, tmp, sizeof(tmp));
+	int fd = make_temp(dirfd, base, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;
 	r = keep_meta ? fill_temp(fd, content, st.st_uid, st.st_gid, st.st_mode & 07777, old)
 		      : fill_temp(fd, content, meta->uid, meta->gid, meta->mode, -1);
-	if (r == 0 && renameat(dirfd, tmp, dirfd, base) < 0)
-		r = negerrno();
+	if (r == 0)
+		r = group_add(g, owner, rel, base, &dirfd, fd, tmp, flags);
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
+		close(fd);
+	}
+	return r;
+}
+
+int atomic_stage_unlink(struct atomic_group *g, const void *owner, int rootfd, const char *rel)
+{
+	const char *base;
+	_cleanup_close_ int dirfd = open_dir(rootfd, rel, false, &base);
+	if (dirfd == -ENOENT)
+		return 1;
+	if (dirfd < 0)
+		return dirfd;
+	struct stat st;
+	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 1 : negerrno();
+	return group_add(g, owner, rel, base, &dirfd, -1, "", 0);
+}
+
+void atomic_group_cancel(struct atomic_group *g, const void *owner, int r)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		struct atomic_item *it = &g->items[i];
+		if (it->owner != owner || it->renamed)
+			continue;
+		item_drop(it);
+		if (it->result == 0)
+			it->result = r;
+	}
+}
+
+bool atomic_group_has(const struct atomic_group *g, const void *owner)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->items[i].owner == owner && g->items[i].result == 0 && !g->items[i].renamed)
+			return true;
+	return false;
+}
+
+int atomic_group_result(const struct atomic_group *g, const void *owner, char *what, size_t size)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		const struct atomic_item *it = &g->items[i];
+		if (it->owner == owner && it->result < 0) {
+			snprintf(what, size, "%s %s", it->tmp[0] ? "writing" : "removing", it->rel);
+			return it->result;
+		}
+	}
+	return 0;
+}
+
+/* Whether item it takes part in this barrier: its temp (before the renames), or its
+ * directory (renamed, not yet durable). */
+static bool in_barrier(const struct atomic_item *it, bool dirs)
+{
+	if (it->result < 0 || it->covered)
+		return false;
+	return dirs ? it->renamed && !it->durable : it->fd >= 0 && !it->renamed;
+}
+
+static bool same_scope(const struct atomic_item *a, const struct atomic_item *b, bool dirs, bool whole_fs)
+{
+	if (whole_fs)
+		return a->dev == b->dev;
+	return dirs ? a->dev == b->dev && a->dino == b->dino : a == b;
+}
+
+/* How many fsyncs one syncfs would replace on the file system of items[i]. */
+static size_t fsyncs_replaced(const struct atomic_group *g, size_t i, bool dirs)
+{
+	size_t count = 0;
+	for (size_t j = i; j < g->n; j++) {
+		const struct atomic_item *b = &g->items[j];
+		if (!in_barrier(b, dirs) || b->dev != g->items[i].dev)
+			continue;
+		bool seen = false;
+		for (size_t k = i; k < j && !seen; k++)
+			seen = in_barrier(&g->items[k], dirs) && same_scope(&g->items[k], b, dirs, false);
+		count += !seen;
+	}
+	return count;
+}
+
+/* The items one barrier call covered: done for this barrier, failed with r when r < 0. */
+static void cover(struct atomic_group *g, size_t i, bool dirs, bool whole_fs, int r)
+{
+	struct atomic_item a = g->items[i];
+	for (size_t j = i; j < g->n; j++) {
+		struct atomic_item *b = &g->items[j];
+		if (!in_barrier(b, dirs) || !same_scope(&a, b, dirs, whole_fs))
+			continue;
+		b->covered = true;
+		if (r < 0)
+			b->result = r;
+	}
+}
+
+/* One barrier over the temps (dirs false) or the renamed directories (dirs true). */
+static int barrier(struct atomic_group *g, bool dirs)
+{
+	int first = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		struct atomic_item *it = &g->items[i];
+		if (!in_barrier(it, dirs))
+			continue;
+		int r = 0;
+		bool done = false;
+		if (it->syncfs && syncfs_trusted() && fsyncs_replaced(g, i, dirs) > 1) {
+			r = syncfs(it->dirfd) < 0 ? negerrno() : 0;
+			done = r != -ENOSYS && r != -EPERM; /* seccomp or no syncfs: fsync instead */
+			if (done)
+				cover(g, i, dirs, true, r);
+			else
+				syncfs_state = 0;
+		}
+		if (!done) {
+			r = fsync(dirs ? it->dirfd : it->fd) < 0 ? negerrno() : 0;
+			cover(g, i, dirs, false, r);
+		}
+		if (r < 0 && first == 0)
+			first = r;
+	}
+	for (size_t i = 0; i < g->n; i++) {
+		struct atomic_item *it = &g->items[i];
+		if (it->covered && dirs && it->result == 0)
+			it->durable = true;
+		it->covered = false;
+	}
+	return first;
+}
+
+int atomic_group_sync(struct atomic_group *g) { return barrier(g, false); }
+
+static int rename_item(struct atomic_item *it)
+{
+	int r = 0;
+	if (it->tmp[0] && renameat(it->dirfd, it->tmp, it->dirfd, it->base) < 0)
+		r = negerrno();
+	else if (!it->tmp[0] && unlinkat(it->dirfd, it->base, 0) < 0 && errno != ENOENT)
+		r = negerrno();
+	if (r < 0) {
+		it->result = r;
+		item_drop(it);
 		return r;
 	}
-	if (fsync(dirfd) < 0)
-		return negerrno();
+	it->renamed = true;
 	return 0;
+}
+
+int atomic_group_rename(struct atomic_group *g)
+{
+	int first = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		struct atomic_item *it = &g->items[i];
+		if (it->result < 0 || it->renamed)
+			continue;
+		int r = 0;
+		if (it->ordered)
+			r = barrier(g, true); /* the earlier renames (shadow-) are durable first */
+		if (r < 0) {
+			it->result = r;
+			item_drop(it);
+		} else {
+			r = rename_item(it);
+		}
+		if (r < 0 && first == 0)
+			first = r;
+	}
+	int r = barrier(g, true);
+	return first ? first : r;
+}
+
+/* A group of one item. */
+static int commit_one(struct atomic_group *g, int r)
+{
+	if (r == 0)
+		r = atomic_group_sync(g);
+	if (r == 0)
+		r = atomic_group_rename(g);
+	atomic_group_free(g);
+	return r;
+}
+
+int atomic_write(int rootfd, const char *rel, const struct buf *content, const struct file_meta *meta,
+		 unsigned flags)
+{
+	struct atomic_group *g = atomic_group_new();
+	if (!g)
+		return -ENOMEM;
+	return commit_one(g, atomic_stage(g, g, rootfd, rel, content, meta, flags));
 }
 
 int atomic_unlink(int rootfd, const char *rel)
 {
-	const char *base;
-	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, false, &base);
-	if (dfd == -ENOENT)
-		return 0;
-	if (dfd < 0)
-		return dfd;
-	_cleanup_close_ int dirfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return negerrno();
-	if (unlinkat(dirfd, base, 0) < 0)
-		return errno == ENOENT ? 0 : negerrno();
-	return fsync(dirfd) < 0 ? negerrno() : 0;
+	struct atomic_group *g = atomic_group_new();
+	if (!g)
+		return -ENOMEM;
+	int r = commit_one(g, atomic_stage_unlink(g, g, rootfd, rel));
+	return r == 1 ? 0 : r; /* absent */
 }
 
 int atomic_symlink(int rootfd, const char *rel, const char *target)

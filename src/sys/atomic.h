@@ -1,4 +1,4 @@
-/* atomic.h — the one way osconf writes a file: temp + fsync + rename + fsync(dir), inside the root. */
+/* atomic.h — the one way osconf writes files: temps, one barrier, renames, one barrier, inside the root. */
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
@@ -16,9 +16,47 @@ struct file_meta {
 enum {
 	ATOMIC_REPLACE_SYMLINK = 1 << 0, /* replace a symlink at the path instead of refusing */
 	ATOMIC_FORCE_META = 1 << 1,      /* apply meta even when the file exists (e.g. 0600 keyfiles) */
+	ATOMIC_ORDERED = 1 << 2,         /* renamed only once the group's earlier renames are durable */
 };
 
-/* Write content to rel inside the root. Existing owner and mode are kept (unless
+/* A group commit: every file of a run is staged (its temp file written next to it, owner,
+ * mode and label copied, not yet durable), then atomic_group_sync() makes every temp durable
+ * at once and atomic_group_rename() renames them and makes the renames durable. A crash at
+ * any instant leaves each file old or new: no temp is renamed before it is durable. A barrier
+ * is one syncfs(2) per file system where syncfs reports writeback errors (Linux 5.8+, on
+ * ext2/3/4, XFS, btrfs, tmpfs) and replaces more than one fsync, else fsync of each temp
+ * file, then of each directory. Items belong to an owner (a plan entry) for their results. */
+struct atomic_group;
+
+struct atomic_group *atomic_group_new(void);
+/* Unlinks the temps not renamed, closes every fd the group holds; NULL is fine. */
+void atomic_group_free(struct atomic_group *g);
+
+/* Stage content for rel: 0 staged, 1 when the file already has exactly this content
+ * (nothing staged), negative errno (nothing left behind). Same rules as atomic_write. */
+int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const char *rel,
+		 const struct buf *content, const struct file_meta *meta, unsigned flags);
+/* Stage the removal of rel (unlinked at rename time); 1 when it is absent. */
+int atomic_stage_unlink(struct atomic_group *g, const void *owner, int rootfd, const char *rel);
+/* Keep fd open until the group is freed (a lock that must outlive the renames). */
+int atomic_group_hold(struct atomic_group *g, int fd);
+
+/* Drop owner's staged items (temps unlinked): they fail with r. */
+void atomic_group_cancel(struct atomic_group *g, const void *owner, int r);
+/* Whether owner has items still to rename (neither failed nor cancelled). */
+bool atomic_group_has(const struct atomic_group *g, const void *owner);
+/* Barrier 1: every staged temp durable. A failure fails the items it covers. */
+int atomic_group_sync(struct atomic_group *g);
+/* Rename (or unlink) every item still good, in staging order, then barrier 2. */
+int atomic_group_rename(struct atomic_group *g);
+/* Owner's result: 0, or its first item's failure with what (e.g. "writing /etc/hosts"). */
+int atomic_group_result(const struct atomic_group *g, const void *owner, char *what, size_t size);
+
+/* Test hook: false forces the per-file fsync barrier (as on kernels before 5.8). */
+void atomic_use_syncfs(bool enable);
+
+/* Write content to rel inside the root (a group of one: fsync of the temp, rename, fsync
+ * of the directory). Existing owner and mode are kept (unless
  * ATOMIC_FORCE_META); missing parent directories are created. Returns 0 when written,
  * 1 when the file already had exactly this content (nothing touched), negative errno
  * on failure (the old file is then untouched). */

@@ -138,10 +138,17 @@ static int pw_apply(struct plan_entry *e, struct apply_ctx *ctx)
 	struct file_meta meta;
 	if (r == 0)
 		r = shadow_meta(ctx->root->fd, &meta);
-	if (r == 0) /* the previous copy, as passwd(1) keeps it */
-		r = atomic_write(ctx->root->fd, SHADOW "-", &old, &meta, 0);
+	/* staged in the run's group commit: the previous copy, as passwd(1) keeps it, is renamed
+	 * and durable before the new shadow is renamed (ATOMIC_ORDERED) */
+	if (r == 0)
+		r = atomic_stage(ctx->group, e, ctx->root->fd, SHADOW "-", &old, &meta, 0);
 	if (r >= 0 && hash)
-		r = atomic_write(ctx->root->fd, SHADOW, &new, &meta, 0);
+		r = atomic_stage(ctx->group, e, ctx->root->fd, SHADOW, &new, &meta, ATOMIC_ORDERED);
+	if (r >= 0 && atomic_group_has(ctx->group, e)) {
+		r = atomic_group_hold(ctx->group, lock); /* locked until the renames are done */
+		if (r == 0)
+			lock = -1;
+	}
 	if (hash)
 		explicit_bzero(hash, strlen(hash));
 	if (r < 0) {

@@ -57,6 +57,50 @@ static void test_atomic_write_and_skip(void **state)
 	buf_free(&b);
 }
 
+/* A group commit: nothing is renamed before atomic_group_rename, a cancelled item leaves
+ * no temp, the same file twice is refused. */
+static void group_once(void)
+{
+	struct buf b = text("new\n");
+	struct file_meta meta = { .mode = 0644 };
+	struct atomic_group *g = atomic_group_new();
+	assert_non_null(g);
+	int owner1, owner2;
+	assert_int_equal(atomic_stage(g, &owner1, root.fd, "/g1/a", &b, &meta, 0), 0);
+	assert_int_equal(atomic_stage(g, &owner2, root.fd, "/g1/sub/b", &b, &meta, ATOMIC_ORDERED), 0);
+	assert_int_equal(atomic_stage(g, &owner2, root.fd, "/g1/sub/b", &b, &meta, 0), -EBUSY);
+	assert_false(root_exists(root.fd, "/g1/a")); /* staged: only the temp exists */
+	assert_int_equal(atomic_group_sync(g), 0);
+	atomic_group_cancel(g, &owner2, -ECANCELED);
+	assert_false(atomic_group_has(g, &owner2));
+	assert_int_equal(atomic_group_rename(g), 0);
+	char what[64];
+	assert_int_equal(atomic_group_result(g, &owner1, what, sizeof(what)), 0);
+	assert_int_equal(atomic_group_result(g, &owner2, what, sizeof(what)), -ECANCELED);
+	assert_string_equal(what, "writing /g1/sub/b");
+	atomic_group_free(g);
+	assert_true(root_exists(root.fd, "/g1/a"));
+	DIR *d;
+	assert_int_equal(root_opendir(root.fd, "/g1/sub", &d), 0);
+	int n = 0;
+	for (struct dirent *de; (de = readdir(d));)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	assert_int_equal(n, 0); /* the cancelled temp is gone, nothing renamed */
+	buf_free(&b);
+}
+
+/* With syncfs, and with the per-file fsync barrier (kernels before 5.8). */
+static void test_group_commit(void **state)
+{
+	(void)state;
+	group_once();
+	atomic_use_syncfs(false);
+	assert_int_equal(unlinkat(root.fd, "g1/a", 0), 0);
+	group_once();
+	atomic_use_syncfs(true);
+}
+
 /* A failed append is sticky: later appends do nothing, and the incomplete buffer is never
  * written (a renderer that ignores its appends' results cannot produce a truncated file). */
 static void test_buf_error_sticky(void **state)
@@ -330,6 +374,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_atomic_write_and_skip),
+		cmocka_unit_test(test_group_commit),
 		cmocka_unit_test(test_buf_error_sticky),
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_symlinks_stay_inside_walk),
