@@ -15,6 +15,7 @@
 #include "locate/locate.h"
 #include "net/backend.h"
 #include "sys/digest.h"
+#include "sys/lock.h"
 #include "targets/target.h"
 #include "util/log.h"
 #include "util/macros.h"
@@ -260,6 +261,14 @@ int run_pipeline(const struct run_opts *o)
 	struct conf_source src = { 0 };
 	struct buf content = { .secret = true };
 	int rc = EXIT_FAILED;
+	/* one run at a time per root (apply, watch's runs, install): taken before os.conf is
+	 * looked for, so a run that waited finds what the other left (usually nothing to do) */
+	_cleanup_close_ int lock = o->dry_run ? -1 : root_lock(root.fd, ROOT_LOCK_WAIT_MS);
+	if (!o->dry_run && lock < 0) {
+		log_error("--root %s: cannot take the lock %s: %s; os.conf not applied, kept", root.path,
+			  ROOT_LOCK_PATH, root_lock_strerror(lock));
+		goto out;
+	}
 	if ((r = source_open(o, &root, &src, &content)) < 0) {
 		rc = r == -EFBIG ? EXIT_INVALID : EXIT_FAILED; /* too large is invalid input, as with check */
 		goto out;
