@@ -76,4 +76,30 @@ for kind in fifo symlink dir; do
 		&& ok "$kind at the lock path: install exits 1 within 10 s, named" \
 		|| { fail "$kind at the lock path: install exit $rc"; diag "$(cat "$SCRATCH/out")"; }
 done
+# --- os.conf rewritten while it is being removed (strace delays the calls of the removal):
+# the new os.conf survives, whichever call the rewrite lands before
+if strace -qq -o /dev/null true 2>/dev/null; then
+	for call in rename unlink; do
+		case $call in
+		rename) inj='-e inject=rename,renameat,renameat2:delay_enter=1500000:when=1' want=1 ;; # kept: rewritten
+		unlink) inj='-e inject=unlink,unlinkat:delay_enter=1500000:when=1' want=0 ;; # ours gone, the new one there
+		esac
+		newroot "$SCRATCH/l"; cp "$CASES/02-vpc.conf" "$SCRATCH/l.conf"
+		# shellcheck disable=SC2086
+		timeout 20 strace -f -qq -o "$SCRATCH/trace" -P "$SCRATCH" -e trace=rename,renameat,renameat2,unlink,unlinkat $inj \
+			"$OSCONF" apply --no-live --conf "$SCRATCH/l.conf" --root "$SCRATCH/l" > "$SCRATCH/out" 2>&1 &
+		pid=$!
+		# wait until the run is at the removal (the status record is written after it)
+		for _ in $(seq 100); do grep -q 'wrote /etc/hosts\|unchanged' "$SCRATCH/out" 2>/dev/null && break; sleep 0.1; done
+		sleep 0.5
+		printf 'hostname=written-meanwhile\n' > "$SCRATCH/l.conf"
+		wait $pid; rc=$?
+		if [ $rc = $want ] && [ -e "$SCRATCH/l.conf" ] && grep -qx 'hostname=written-meanwhile' "$SCRATCH/l.conf" \
+			&& [ ! -e "$SCRATCH/.l.conf.osconf-applied" ]; then
+			ok "os.conf rewritten during the $call of the removal: the new one survives (exit $rc)"
+		else fail "os.conf rewritten during the $call: lost (exit $rc)"; diag "$(cat "$SCRATCH/out"; ls -a "$SCRATCH")"; fi
+	done
+else
+	skip "strace cannot trace here: no removal-window test"
+fi
 done_testing
