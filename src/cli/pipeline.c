@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,7 +15,9 @@
 #include "conf/validate.h"
 #include "locate/locate.h"
 #include "net/backend.h"
+#include "sys/consume.h"
 #include "sys/digest.h"
+#include "sys/lock.h"
 #include "targets/target.h"
 #include "util/log.h"
 #include "util/macros.h"
@@ -74,34 +77,20 @@ static int source_open(const struct run_opts *o, struct root *root, struct conf_
 	return r;
 }
 
-/* Is os.conf still exactly what was applied? A rewrite that keeps inode, size and (on vfat,
- * 2-second) timestamps would slip past a stat comparison: compare the bytes. */
-static int source_unchanged(struct conf_source *src, const struct buf *applied)
-{
-	struct buf now = { .secret = true };
-	char err[512];
-	int r = src->located ? located_read(&src->loc, &now, err, sizeof(err))
-			     : read_conf_file(src->path, &now, &src->st);
-	bool same = r == 0 && buf_digest(&now) == 0 && buf_eq(&now, applied);
-	buf_free(&now);
-	if (r == -ENOENT)
-		return 0;
-	if (r < 0 || !same) {
-		log_error("%s was rewritten while it was applied: kept, the new settings apply at the next run",
-			  src->path);
-		return -ESTALE;
-	}
-	return 0;
-}
-
+/* Remove os.conf only if it still holds the bytes applied. A check followed by an unlink left
+ * a window: a rewrite between the two (new settings from the console) was deleted unapplied.
+ * Now os.conf is first renamed to a private name in its directory (.os.conf.osconf-applied:
+ * rename is atomic within a directory, on FAT too) and that file's bytes are compared with
+ * what was applied (keyed digests, a rewrite keeping size and vfat timestamps included):
+ * equal, it is unlinked; not, it goes back without replacing an os.conf written meanwhile
+ * (that newer one wins). A writer creating os.conf after the rename makes a new file we never
+ * touch. src/sys/consume.c has the details. */
 static int source_remove(struct conf_source *src, const struct buf *applied)
 {
-	int r = source_unchanged(src, applied);
-	if (r < 0)
-		return r;
+	char err[512];
+	int r;
 	if (src->located) {
-		char err[512];
-		r = located_remove(&src->loc, err, sizeof(err));
+		r = located_remove(&src->loc, applied, err, sizeof(err));
 		if (r < 0)
 			log_error("%s", err);
 		return r;
@@ -113,18 +102,14 @@ static int source_remove(struct conf_source *src, const struct buf *applied)
 	if (dfd < 0)
 		return negerrno();
 	const char *base = strrchr(src->path, '/') ? strrchr(src->path, '/') + 1 : src->path;
-	/* rewritten while we applied it (new settings from the console): keep it for the next run */
-	struct stat now;
-	if (fstatat(dfd, base, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    (now.st_ino != src->st.st_ino || now.st_dev != src->st.st_dev || now.st_size != src->st.st_size ||
-	     now.st_mtim.tv_sec != src->st.st_mtim.tv_sec || now.st_mtim.tv_nsec != src->st.st_mtim.tv_nsec)) {
+	char priv[NAME_MAX + 1];
+	if (snprintf(priv, sizeof(priv), ".%s.osconf-applied", base) >= (int)sizeof(priv))
+		return -ENAMETOOLONG;
+	r = consume_file(dfd, base, priv, applied, OSCONF_MAX_FILE);
+	if (r == -ESTALE)
 		log_error("%s was rewritten while it was applied: kept, the new settings apply at the next run",
 			  src->path);
-		return -ESTALE;
-	}
-	if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
-		return negerrno();
-	return fsync(dfd) < 0 ? negerrno() : 0;
+	return r;
 }
 
 static int pick_backend(const struct run_opts *o, struct root *root, struct plan *p, const struct net_backend **out)
@@ -260,6 +245,14 @@ int run_pipeline(const struct run_opts *o)
 	struct conf_source src = { 0 };
 	struct buf content = { .secret = true };
 	int rc = EXIT_FAILED;
+	/* one run at a time per root (apply, watch's runs, install): taken before os.conf is
+	 * looked for, so a run that waited finds what the other left (usually nothing to do) */
+	_cleanup_close_ int lock = o->dry_run ? -1 : root_lock(root.fd, ROOT_LOCK_WAIT_MS);
+	if (!o->dry_run && lock < 0) {
+		log_error("--root %s: cannot take the lock %s: %s; os.conf not applied, kept", root.path,
+			  ROOT_LOCK_PATH, root_lock_strerror(lock));
+		goto out;
+	}
 	if ((r = source_open(o, &root, &src, &content)) < 0) {
 		rc = r == -EFBIG ? EXIT_INVALID : EXIT_FAILED; /* too large is invalid input, as with check */
 		goto out;

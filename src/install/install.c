@@ -23,6 +23,7 @@
 #include "locate/blkid.h"
 #include "locate/locate.h"
 #include "sys/atomic.h"
+#include "sys/lock.h"
 #include "sys/root.h"
 #include "util/macros.h"
 
@@ -569,6 +570,16 @@ static int pick_init(const struct install_opts *o, const struct root *root, enum
 	return 0;
 }
 
+/* The run lock (src/sys/lock.h): install and uninstall wait for a running apply or watch. */
+static int lock_root(const struct root *root, char *err, size_t errlen)
+{
+	int fd = root_lock(root->fd, ROOT_LOCK_WAIT_MS);
+	if (fd < 0)
+		set_err(err, errlen, "cannot take the lock %s in %s: %s", ROOT_LOCK_PATH, root->path,
+			root_lock_strerror(fd));
+	return fd;
+}
+
 int osconf_install(const struct install_opts *o, struct buf *log, char *err, size_t errlen)
 {
 	_cleanup_(root_close) struct root root = ROOT_INIT;
@@ -578,6 +589,9 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
 		return r;
 	}
+	_cleanup_close_ int lock = lock_root(&root, err, errlen);
+	if (lock < 0)
+		return lock;
 	if (o->partition && !partition_spec_valid(o->partition)) {
 		set_err(err, errlen, "invalid partition '%s' (want UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…)", o->partition);
 		return -EINVAL;
@@ -625,6 +639,9 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
 		return r;
 	}
+	_cleanup_close_ int lock = lock_root(&root, err, errlen);
+	if (lock < 0)
+		return lock;
 	const struct init_layout *sd = init_layout(INIT_SYSTEMD);
 	if ((r = remove_service(root.fd, &sd->watch, log, err, errlen)) < 0 ||
 	    (r = remove_service(root.fd, &sd->boot, log, err, errlen)) < 0)
@@ -646,5 +663,6 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 		if (r < 0)
 			return r;
 	}
-	return remove_path(root.fd, INSTALL_BINARY, log, err, errlen);
+	r = remove_path(root.fd, INSTALL_BINARY, log, err, errlen);
+	return r < 0 ? r : remove_path(root.fd, ROOT_LOCK_PATH, log, err, errlen); /* held: safe to remove */
 }

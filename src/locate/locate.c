@@ -19,6 +19,7 @@
 #include "locate/mount.h"
 #include "locate/mountinfo.h"
 #include "locate/sysfs.h"
+#include "sys/consume.h"
 #include "sys/root.h"
 #include "util/macros.h"
 
@@ -433,33 +434,21 @@ int located_read(struct located *l, struct buf *out, char *err, size_t errlen)
 	return 0;
 }
 
-int located_remove(const struct located *l, char *err, size_t errlen)
+int located_remove(const struct located *l, const struct buf *applied, char *err, size_t errlen)
 {
 	if (l->dirfd < 0)
 		return 0;
-	struct stat st;
-	if (l->was_read && fstatat(l->dirfd, OSCONF_NAME, &st, AT_SYMLINK_NOFOLLOW) == 0 && !same_file(&st, &l->read_st)) {
+	int r = consume_file(l->dirfd, OSCONF_NAME, OSCONF_APPLIED_NAME, applied, OSCONF_MAX_FILE);
+	if (r == -ESTALE)
 		snprintf(err, errlen, "%s was rewritten after it was read (new settings?); kept, to be applied next",
 			 l->conf_path);
-		return -ESTALE;
-	}
-	if (unlinkat(l->dirfd, OSCONF_NAME, 0) < 0 && errno != ENOENT) {
-		int r = negerrno();
-		if (r == -EROFS)
-			snprintf(err, errlen, "cannot remove %s: %s%s%s is mounted read-only%s; it stays and will be applied "
-				 "again at the next boot", l->conf_path, l->fstype, l->fstype[0] ? " on " : "", l->device,
-				 streq(l->fstype, "ufs") ? " (Linux cannot write UFS)" : "");
-		else
-			snprintf(err, errlen, "cannot remove %s: %s", l->conf_path, strerror(-r));
-		return r;
-	}
-	if (fsync(l->dirfd) < 0 && errno != EINVAL) {
-		int r = negerrno();
-		snprintf(err, errlen, "cannot sync %s/%s after removing os.conf: %s", l->mountpoint, OSCONF_DIR,
-			 strerror(-r));
-		return r;
-	}
-	return 0;
+	else if (r == -EROFS)
+		snprintf(err, errlen, "cannot remove %s: %s%s%s is mounted read-only%s; it stays and will be applied "
+			 "again at the next boot", l->conf_path, l->fstype, l->fstype[0] ? " on " : "", l->device,
+			 streq(l->fstype, "ufs") ? " (Linux cannot write UFS)" : "");
+	else if (r < 0)
+		snprintf(err, errlen, "cannot remove %s: %s", l->conf_path, strerror(-r));
+	return r;
 }
 
 void located_release(struct located *l)

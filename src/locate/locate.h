@@ -11,6 +11,8 @@
 
 #define OSCONF_DIR "aliyun_custom_image"
 #define OSCONF_NAME "os.conf"
+/* os.conf moved aside while it is compared with what was applied (src/sys/consume.h) */
+#define OSCONF_APPLIED_NAME ".os.conf.osconf-applied"
 
 /* One block device that holds (or may hold) os.conf's file system. */
 struct tag_match {
@@ -68,10 +70,12 @@ int locate_osconf(int rootfd, const struct locate_env *env, struct located *out,
  * refused with a clear message. */
 int located_read(struct located *l, struct buf *out, char *err, size_t errlen);
 
-/* Removes os.conf and fsyncs its directory, keeping the directory (the cloud writes there
- * again). Absent: 0. A read-only file system, e.g. UFS on Linux: -EROFS and a clear message.
- * A file rewritten since located_read (new settings from the console): kept, -ESTALE. */
-int located_remove(const struct located *l, char *err, size_t errlen);
+/* Removes os.conf if it still holds the bytes applied (digested with buf_digest) and fsyncs
+ * its directory, keeping the directory (the cloud writes there again): moved aside first to
+ * OSCONF_APPLIED_NAME and compared there, so that a rewrite at any moment is never deleted
+ * unapplied (src/sys/consume.h). Absent: 0. A read-only file system, e.g. UFS on Linux:
+ * -EROFS and a clear message. A file rewritten since it was read: kept, -ESTALE. */
+int located_remove(const struct located *l, const struct buf *applied, char *err, size_t errlen);
 
 /* Closes the directory and unmounts what we mounted (also after errors). Accepts a zeroed
  * struct and can be called twice. */

@@ -90,10 +90,10 @@ newroot "$SCRATCH/r"; cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"
 "$OSCONF" apply --keep --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" >/dev/null 2>&1
 [ -e "$SCRATCH/os.conf" ] && ok "--keep leaves os.conf" || fail "--keep removed os.conf"
 
-# --- no os.conf: one line, exit 0, nothing changed
-newroot "$SCRATCH/r"; before=$(tree_state -i "$SCRATCH/r")
+# --- no os.conf: one line, exit 0, nothing changed (but the run lock, /run/osconf/lock)
+newroot "$SCRATCH/r"; mkdir -p "$SCRATCH/r/run/osconf"; before=$(tree_state -i -x './run/osconf*' "$SCRATCH/r")
 "$OSCONF" apply --conf "$SCRATCH/absent.conf" --root "$SCRATCH/r" > "$SCRATCH/out" 2>&1; rc=$?
-[ $rc = 0 ] && [ "$(wc -l < "$SCRATCH/out")" = 1 ] && [ "$before" = "$(tree_state -i "$SCRATCH/r")" ] && ok "no os.conf: exit 0, nothing changed" || fail "absent os.conf (rc $rc)"
+[ $rc = 0 ] && [ "$(wc -l < "$SCRATCH/out")" = 1 ] && [ "$before" = "$(tree_state -i -x './run/osconf*' "$SCRATCH/r")" ] && ok "no os.conf: exit 0, nothing changed" || fail "absent os.conf (rc $rc)"
 
 # --- refused inputs
 ln -s "$CASES/02-vpc.conf" "$SCRATCH/link.conf"
@@ -131,6 +131,24 @@ cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"
 "$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/r" >/dev/null 2>&1
 [ -L "$SCRATCH/r/etc/resolv.conf" ] && grep -qx 'DNS=7.7.7.7 8.8.8.8' "$SCRATCH/r/etc/systemd/resolved.conf.d/50-osconf.conf" \
 	&& ok "systemd-resolved: drop-in written, symlink kept" || fail "resolved drop-in"
+
+# --- DNS converges: a failed network section leaves no drop-in; a later run removes an old one
+newroot "$SCRATCH/n" arch; dropin="$SCRATCH/n/etc/systemd/resolved.conf.d/50-osconf.conf"
+mkdir -p "$SCRATCH/n/etc/systemd/network/05-osconf-eth0.network" # network fails: a directory in its way
+cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"
+"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/n" > "$SCRATCH/out" 2>&1; rc=$?
+[ $rc = 1 ] && [ ! -e "$dropin" ] && [ -e "$SCRATCH/os.conf" ] && grep -q 'dns: the network section failed' "$SCRATCH/out" \
+	&& ok "failed network section: DNS not applied elsewhere, no drop-in, os.conf kept" \
+	|| { fail "failed network: drop-in or rc $rc"; diag "$(cat "$SCRATCH/out")"; }
+rmdir "$SCRATCH/n/etc/systemd/network/05-osconf-eth0.network"
+mkdir -p "${dropin%/*}"; printf '[Resolve]\nDNS=192.0.2.53\n' > "$dropin" # left by an older run
+"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/n" > "$SCRATCH/out" 2>&1; rc=$?
+[ $rc = 0 ] && [ ! -e "$dropin" ] && grep -q '^DNS=7.7.7.7' "$SCRATCH/n/etc/systemd/network/05-osconf-eth0.network" \
+	&& ok "backend carries DNS: the old drop-in is removed" || { fail "drop-in not removed (rc $rc)"; diag "$(cat "$SCRATCH/out")"; }
+cp "$CASES/02-vpc.conf" "$SCRATCH/os.conf"
+"$OSCONF" apply --conf "$SCRATCH/os.conf" --root "$SCRATCH/n" > "$SCRATCH/out" 2>&1; rc=$?
+[ $rc = 0 ] && [ ! -e "$dropin" ] \
+	&& ok "a second run converged" || fail "second run (rc $rc)"
 
 # --- hosts: our line replaced on a new hostname, user lines kept
 newroot "$SCRATCH/r"; echo "192.0.2.7 myapp # user" >> "$SCRATCH/r/etc/hosts"

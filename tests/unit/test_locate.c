@@ -14,6 +14,7 @@
 
 #include "tree/agent.h"
 #include "locate/locate.h"
+#include "sys/digest.h"
 #include "sys/root.h"
 #include "util/buf.h"
 
@@ -186,9 +187,9 @@ static void check_scheme(void **state, const char *diskpath, const char *disk, c
 	assert_int_equal(located_read(&l, &b, err, sizeof(err)), 0);
 	assert_string_equal(b.data, "hostname=demo\n");
 	assert_true(b.secret);
+	assert_int_equal(buf_digest(&b), 0);
+	assert_int_equal(located_remove(&l, &b, err, sizeof(err)), 0);
 	buf_free(&b);
-
-	assert_int_equal(located_remove(&l, err, sizeof(err)), 0);
 	snprintf(path, sizeof(path), "%s/boot/%s/%s", f->dir, OSCONF_DIR, OSCONF_NAME);
 	assert_int_equal(access(path, F_OK), -1);
 	snprintf(path, sizeof(path), "%s/boot/%s", f->dir, OSCONF_DIR);
@@ -223,8 +224,8 @@ static void test_no_table(void **state)
 	assert_false(l.present);
 	assert_int_equal(l.dirfd, -1);
 	expect_line(l.notes, "has no aliyun_custom_image/ directory");
-	assert_int_equal(located_remove(&l, err, sizeof(err)), 0);
 	struct buf b = BUF_INIT;
+	assert_int_equal(located_remove(&l, &b, err, sizeof(err)), 0);
 	assert_int_equal(located_read(&l, &b, err, sizeof(err)), -ENOENT);
 	located_release(&l);
 }
@@ -415,14 +416,17 @@ static void test_rewritten_kept(void **state)
 	assert_int_equal(locate_osconf(f->root.fd, &f->env, &l, err, sizeof(err)), 0);
 	struct buf b = BUF_INIT;
 	assert_int_equal(located_read(&l, &b, err, sizeof(err)), 0);
-	buf_free(&b);
+	assert_int_equal(buf_digest(&b), 0);
 	char path[PATH_MAX * 2];
 	snprintf(path, sizeof(path), "%s/boot/%s/%s", f->dir, OSCONF_DIR, OSCONF_NAME);
 	unlink(path);
 	put(f, "boot/" OSCONF_DIR "/" OSCONF_NAME, "hostname=brand-new\n");
-	assert_int_equal(located_remove(&l, err, sizeof(err)), -ESTALE);
+	assert_int_equal(located_remove(&l, &b, err, sizeof(err)), -ESTALE);
+	buf_free(&b);
 	assert_non_null(strstr(err, "was rewritten after it was read"));
 	assert_int_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof(path), "%s/boot/%s/%s", f->dir, OSCONF_DIR, OSCONF_APPLIED_NAME);
+	assert_int_equal(access(path, F_OK), -1); /* moved back, nothing left aside */
 	located_release(&l);
 }
 

@@ -1,0 +1,105 @@
+#!/bin/bash
+# tests/faults/concurrency.t — one run at a time per target root: two applies, install during an
+# SPDX-License-Identifier: Apache-2.0
+# apply, waiting for the lock (/run/osconf/lock) bounded, a hostile file there refused at once.
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+scratch
+LOCK=run/osconf/lock
+# what a run leaves that differs from one run to the next: salted hashes, the status records
+state() { tree_state -x './run/osconf*' -x './var/lib/osconf*' -s shadow -s shadow- "$1"; }
+
+# --- the tree one apply leaves
+newroot "$SCRATCH/one"; cp "$CASES/02-vpc.conf" "$SCRATCH/one.conf"
+"$OSCONF" apply --no-live --conf "$SCRATCH/one.conf" --root "$SCRATCH/one" >/dev/null 2>&1 \
+	&& ok "a single apply" || fail "a single apply"
+
+# --- two applies started together on one root (several times: the race is not deterministic)
+for i in 1 2 3; do
+	newroot "$SCRATCH/two"; cp "$CASES/02-vpc.conf" "$SCRATCH/two.conf"
+	timeout 70 "$OSCONF" apply --no-live --conf "$SCRATCH/two.conf" --root "$SCRATCH/two" > "$SCRATCH/a.out" 2>&1 &
+	pa=$!
+	timeout 70 "$OSCONF" apply --no-live --conf "$SCRATCH/two.conf" --root "$SCRATCH/two" > "$SCRATCH/b.out" 2>&1 &
+	pb=$!
+	wait $pa; ra=$?; wait $pb; rb=$?
+	removed=$(cat "$SCRATCH/a.out" "$SCRATCH/b.out" | grep -c 'removed .*two.conf')
+	idle=$(cat "$SCRATCH/a.out" "$SCRATCH/b.out" | grep -c 'nothing to do')
+	if [ $ra = 0 ] && [ $rb = 0 ] && [ "$removed" = 1 ] && [ "$idle" = 1 ] && [ ! -e "$SCRATCH/two.conf" ]; then
+		ok "two applies at once ($i): both exit 0, one applies, the other then finds nothing to do"
+	else
+		fail "two applies at once ($i): exit $ra/$rb, removed $removed, idle $idle"
+		diag "$(cat "$SCRATCH/a.out" "$SCRATCH/b.out")"
+	fi
+	same "two applies at once ($i): the tree a single apply leaves" "$(state "$SCRATCH/one")" "$(state "$SCRATCH/two")"
+	verify_password "$SCRATCH/two" "$(case_password 02-vpc)" >/dev/null && ok "two applies ($i): the password verifies" \
+		|| fail "two applies ($i): password"
+done
+
+# --- install (and apply) while another run holds the lock: they wait, then go on
+newroot "$SCRATCH/i"; mkdir -p "$SCRATCH/i/run/osconf"; : > "$SCRATCH/i/$LOCK"
+flock "$SCRATCH/i/$LOCK" sleep 3 & holder=$!
+sleep 0.5
+t0=$(date +%s%N)
+timeout 70 "$OSCONF" install --root "$SCRATCH/i" --init systemd > "$SCRATCH/out" 2>&1; rc=$?
+waited=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait $holder
+[ $rc = 0 ] && [ $waited -ge 2000 ] && [ -x "$SCRATCH/i/usr/sbin/osconf" -o -x "$SCRATCH/i/usr/bin/osconf" ] \
+	&& ok "install --root while the lock is held: waits (${waited} ms), then installs" \
+	|| { fail "install during a held lock: exit $rc after ${waited} ms"; diag "$(cat "$SCRATCH/out")"; }
+cp "$CASES/02-vpc.conf" "$SCRATCH/i.conf"
+flock "$SCRATCH/i/$LOCK" sleep 2 & holder=$!
+sleep 0.5
+t0=$(date +%s%N)
+timeout 70 "$OSCONF" apply --no-live --conf "$SCRATCH/i.conf" --root "$SCRATCH/i" > "$SCRATCH/out" 2>&1; rc=$?
+waited=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait $holder
+[ $rc = 0 ] && [ $waited -ge 1000 ] && [ ! -e "$SCRATCH/i.conf" ] \
+	&& ok "apply while the lock is held: waits (${waited} ms), then applies" \
+	|| { fail "apply during a held lock: exit $rc after ${waited} ms"; diag "$(cat "$SCRATCH/out")"; }
+
+# --- hostile lock files: refused at once with the path named, os.conf kept, nothing opened
+for kind in fifo symlink dir; do
+	newroot "$SCRATCH/h"; mkdir -p "$SCRATCH/h/run/osconf"; cp "$CASES/02-vpc.conf" "$SCRATCH/h.conf"
+	case $kind in
+	fifo) mkfifo "$SCRATCH/h/$LOCK" ;;
+	symlink) mkfifo "$SCRATCH/h/fifo"; ln -s ../../fifo "$SCRATCH/h/$LOCK" ;;
+	dir) mkdir "$SCRATCH/h/$LOCK" ;;
+	esac
+	before=$(state "$SCRATCH/h")
+	timeout 10 "$OSCONF" apply --no-live --conf "$SCRATCH/h.conf" --root "$SCRATCH/h" > "$SCRATCH/out" 2>&1; rc=$?
+	if [ $rc = 1 ] && grep -q "lock /run/osconf/lock: .*refused" "$SCRATCH/out" && [ -e "$SCRATCH/h.conf" ]; then
+		ok "$kind at the lock path: apply exits 1 within 10 s, named, os.conf kept"
+	else fail "$kind at the lock path: apply exit $rc"; diag "$(cat "$SCRATCH/out")"; fi
+	same "$kind at the lock path: nothing changed" "$before" "$(state "$SCRATCH/h")"
+	timeout 10 "$OSCONF" install --root "$SCRATCH/h" --init systemd > "$SCRATCH/out" 2>&1; rc=$?
+	[ $rc = 1 ] && grep -q "lock /run/osconf/lock.*refused" "$SCRATCH/out" \
+		&& ok "$kind at the lock path: install exits 1 within 10 s, named" \
+		|| { fail "$kind at the lock path: install exit $rc"; diag "$(cat "$SCRATCH/out")"; }
+done
+# --- os.conf rewritten while it is being removed (strace delays the calls of the removal):
+# the new os.conf survives, whichever call the rewrite lands before
+if strace -qq -o /dev/null true 2>/dev/null; then
+	for call in rename unlink; do
+		case $call in
+		rename) inj='-e inject=rename,renameat,renameat2:delay_enter=1500000:when=1' want=1 ;; # kept: rewritten
+		unlink) inj='-e inject=unlink,unlinkat:delay_enter=1500000:when=1' want=0 ;; # ours gone, the new one there
+		esac
+		newroot "$SCRATCH/l"; cp "$CASES/02-vpc.conf" "$SCRATCH/l.conf"
+		# shellcheck disable=SC2086
+		timeout 20 strace -f -qq -o "$SCRATCH/trace" -P "$SCRATCH" -e trace=rename,renameat,renameat2,unlink,unlinkat $inj \
+			"$OSCONF" apply --no-live --conf "$SCRATCH/l.conf" --root "$SCRATCH/l" > "$SCRATCH/out" 2>&1 &
+		pid=$!
+		# wait until the run is at the removal (the status record is written after it)
+		for _ in $(seq 100); do grep -q 'wrote /etc/hosts\|unchanged' "$SCRATCH/out" 2>/dev/null && break; sleep 0.1; done
+		sleep 0.5
+		printf 'hostname=written-meanwhile\n' > "$SCRATCH/l.conf"
+		wait $pid; rc=$?
+		if [ $rc = $want ] && [ -e "$SCRATCH/l.conf" ] && grep -qx 'hostname=written-meanwhile' "$SCRATCH/l.conf" \
+			&& [ ! -e "$SCRATCH/.l.conf.osconf-applied" ]; then
+			ok "os.conf rewritten during the $call of the removal: the new one survives (exit $rc)"
+		else fail "os.conf rewritten during the $call: lost (exit $rc)"; diag "$(cat "$SCRATCH/out"; ls -a "$SCRATCH")"; fi
+	done
+else
+	skip "strace cannot trace here: no removal-window test"
+fi
+done_testing
