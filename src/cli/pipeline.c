@@ -64,11 +64,34 @@ static int source_locate(const struct run_opts *o, struct root *root, struct con
 	return 0;
 }
 
+/* --conf FILE: its directory (an fd), its base name and the private name it is removed by. */
+static int conf_dir(const char *path, const char **base, char priv[NAME_MAX + 1])
+{
+	_cleanup_free_ char *copy = strdup(path);
+	if (!copy)
+		return -ENOMEM;
+	*base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (snprintf(priv, NAME_MAX + 1, ".%s.osconf-applied", *base) >= NAME_MAX + 1)
+		return -ENAMETOOLONG;
+	int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dfd < 0 ? negerrno() : dfd;
+}
+
 static int source_open(const struct run_opts *o, struct root *root, struct conf_source *src, struct buf *content)
 {
 	if (!o->conf)
 		return source_locate(o, root, src, content);
 	src->path = o->conf;
+	if (!o->dry_run) { /* an earlier run killed while it removed the file: put it back first */
+		const char *base;
+		char priv[NAME_MAX + 1];
+		_cleanup_close_ int dfd = conf_dir(o->conf, &base, priv);
+		int r = dfd == -ENOENT ? 0 : dfd < 0 ? dfd : consume_recover(dfd, base, priv);
+		if (r < 0) {
+			log_error("%s: cannot put back %s: %s", o->conf, priv, strerror(-r));
+			return r;
+		}
+	}
 	if (access(o->conf, F_OK) < 0 && errno == ENOENT)
 		return 0; /* absent: nothing to do */
 	int r = read_conf_file(o->conf, content, &src->st);
@@ -95,16 +118,11 @@ static int source_remove(struct conf_source *src, const struct buf *applied)
 			log_error("%s", err);
 		return r;
 	}
-	_cleanup_free_ char *copy = strdup(src->path);
-	if (!copy)
-		return -ENOMEM;
-	_cleanup_close_ int dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return negerrno();
-	const char *base = strrchr(src->path, '/') ? strrchr(src->path, '/') + 1 : src->path;
+	const char *base;
 	char priv[NAME_MAX + 1];
-	if (snprintf(priv, sizeof(priv), ".%s.osconf-applied", base) >= (int)sizeof(priv))
-		return -ENAMETOOLONG;
+	_cleanup_close_ int dfd = conf_dir(src->path, &base, priv);
+	if (dfd < 0)
+		return dfd;
 	r = consume_file(dfd, base, priv, applied, OSCONF_MAX_FILE);
 	if (r == -ESTALE)
 		log_error("%s was rewritten while it was applied: kept, the new settings apply at the next run",

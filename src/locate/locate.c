@@ -378,6 +378,15 @@ int locate_osconf(int rootfd, const struct locate_env *env, struct located *out,
 		return dfd;
 	}
 	out->dirfd = dfd;
+	/* an earlier run killed while it removed os.conf: put it back first (apply only) */
+	if (!env->mount_ro && (r = consume_recover(dfd, OSCONF_NAME, OSCONF_APPLIED_NAME)) != 0) {
+		if (r < 0) {
+			snprintf(err, errlen, "%s/%s/%s: %s", out->mountpoint, OSCONF_DIR, OSCONF_APPLIED_NAME, strerror(-r));
+			return r;
+		}
+		note(out, "%s: put back from %s (an earlier run stopped while removing it)", out->conf_path,
+		     OSCONF_APPLIED_NAME);
+	}
 	struct stat st;
 	if (fstatat(dfd, OSCONF_NAME, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno != ENOENT) {

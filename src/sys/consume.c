@@ -64,6 +64,20 @@ static int sync_dir(int dfd)
 	return fsync(dfd) < 0 && errno != EINVAL ? negerrno() : 0;
 }
 
+int consume_recover(int dfd, const char *name, const char *priv)
+{
+	struct stat st;
+	if (fstatat(dfd, priv, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : negerrno();
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL; /* not ours: refused, as an os.conf of that kind would be */
+	bool had_name = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	int r = put_back(dfd, priv, name);
+	if (r == 0)
+		r = sync_dir(dfd);
+	return r < 0 ? r : had_name ? 0 : 1;
+}
+
 int consume_file(int dfd, const char *name, const char *priv, const struct buf *applied, size_t max)
 {
 	if (renameat(dfd, name, dfd, priv) < 0)

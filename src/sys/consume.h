@@ -20,5 +20,13 @@
  * name absent: 0. Any other error: negative errno, the file back under name where possible. */
 int consume_file(int dfd, const char *name, const char *priv, const struct buf *applied, size_t max);
 
+/* A run killed between consume_file's rename and its unlink or put-back leaves priv behind,
+ * and name absent: the next run would find no os.conf, and a rewrite that priv holds would
+ * never be applied. Before name is looked at, this puts priv back under name (applying the
+ * same bytes twice converges; a rewrite is applied then), or drops it when name exists (that
+ * one is newer). Returns 1 when priv was put back, 0 when there was none (or it was
+ * dropped), negative errno. */
+int consume_recover(int dfd, const char *name, const char *priv);
+
 /* Tests: force the fallback used where renameat2(2) is missing (kernel < 3.15) or refused. */
 void consume_use_renameat2(bool enable);
