@@ -1,6 +1,6 @@
 # Makefile — builds osconf, runs the demo, the tests, the fuzzer and the benchmark.
-# SPDX-License-Identifier: Apache-2.0
 # `make demo` and `make check` first install missing Debian packages (as root) via mk/deps.sh.
+# SPDX-License-Identifier: Apache-2.0
 
 VERSION    := 0.1.0
 CC         ?= cc

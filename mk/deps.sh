@@ -1,11 +1,11 @@
 #!/bin/sh
 # mk/deps.sh — install the Debian packages a make target needs (as root), or print the command.
-# SPDX-License-Identifier: Apache-2.0
 # usage: mk/deps.sh build|check|fuzz|bench|pkg|arm64
 # arm64 (also part of check): the cross compiler, qemu-aarch64 and the arm64 libraries. The -dev
 # packages that are co-installable with their amd64 twins come from apt (:arm64); the others
 # (installing them would remove or upgrade amd64 packages) are unpacked from their arm64 .debs
 # into $ARM64_SYSROOT (build-arm64/sysroot), static archives and headers only.
+# SPDX-License-Identifier: Apache-2.0
 set -eu
 build="gcc make pkg-config libc6-dev libblkid-dev libcrypt-dev libext2fs-dev comerr-dev zlib1g-dev"
 check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dosfstools mtools e2fsprogs xfsprogs

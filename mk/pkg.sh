@@ -1,8 +1,8 @@
 #!/bin/sh
 # mk/pkg.sh — build the .deb (dpkg-deb) or the .rpm (rpmbuild) from a `make install` staging tree.
-# SPDX-License-Identifier: Apache-2.0
 # usage: mk/pkg.sh deb|rpm VERSION [ARCH BUILD]   (from the top of the source tree after `make`;
 # ARCH is a Debian architecture name, default the host's; BUILD the build directory, default build)
+# SPDX-License-Identifier: Apache-2.0
 set -eu
 kind=$1 version=$2 arch=${3:-$(dpkg --print-architecture)} build=${4:-build}
 top=$PWD/$build/pkg/$kind stage=$PWD/$build/pkg/$kind/root

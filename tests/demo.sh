@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/demo.sh — `make demo`: apply the documents' classic-network sample to a bundled
-# SPDX-License-Identifier: Apache-2.0
 # CentOS-like root under build/demo/ and show what happened. Nothing on the host changes.
+# SPDX-License-Identifier: Apache-2.0
 set -euo pipefail
 cd "$(dirname "$0")/.."
 B=build/demo

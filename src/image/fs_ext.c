@@ -4,6 +4,7 @@
 #include "tree/fsview.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <ext2fs/ext2fs.h>
 #include <et/com_err.h>
 #include <stdio.h>
@@ -129,13 +130,98 @@ static int ext_errno(errcode_t e)
 	}
 }
 
+/* The target of the symlink ino (its size checked first: below len, and the inline buffer). */
+static int ext_link_target(ext2_filsys fs, ext2_ino_t ino, struct ext2_inode *inode, char *out, size_t len)
+{
+	uint64_t size = EXT2_I_SIZE(inode);
+	if (size >= len)
+		return -ENAMETOOLONG;
+	if (ext2fs_is_fast_symlink(inode)) {
+		memcpy(out, inode->i_block, (size_t)size);
+	} else if (inode->i_flags & EXT4_INLINE_DATA_FL) {
+		char tmp[EXT2_N_BLOCKS * 4 + 1024];   /* i_block and the inline xattr part */
+		size_t got = sizeof(tmp);
+		errcode_t e = size <= sizeof(tmp) ? ext2fs_inline_data_get(fs, ino, inode, tmp, &got) : EXT2_ET_INVALID_ARGUMENT;
+		if (e)
+			return ext_errno(e);
+		memcpy(out, tmp, (size_t)size);
+	} else {
+		ext2_file_t f;
+		unsigned int got = 0;
+		errcode_t e = ext2fs_file_open(fs, ino, 0, &f);
+		if (!e) {
+			e = ext2fs_file_read(f, out, (unsigned int)size, &got);
+			ext2fs_file_close(f);
+		}
+		if (e || got != size)
+			return e ? ext_errno(e) : -EIO;
+	}
+	out[size] = '\0';
+	return 0;
+}
+
+#define EXT_MAX_LINKS 40
+
+/* Replaces the path still to walk (from rest) with target + rest; an absolute target starts
+ * again at the root. */
+static int ext_splice(char *path, size_t size, const char *target, const char *rest)
+{
+	char tmp[PATH_MAX];
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s", target, rest) >= sizeof(tmp) || strlen(tmp) >= size)
+		return -ENAMETOOLONG;
+	memcpy(path, tmp, strlen(tmp) + 1);
+	return 0;
+}
+
+/* Resolve path from the root, component by component, without libext2fs's own link
+ * following (ext2fs_namei trusts a crafted inline symlink's size and allocates it): every
+ * link's size is checked before it is read, at most EXT_MAX_LINKS links, ".." of the root is
+ * the root. */
 static int ext_lookup(ext2_filsys fs, const char *path, bool follow, ext2_ino_t *ino, struct ext2_inode *inode)
 {
-	errcode_t e = follow ? ext2fs_namei_follow(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, ino)
-			     : ext2fs_namei(fs, EXT2_ROOT_INO, EXT2_ROOT_INO, path, ino);
-	if (!e)
-		e = ext2fs_read_inode(fs, *ino, inode);
-	return ext_errno(e);
+	char walk[PATH_MAX];
+	if ((size_t)snprintf(walk, sizeof(walk), "%s", path) >= sizeof(walk))
+		return -ENAMETOOLONG;
+	ext2_ino_t cur = EXT2_ROOT_INO;
+	struct ext2_inode ci;
+	errcode_t e = ext2fs_read_inode(fs, cur, &ci);
+	int links = 0;
+	for (char *p = walk; !e;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		char *end = strchrnul(p, '/'), *after = end + strspn(end, "/");
+		if (end - p > 255)
+			return -ENAMETOOLONG;
+		if (!LINUX_S_ISDIR(ci.i_mode))
+			return -ENOTDIR;
+		ext2_ino_t next;
+		struct ext2_inode ni;
+		e = ext2fs_lookup(fs, cur, p, (int)(end - p), NULL, &next);
+		if (!e)
+			e = ext2fs_read_inode(fs, next, &ni);
+		if (e)
+			break;
+		if (LINUX_S_ISLNK(ni.i_mode) && (*after || follow)) {
+			char target[PATH_MAX];
+			int r = ++links > EXT_MAX_LINKS ? -ELOOP : ext_link_target(fs, next, &ni, target, sizeof(target));
+			if (r == 0)
+				r = ext_splice(walk, sizeof(walk), target, end);
+			if (r < 0)
+				return r;
+			p = walk;
+			if (target[0] == '/')
+				e = ext2fs_read_inode(fs, cur = EXT2_ROOT_INO, &ci);
+			continue;
+		}
+		cur = next, ci = ni, p = end;
+	}
+	if (e)
+		return ext_errno(e);
+	*ino = cur;
+	*inode = ci;
+	return 0;
 }
 
 static enum fs_type mode_type(uint16_t mode)
@@ -249,31 +335,7 @@ static int ext_readlink(struct fsview *v, const char *path, char *out, size_t le
 		return r;
 	if (!LINUX_S_ISLNK(inode.i_mode))
 		return -EINVAL;
-	uint64_t size = EXT2_I_SIZE(&inode);
-	if (size >= len)
-		return -ENAMETOOLONG;
-	if (ext2fs_is_fast_symlink(&inode)) {
-		memcpy(out, inode.i_block, (size_t)size);
-	} else if (inode.i_flags & EXT4_INLINE_DATA_FL) {
-		char tmp[EXT2_N_BLOCKS * 4 + 1024];   /* i_block and the inline xattr part */
-		size_t got = sizeof(tmp);
-		errcode_t e = size <= sizeof(tmp) ? ext2fs_inline_data_get(fs, ino, &inode, tmp, &got) : EXT2_ET_INVALID_ARGUMENT;
-		if (e)
-			return ext_errno(e);
-		memcpy(out, tmp, (size_t)size);
-	} else {
-		ext2_file_t f;
-		unsigned int got = 0;
-		errcode_t e = ext2fs_file_open(fs, ino, 0, &f);
-		if (!e) {
-			e = ext2fs_file_read(f, out, (unsigned int)size, &got);
-			ext2fs_file_close(f);
-		}
-		if (e || got != size)
-			return e ? ext_errno(e) : -EIO;
-	}
-	out[size] = '\0';
-	return 0;
+	return ext_link_target(fs, ino, &inode, out, len);
 }
 
 static void ext_close(struct fsview *v)

@@ -1,9 +1,9 @@
 #!/bin/bash
 # tests/arm64/arm64.t — the arm64 build (`make ARCH=arm64` → build-arm64/) under qemu-aarch64: one
-# SPDX-License-Identifier: Apache-2.0
 # static aarch64 binary, the cmocka unit tests, the golden suite (tests/golden/run.t with $OSCONF a
 # wrapper that runs the arm64 binary), and the arm64 .deb/.rpm. `make check` builds build-arm64/
 # when the cross toolchain is there; run alone, this script builds what is missing.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 cd "$OSCONF_SRC" || exit 1

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/build/static.t — the agent is one self-contained binary: no interpreter, no shared
-# SPDX-License-Identifier: Apache-2.0
 # library, runs in an empty root; NSS-dependent calls fail the link; packagers' CFLAGS work.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 cd "$OSCONF_SRC" || exit 1

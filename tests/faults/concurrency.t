@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/faults/concurrency.t — one run at a time per target root: two applies, install during an
-# SPDX-License-Identifier: Apache-2.0
 # apply, waiting for the lock (/run/osconf/lock) bounded, a hostile file there refused at once.
+# SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 scratch

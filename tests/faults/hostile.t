@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/faults/hostile.t — fail closed: special files, stale temp files, symlinks and injected
-# SPDX-License-Identifier: Apache-2.0
 # I/O errors (strace) in the target root end in exit 1 with the file named, os.conf kept.
+# SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 scratch

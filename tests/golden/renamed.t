@@ -1,10 +1,10 @@
 #!/bin/sh
 # tests/golden/renamed.t — 04-renamed as on a real boot: osconf runs as the live system (chroot on
-# SPDX-License-Identifier: Apache-2.0
 # the fixture root) in a network namespace whose NICs carry the case's MACs as ens5/ens6, so every
 # backend names its files and stanzas ens5/ens6. The files apply changes in the backend's fixture
 # root equal tests/golden/expected/BACKEND/04-renamed/live/ (OSCONF_GOLDEN_UPDATE=1 rewrites);
 # run.t covers every case with --root, where the names stay ethN.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch

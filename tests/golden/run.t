@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/golden/run.t — golden tests: every case × every backend → plan output, apply log and
-# SPDX-License-Identifier: Apache-2.0
 # resulting tree compared with tests/golden/expected/; `osconf check` output for every case.
 # Regenerate expectations after an intended change: OSCONF_GOLDEN_UPDATE=1 tests/golden/run.t
+# SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/image/check-agent.t — the agent check proves the installed osconf can run in the tree:
-# SPDX-License-Identifier: Apache-2.0
 # static or with its interpreter, libraries and symbol versions there, built for its machine.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 . "$(dirname "$0")/lib.sh"

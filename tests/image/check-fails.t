@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/image/check-fails.t — one image per rule `osconf image check` enforces, each failing
-# SPDX-License-Identifier: Apache-2.0
 # for exactly its reason (asserted on the --json output), exit status 1.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 . "$(dirname "$0")/lib.sh"

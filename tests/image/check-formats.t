@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/image/check-formats.t — `osconf image check` reads qcow2, VHD (fixed, dynamic) and VMDK
-# SPDX-License-Identifier: Apache-2.0
 # made by qemu-img: virtual size from the header, partitions and files through the block map.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 . "$(dirname "$0")/lib.sh"

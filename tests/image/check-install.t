@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/image/check-install.t — `osconf install --root` and `image check --root` agree on each init
-# SPDX-License-Identifier: Apache-2.0
 # system: the init system detected, and the enable link install writes is the one check finds.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 . "$(dirname "$0")/lib.sh"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/image/check-pass.t — `osconf image check` passes good images: MBR+FAT32 and GPT+ext4,
-# SPDX-License-Identifier: Apache-2.0
 # systemd / sysvinit / OpenRC enablement, a password forced to change, a tree with --root,
 # another os.conf agent (a warning), and the usage errors. As a normal user: no root needed.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 . "$(dirname "$0")/lib.sh"

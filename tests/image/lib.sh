@@ -1,7 +1,7 @@
 # tests/image/lib.sh — build disk images for the `image check` tests without root, loop
-# SPDX-License-Identifier: Apache-2.0
 # devices or mounts: truncate + sfdisk, mkfs.vfat --offset + mcopy, mkfs.ext4 -E offset -d.
 # Source after tests/lib/tap.sh and scratch().
+# SPDX-License-Identifier: Apache-2.0
 
 P1_START=2048            # sectors: partition 1 at 1 MiB
 P1_SECTORS=131072        # 64 MiB

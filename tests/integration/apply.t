@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/integration/apply.t — the binary against scratch roots: lifecycle of os.conf, exit
-# SPDX-License-Identifier: Apache-2.0
 # statuses, shadow handling, refusals, injections, plan changing nothing.
+# SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 scratch

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/integration/options.t — the one option parser, for every command: --opt=value is --opt value,
-# SPDX-License-Identifier: Apache-2.0
 # unknown options and missing values are usage errors (exit 2), --help lists every option.
+# SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 scratch

@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/integration/pam.t — the root password set by osconf works through real PAM (pamtester),
-# SPDX-License-Identifier: Apache-2.0
 # and the host name is set live; both inside private mount/UTS/net namespaces with an overlay
 # over /etc, so the host is never touched.
+# SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 need_root

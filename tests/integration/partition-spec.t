@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/integration/partition-spec.t — one reader of /etc/osconf.conf: the same partition= gets
-# SPDX-License-Identifier: Apache-2.0
 # the same verdict from `locate`, `plan`, `install --partition` and `image check`; a directory of
 # the running system that records no partition is refused by `locate` as by `plan`.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 scratch
 NEEDS='partition= needs UUID='

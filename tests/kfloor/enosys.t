@@ -1,11 +1,11 @@
 #!/bin/bash
 # tests/kfloor/enosys.t — osconf on the kernel floor (3.10): every system call newer than that fails with ENOSYS.
-# SPDX-License-Identifier: Apache-2.0
 # tests/tools/enosys installs the seccomp filter (table: tests/tools/syscalls.txt). A password
 # applied under it verifies; an apply gives the same tree and messages as without it; then the
 # golden, integration and image scripts run again with OSCONF pointing at
 # tests/tools/osconf-enosys and must give the same results, test for test, as normally. EPERM
 # (what container runtimes' seccomp profiles answer) must give the same results too.
+# SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
 ENOSYS="$OSCONF_SRC/tests/tools/enosys"

@@ -1,8 +1,8 @@
 # tests/lib/fixtures.sh — build minimal target roots per distro family (source it; mkroot FAMILY DIR),
-# SPDX-License-Identifier: Apache-2.0
 # and run a golden case's NICs under the distros' own network daemons (in_netns, netns.sh).
 # Each root has the files osconf reads: os-release, the enabled network service, the image's
 # own DHCP default for the first NIC (MAC 00:8c:fa:5e:14:23) and resolv.conf as that distro has it.
+# SPDX-License-Identifier: Apache-2.0
 FIXTURE_FAMILIES="ubuntu debian debian-cloud arch rhel9 centos7 suse alpine"
 FIXTURE_MAC0=00:8c:fa:5e:14:23
 

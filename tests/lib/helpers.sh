@@ -1,7 +1,7 @@
 # tests/lib/helpers.sh — the helpers every test shares (tap.sh sources it; POSIX sh): comparing
-# SPDX-License-Identifier: Apache-2.0
 # expected and actual with a readable diff, tree snapshots, scratch target roots from
 # tests/fixtures/, the golden cases as samples, and (netns.sh) namespaces with veth links by MAC.
+# SPDX-License-Identifier: Apache-2.0
 CASES=$OSCONF_SRC/tests/golden/cases
 FIXTURES=$OSCONF_SRC/tests/fixtures
 . "$OSCONF_SRC/tests/lib/netns.sh"

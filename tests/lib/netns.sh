@@ -1,7 +1,7 @@
 # tests/lib/netns.sh — network namespaces with veth links named by MAC (sourced by helpers.sh;
-# SPDX-License-Identifier: Apache-2.0
 # POSIX sh, no variable of the test needed, so the scripts that run inside a namespace source it too).
 # Every namespace is also a mount and a UTS namespace: a test never changes the host's host name.
+# SPDX-License-Identifier: Apache-2.0
 : "${NETNS_LIB:=${OSCONF_SRC:-.}/tests/lib/netns.sh}"
 
 # netns_unshare CMD...: CMD in fresh network, mount (private propagation) and UTS namespaces.

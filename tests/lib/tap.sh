@@ -1,7 +1,7 @@
 # tests/lib/tap.sh — tiny TAP helpers for the shell test scripts (source it).
-# SPDX-License-Identifier: Apache-2.0
 # ok/fail/skip print TAP lines; done_testing prints the plan. $OSCONF is the binary under test.
 # The shared helpers (helpers.sh: compare, roots, samples, namespaces) come with it.
+# SPDX-License-Identifier: Apache-2.0
 : "${OSCONF:=$(cd "$(dirname "$0")/../.." && pwd)/build/osconf}"
 : "${OSCONF_SRC:=$(cd "$(dirname "$0")/../.." && pwd)}"
 TAP_N=0

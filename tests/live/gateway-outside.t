@@ -1,7 +1,7 @@
 #!/bin/bash
 # A gateway outside the NIC's subnet gets an on-link host route instead of failing; a NIC
-# SPDX-License-Identifier: Apache-2.0
 # without a MAC in os.conf is found by its ethN name.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
 enter_ns "$@"

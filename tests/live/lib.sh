@@ -1,6 +1,6 @@
 # tests/live/lib.sh — os.conf and kernel state for the live network tests (source after tap.sh,
-# SPDX-License-Identifier: Apache-2.0
 # whose enter_ns and add_nic, tests/lib/netns.sh, make the namespace and its NICs).
+# SPDX-License-Identifier: Apache-2.0
 
 # conf NAME: write $SCRATCH/os.conf from stdin (kept as $SCRATCH/NAME.conf for re-use).
 conf() { cat >"$SCRATCH/$1.conf"; }

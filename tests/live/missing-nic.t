@@ -1,7 +1,7 @@
 #!/bin/bash
 # A NIC of os.conf that does not exist: a clear error naming it and its MAC, the other NIC is
-# SPDX-License-Identifier: Apache-2.0
 # still configured, the network section fails and os.conf is kept.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
 enter_ns "$@"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # At boot udev may still be renaming os.conf's NIC: osconf waits (bounded) until udev has recorded
-# SPDX-License-Identifier: Apache-2.0
 # it (/run/udev/data/n<ifindex>) and then writes the persistent files under the final name.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
 enter_ns "$@"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # VPC sample on eth0/eth1 that already carry an address, a DHCP-style default route and
-# SPDX-License-Identifier: Apache-2.0
 # secondary addresses: exactly the configured address, one default route, others untouched.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
 enter_ns "$@"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/locate/ext4.t — os.conf on an ext4 partition 1 (dos, gpt, no table): locate by UUID,
-# SPDX-License-Identifier: Apache-2.0
 # LABEL and PARTUUID, mount privately, apply with a scratch --root and no --conf, remove, unmount.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/lib.sh"
 
 before=$(leftovers)

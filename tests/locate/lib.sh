@@ -1,6 +1,6 @@
 # tests/locate/lib.sh — disk images with os.conf on partition 1, attached as loop devices (source it).
-# SPDX-License-Identifier: Apache-2.0
 # Every loop device, mount and scratch directory made here is undone by the EXIT trap.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
 for c in sfdisk partx losetup mkfs.ext4 blkid; do

@@ -1,9 +1,9 @@
 #!/bin/bash
 # tests/locate/vfat.t — os.conf on a FAT32 partition 1 (dos, gpt). This kernel has no vfat
-# SPDX-License-Identifier: Apache-2.0
 # driver, so the partition is mounted with fusefat (naming the device with fsname=, as root):
 # locate must find and use that mount through mountinfo, apply must remove os.conf through it.
 # Where the kernel has vfat, osconf's own private mount (umask=077) is checked instead.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/lib.sh"
 for c in mkfs.vfat mcopy mdir fusefat; do
 	command -v $c >/dev/null || skip_all "$c missing (mk/deps.sh check installs it)"

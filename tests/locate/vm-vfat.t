@@ -1,10 +1,10 @@
 #!/bin/bash
 # tests/locate/vm-vfat.t — osconf's own vfat mount, where the host kernel has no vfat: a busybox
-# SPDX-License-Identifier: Apache-2.0
 # initramfs under QEMU (TCG) with two disks. vda (dos): partition 1 FAT32, partition 2 ext4 holding
 # the target root, no /etc/osconf.conf → "partition 1 of the disk holding /". vdb (gpt): partition 1
 # FAT32 found by LABEL= from the initramfs root's /etc/osconf.conf. Both mounted privately by osconf
 # (vfat, umask=077), applied, os.conf removed (checked on the images afterwards), nothing left mounted.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/lib.sh"
 VMLIB=$OSCONF_SRC/tests/vm/vmlib.sh
 [ -f "$VMLIB" ] || skip_all "needs tests/vm/vmlib.sh (kernel cache of the boot tests)"

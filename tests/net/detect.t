@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/net/detect.t — osconf picks the backend from the target root alone (os-release, enabled
-# SPDX-License-Identifier: Apache-2.0
 # network service, /etc/osconf.conf override), says why in the plan, and apply writes that
 # backend's files in every distro family's fixture root.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch

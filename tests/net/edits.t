@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/net/edits.t — the edits that take an image default out of the way touch only what
-# SPDX-License-Identifier: Apache-2.0
 # configures our NIC, in the less common shapes of each format, and a second run changes nothing.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch

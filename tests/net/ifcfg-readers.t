@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/net/ifcfg-readers.t — a default gateway outside the NIC's subnet: route-X carries the
-# SPDX-License-Identifier: Apache-2.0
 # "default via" line only when initscripts read the ifcfg files alone; with NetworkManager
 # enabled (ifcfg-rh ≥ 1.22 reads that line as a second default route) GATEWAY= alone holds it.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch

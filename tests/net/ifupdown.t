@@ -1,10 +1,10 @@
 #!/bin/sh
 # tests/net/ifupdown.t — ifupdown reads what the ifupdown backend wrote: ifquery parses it, and
-# SPDX-License-Identifier: Apache-2.0
 # ifup configures veth links carrying the os.conf MACs in a network namespace (ip -j checked),
 # with the Debian image's own "iface eth0 inet dhcp" present and neutralised. Then the boot order:
 # `osconf apply` configures the NICs live first, and `ifup -a` on what it wrote must still succeed
 # (exit 0, NICs recorded in ifupdown's state) and leave exactly the os.conf addresses and routes.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 command -v ifup >/dev/null || skip_all "ifupdown is not installed"

@@ -1,9 +1,9 @@
 #!/bin/sh
 # tests/net/netplan.t — netplan reads what the netplan backend wrote: `netplan generate --root-dir`
-# SPDX-License-Identifier: Apache-2.0
 # accepts the Ubuntu fixture root (cloud-init's 50-cloud-init.yaml DHCP default present), its
 # networkd output is checked, and the real systemd-networkd then runs it in a namespace
 # (netplan matches by PermanentMACAddress=, which a veth lacks: that one key is rewritten to MACAddress=).
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 command -v netplan >/dev/null || skip_all "netplan.io is not installed"

@@ -1,9 +1,9 @@
 #!/bin/sh
 # tests/net/networkd.t — the real systemd-networkd reads what the networkd backend wrote: it runs in
-# SPDX-License-Identifier: Apache-2.0
 # a network+mount namespace (veth links with the os.conf MACs, read-only sysfs so it does not wait
 # for udev, no D-Bus) on the Arch and Debian-cloud fixture roots, whose DHCP .network files are
 # left in place, and the addresses and routes it sets are checked with ip -j.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 [ -x /lib/systemd/systemd-networkd ] || skip_all "systemd-networkd is not installed"

@@ -1,10 +1,10 @@
 #!/bin/sh
 # tests/net/nm-daemon.t — the NetworkManager daemon itself applies what the nm backend wrote: it
-# SPDX-License-Identifier: Apache-2.0
 # runs in a network + mount namespace (veth links with the os.conf MACs, a private D-Bus system
 # bus, keyfile plugin on the fixture root's /etc/NetworkManager, whose "Wired connection 1" DHCP
 # profile for eth0 is present), and addresses, routes, the one default route, the active profiles
 # and the DNS order are checked.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 command -v NetworkManager >/dev/null && command -v dbus-daemon >/dev/null || skip_all "network-manager or dbus is not installed"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/net/nm.t — NetworkManager's own keyfile reader (libnm through python3-gi) loads what the nm
-# SPDX-License-Identifier: Apache-2.0
 # backend wrote in the RHEL 9 fixture root, whose "Wired connection 1" DHCP profile for eth0 is
 # present; tests/net/nmcheck.py compares what NM understood with os.conf.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 PY=/usr/bin/python3

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/net/precedence.t — a second image configuration for the same NIC under another file name
-# SPDX-License-Identifier: Apache-2.0
 # is disabled (ONBOOT=no / autoconnect=false) while unrelated files stay byte for byte.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch

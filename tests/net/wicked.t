@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/net/wicked.t — the wicked backend on the SUSE fixture root (its DHCP ifcfg-eth0 and a
-# SPDX-License-Identifier: Apache-2.0
 # default route in routes present), checked against the documented semantics of ifcfg(5),
 # ifroute(5) and netconfig by tests/net/wickedcheck.py: wicked itself cannot run here.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$OSCONF_SRC/tests/lib/fixtures.sh"
 scratch

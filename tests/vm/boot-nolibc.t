@@ -1,9 +1,9 @@
 #!/bin/bash
 # tests/vm/boot-nolibc.t — the static binary where there is no C library at all: a root of busybox-static
-# SPDX-License-Identifier: Apache-2.0
 # and `osconf install --root` only (no libc.so, no ld-linux, no shared object), booted under QEMU
 # (TCG) with busybox init running the sysv start links; the install's init script applies
 # partition 1's os.conf at boot; /etc/shadow is read back from the image to verify the password.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"
 VERIFY=$OSCONF_SRC/build/tests/shadow-verify

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/vm/boot-rc.t — the real boot without systemd: Debian 12 with sysvinit (sysv-rc, insserv order)
-# SPDX-License-Identifier: Apache-2.0
 # and with OpenRC, each with ifupdown and `osconf install --root`, booted once under QEMU (TCG).
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"
 vm_prepare "$VM_PKGS_SYSV"

@@ -1,8 +1,8 @@
 #!/bin/bash
 # tests/vm/boot-suites.t — the same static binary on older and newer systemd and glibc: Debian 11
-# SPDX-License-Identifier: Apache-2.0
 # (bullseye: systemd 247, glibc 2.31) and Debian 13 (trixie: systemd 257, glibc 2.41) images with
 # `osconf install --root`, each booted once under QEMU (TCG) with boot.t's kernel, probe and checks.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"
 . "$(dirname "$0")/systemd.sh"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/vm/boot.t — the real boot: a Debian 12 systemd image with `osconf install --root`, partition 1
-# SPDX-License-Identifier: Apache-2.0
 # FAT32 holding the documents' VPC os.conf, booted twice under QEMU (TCG), with and without net.ifnames=0.
+# SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/vmlib.sh"
 . "$(dirname "$0")/systemd.sh"

@@ -1,7 +1,7 @@
 # tests/vm/systemd.sh — the systemd guest of the real-boot tests (boot.t, boot-suites.t): image
-# SPDX-License-Identifier: Apache-2.0
 # from the cached rootfs with `osconf install --root`, the guest's report, the checks of one boot.
 # Source it after vmlib.sh and vm_prepare (uses $ROOTFS, $SCRATCH, $APPEND, $PARTITION_MOUNTED).
+# SPDX-License-Identifier: Apache-2.0
 
 # vm_systemd_report: what the guest reports on the serial console once multi-user is reached,
 # then it powers off.

@@ -1,7 +1,7 @@
 # tests/vm/vmlib.sh — cached pieces for real-boot tests: Debian rootfs, kernel, initramfs, disk image.
-# SPDX-License-Identifier: Apache-2.0
 # Source it; every function is bounded by timeout and shares one cache directory (flock'd):
 #   $OSCONF_VM_CACHE (default /var/tmp/osconf-vm-cache).
+# SPDX-License-Identifier: Apache-2.0
 : "${OSCONF_VM_CACHE:=/var/tmp/osconf-vm-cache}"
 case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH="$PATH:/usr/sbin:/sbin" ;; esac
 # The default suite (Debian 12); vm_rootfs/vm_prepare take another (bullseye, trixie) as a parameter.
