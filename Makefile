@@ -62,10 +62,15 @@ DIST_FILES := $(sort $(wildcard dist/systemd/* dist/sysv/* dist/openrc/*))
 DEPFILES := $(OBJS:.o=.d) $(BUILD)/src/main.d
 
 FUZZ_SRCS  := $(sort $(wildcard src/conf/*.c src/util/*.c)) src/sys/root.c
+# The image fuzz target runs all of `image check`: the readers and checks and what they use.
+FUZZ_IMAGE_SRCS := $(sort $(wildcard src/image/*.c src/tree/*.c src/sys/*.c src/util/*.c))
+FUZZ_IMAGE_HDRS := $(sort $(wildcard src/image/*.h src/tree/*.h src/sys/*.h src/util/*.h))
+# Sanitizer builds cannot be static: the same libraries, linked dynamically.
+PKG_DYNLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-check demo check test unit fuzz bench install uninstall clean deb rpm
+.PHONY: all deps deps-check demo check test unit fuzz fuzz-image bench install uninstall clean deb rpm
 all: $(BUILD)/osconf
 
 deps:
@@ -109,6 +114,13 @@ $(BUILD)/tests/fuzz-replay: tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(FUZZ_SR
 	$(Q)$(CC) -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS) \
 		tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(FUZZ_SRCS) -o $@
 
+# The same for disk images (tests/fuzz/fuzz_image.c); replayed by tests/fuzz/image-replay.t.
+$(BUILD)/tests/fuzz-image-replay: tests/fuzz/fuzz_image.c tests/fuzz/replay.c $(FUZZ_IMAGE_SRCS) $(FUZZ_IMAGE_HDRS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -Isrc $(PKG_CFLAGS) \
+		tests/fuzz/fuzz_image.c tests/fuzz/replay.c $(FUZZ_IMAGE_SRCS) -o $@ $(PKG_DYNLIBS)
+
 fuzz: deps
 	@mk/deps.sh fuzz
 	@mkdir -p $(BUILD)/fuzz-corpus
@@ -117,13 +129,28 @@ fuzz: deps
 	$(BUILD)/fuzz_conf -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 \
 		-dict=tests/fuzz/osconf.dict $(BUILD)/fuzz-corpus tests/fuzz/corpus
 
+# FUZZ_SECONDS (default 60) of libFuzzer over tests/fuzz/corpus-image and seeds made by
+# tests/fuzz/mkseeds-image.sh; new inputs go to $(BUILD)/fuzz-image-corpus, crashes to
+# $(BUILD)/fuzz-image-artifacts/. ASan's quarantine is cut (default 256 MiB) to fit the RSS limit.
+fuzz-image: deps
+	@mk/deps.sh fuzz
+	@mkdir -p $(BUILD)/fuzz-image-corpus $(BUILD)/fuzz-image-artifacts
+	tests/fuzz/mkseeds-image.sh $(BUILD)/fuzz-image-seeds
+	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
+		tests/fuzz/fuzz_image.c $(FUZZ_IMAGE_SRCS) -o $(BUILD)/fuzz_image $(PKG_DYNLIBS)
+	ASAN_OPTIONS=$${ASAN_OPTIONS:-quarantine_size_mb=32} $(BUILD)/fuzz_image -max_total_time=$${FUZZ_SECONDS:-60} \
+		-rss_limit_mb=256 -malloc_limit_mb=256 -timeout=$${FUZZ_TIMEOUT:-10} -print_final_stats=1 \
+		-artifact_prefix=$(BUILD)/fuzz-image-artifacts/ \
+		$(BUILD)/fuzz-image-corpus tests/fuzz/corpus-image $(BUILD)/fuzz-image-seeds
+
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILD)/osconf $(BUILD)/tests/shadow-verify
 	@tests/demo.sh
 
 check:
 	@mk/deps.sh check
-	@$(MAKE) --no-print-directory WERROR=1 $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay $(BUILD)/tests/shadow-verify
+	@$(MAKE) --no-print-directory WERROR=1 $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay \
+		$(BUILD)/tests/fuzz-image-replay $(BUILD)/tests/shadow-verify
 	@if command -v aarch64-linux-gnu-gcc >/dev/null && [ -e build-arm64/sysroot/.complete ]; then \
 		$(MAKE) --no-print-directory ARCH=arm64 WERROR=1 build-arm64/osconf $(UNIT_BINS:$(BUILD)/%=build-arm64/%); \
 	else echo "  SKIP    arm64 build: no cross compiler or sysroot (mk/deps.sh arm64)"; fi
