@@ -80,6 +80,8 @@ int net_plan_per_nic(const struct net_ctx *c, struct plan *p, const char *head, 
 
 /* What every backend does last: net_plan_cloud_init(), then net_plan_resolv_conf() when it
  * owns DNS; fills err from path on failure. */
+/* err = "FILE: reason", FILE the file whose reading failed (the plan knows it), else path. */
+void net_plan_error(const struct plan *p, int r, const char *path, char *err, size_t errlen);
 int net_plan_finish(const struct net_ctx *c, struct plan *p, bool owns_dns, int r, const char *path, char *err,
 		    size_t errlen);
 

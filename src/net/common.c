@@ -144,8 +144,13 @@ int net_plan_finish(const struct net_ctx *c, struct plan *p, bool owns_dns, int 
 	if (r == 0 && owns_dns)
 		r = net_plan_resolv_conf(c, p);
 	if (r < 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		net_plan_error(p, r, path, err, errlen);
 	return r;
+}
+
+void net_plan_error(const struct plan *p, int r, const char *path, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s", p->failed[0] ? p->failed : path, root_strerror(r));
 }
 
 static bool planned(const struct plan *p, const char *path)

@@ -143,7 +143,7 @@ static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t
 			r = text_set_assignment(&f->new, "NETWORKING", "yes", true);
 	}
 	if (r < 0)
-		snprintf(err, errlen, "%s: %s", path, strerror(-r));
+		net_plan_error(p, r, path, err, errlen);
 	return r;
 }
 

@@ -145,6 +145,7 @@ int plan_file(struct plan *p, int rootfd, const char *path, unsigned sections, c
 	if (r == 0)
 		r = buf_append(&f->new, f->old.data, f->old.len);
 	if (r < 0) {
+		snprintf(p->failed, sizeof(p->failed), "%s", path);
 		file_destroy(f);
 		return r;
 	}

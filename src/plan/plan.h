@@ -60,6 +60,7 @@ struct plan {
 	struct plan_entry *entries;
 	size_t n, cap;
 	struct buf notes;     /* lines explaining decisions ("backend ifcfg: …"), printed by plan */
+	char failed[256];     /* the file whose reading failed planning last, for the message */
 };
 
 void plan_init(struct plan *p);

@@ -86,7 +86,8 @@ static int dns_plan(struct target_ctx *ctx, struct plan *p)
 	bool dropin = false;
 	int r = plan_where(ctx, p, net_ok, &dropin);
 	if (r < 0 && !ctx->err[0])
-		snprintf(ctx->err, sizeof(ctx->err), "planning DNS: %s", strerror(-r));
+		snprintf(ctx->err, sizeof(ctx->err), "planning DNS: %.160s: %s", p->failed[0] ? p->failed : RESOLV_CONF,
+			 root_strerror(r));
 	if (r == 0 && !dropin)
 		r = drop_resolved(ctx, p);
 	return r;

@@ -21,18 +21,22 @@ struct pw_entry {
 	const char *prefix;   /* crypt method */
 };
 
-/* Root's line in shadow: its offset and length. -ENOENT if there is none. */
+/* Root's line in shadow: its offset and length. -ENOENT if there is none, -ENOTUNIQ if there
+ * are two (which one logs in depends on the reader: refused rather than guessed). */
 static int find_root_line(const struct buf *b, size_t *off, size_t *len)
 {
 	size_t pos = 0, l;
 	const char *line;
+	bool found = false;
 	while (buf_next_line(b, &pos, &line, &l))
 		if (l >= 5 && memcmp(line, "root:", 5) == 0) {
+			if (found)
+				return -ENOTUNIQ;
 			*off = (size_t)(line - b->data);
 			*len = l;
-			return 0;
+			found = true;
 		}
-	return -ENOENT;
+	return found ? 0 : -ENOENT;
 }
 
 /* Current hash of root (field 2) into out. */
@@ -220,7 +224,8 @@ static int pw_plan(struct target_ctx *ctx, struct plan *p)
 		r = root_hash(&shadow, cur, sizeof(cur));
 	if (r < 0) {
 		snprintf(ctx->err, sizeof(ctx->err), "%s: %s", SHADOW,
-			 r == -ENOENT ? "missing, or has no entry for root" : root_strerror(r));
+			 r == -ENOENT ? "missing, or has no entry for root"
+			 : r == -ENOTUNIQ ? "has two entries for root; leave one" : root_strerror(r));
 		return r;
 	}
 	bool same = crypt_verify(m->password, cur);

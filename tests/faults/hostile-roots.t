@@ -1,0 +1,68 @@
+#!/bin/bash
+# tests/faults/hostile-roots.t — every file apply reads or writes, replaced by what an image must
+# not hold there: a FIFO, a character device, a directory, a symlink or hard link leading out
+# of the root, a huge sparse file; and /etc/shadow without a root line or with two. Nothing
+# blocks (10 s each), nothing outside the root changes, each case ends with the file named.
+# SPDX-License-Identifier: Apache-2.0
+set -u
+. "$(dirname "$0")/../lib/tap.sh"
+scratch
+R=$SCRATCH/r OUT=$SCRATCH/outside
+# the files an apply of the classic sample touches on the CentOS 7 fixture (ifcfg backend)
+FILES="etc/os-release etc/login.defs etc/shadow etc/hostname etc/hosts etc/resolv.conf
+	etc/sysconfig/network etc/sysconfig/network-scripts/ifcfg-eth0 etc/sysconfig/network-scripts/ifcfg-eth1"
+fresh() {
+	newroot "$R"; sample 01-classic > "$SCRATCH/os.conf"
+	rm -rf "$OUT"; mkdir -p "$OUT"; echo outside > "$OUT/file"
+}
+outside_state() { (cd "$OUT" && find . -printf '%p %y %s %i\n' | sort && cat file); }
+# run CASE FILE: apply at most 10 s; then: ended in time, nothing outside changed, and either a
+# failure naming FILE with os.conf kept, or success (the thing was replaced by a regular file)
+run() {
+	local what=$1 f=$2 before rc
+	before=$(outside_state)
+	timeout 10 "$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$R" > "$SCRATCH/out" 2>&1; rc=$?
+	if [ $rc = 124 ]; then fail "$what at /$f: apply did not end within 10 s"; return; fi
+	if [ "$before" != "$(outside_state)" ]; then fail "$what at /$f: something outside the root changed"; return; fi
+	if [ $rc = 0 ] && [ -f "$R/$f" ] && [ ! -L "$R/$f" ]; then
+		ok "$what at /$f: replaced by a regular file, nothing outside touched"
+	elif [ $rc = 0 ] && [ -L "$R/$f" ]; then
+		ok "$what at /$f: followed inside the root only, nothing outside touched"
+	elif [ $rc != 0 ] && [ -e "$SCRATCH/os.conf" ] && grep -q "/$f\|$(basename "$f")" "$SCRATCH/out"; then
+		ok "$what at /$f: exit $rc, named, os.conf kept, nothing outside touched"
+	else
+		fail "$what at /$f (exit $rc)"; diag "$(cat "$SCRATCH/out")"
+	fi
+}
+
+for f in $FILES; do
+	fresh; rm -f "$R/$f"; mkfifo "$R/$f"; run "a FIFO" "$f"
+	fresh; rm -f "$R/$f"; mkdir "$R/$f"; run "a directory" "$f"
+	fresh; rm -f "$R/$f"; ln -s "$OUT/file" "$R/$f"; run "an absolute symlink out of the root" "$f"
+	fresh; rm -f "$R/$f"; ln -s "../../../../../../../../$OUT/file" "$R/$f"; run "a relative symlink out of the root" "$f"
+	fresh; rm -f "$R/$f"; ln "$OUT/file" "$R/$f"; run "a hard link to a file outside" "$f"
+	if [ "$(id -u)" = 0 ]; then
+		fresh; rm -f "$R/$f"; mknod "$R/$f" c 1 3; run "a character device" "$f"
+	else
+		skip "character devices need root (mknod)"
+	fi
+done
+# a symlink at every directory component written
+for d in etc/sysconfig etc/sysconfig/network-scripts; do
+	fresh; rm -rf "$R/$d"; ln -s "$OUT" "$R/$d"; run "an absolute symlink out of the root (directory)" "$d"
+	fresh; rm -rf "$R/$d"; ln -s "../../../../../../../../$OUT" "$R/$d"; run "a relative symlink out of the root (directory)" "$d"
+done
+# a huge sparse file where a small one is read
+for f in etc/os-release etc/login.defs etc/shadow etc/hosts; do
+	fresh; rm -f "$R/$f"; truncate -s 20G "$R/$f"; run "a 20 GB sparse file" "$f"
+done
+# /etc/shadow without a root line, or with two: the password section fails, shadow untouched
+fresh; grep -v '^root:' "$R/etc/shadow" > "$SCRATCH/s" && cat "$SCRATCH/s" > "$R/etc/shadow"; cp -p "$R/etc/shadow" "$SCRATCH/shadow.before"
+timeout 10 "$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$R" > "$SCRATCH/out" 2>&1; rc=$?
+check "shadow without a root line: exit 1, os.conf kept, shadow untouched" sh -c "[ $rc = 1 ] && [ -e '$SCRATCH/os.conf' ] && cmp -s '$SCRATCH/shadow.before' '$R/etc/shadow'"
+has "... and the message says so" "shadow" "$(cat "$SCRATCH/out")"
+fresh; grep '^root:' "$R/etc/shadow" > "$SCRATCH/s" && cat "$SCRATCH/s" >> "$R/etc/shadow"; cp -p "$R/etc/shadow" "$SCRATCH/shadow.before"
+timeout 10 "$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$R" > "$SCRATCH/out" 2>&1; rc=$?
+check "shadow with two root lines: exit 1, os.conf kept, shadow untouched" sh -c "[ $rc = 1 ] && [ -e '$SCRATCH/os.conf' ] && cmp -s '$SCRATCH/shadow.before' '$R/etc/shadow'"
+has "... and the message says so" "shadow" "$(cat "$SCRATCH/out")"
+done_testing
