@@ -19,10 +19,10 @@ FAULTS_JOBS=${FAULTS_JOBS:-2}
 KNOWN='
 : exit 0 without the status record: @@ a failed write of the status record (/run/osconf/status.json, /var/lib/osconf/last-result.json) is only a warning (src/cli/pipeline.c finish()): exit 0 without it
 : os\.conf removed, then killed before the status record was written$ @@ finish() removes os.conf before it writes the status record: killed in between, the applied run leaves no record
-^[a-z]+ fsync (EIO|ENOSPC): os\.conf removed though exit 1$ @@ the fsync of the directory of os.conf after its unlink fails: exit 1 though os.conf is gone
-resolved\.conf\.d @@ a read error in backend detection fails the network section and the dns section then writes /etc/systemd/resolved.conf.d/50-osconf.conf, which a clean run does not write and no later run removes
-^netplan getdents64 EIO: exit 0 but not the clean result: \./etc/netplan/50-cloud-init\.yaml @@ EIO listing /etc/netplan ends the listing as if complete: 50-cloud-init.yaml keeps eth0, exit 0
-^netplan openat2 EIO: .*(\./etc/systemd/network|\./etc/netplan/) @@ EIO opening /etc/netplan in backend detection is taken for absent: networkd files instead of netplan, exit 0, never converges
+^[a-z]+ fsync (EIO|ENOSPC): os\.conf removed though exit 1$ @@ after unlinking os.conf the fsync of its directory fails: "cannot remove ... it will be applied again next time", exit 1, but os.conf is gone
+resolved\.conf\.d @@ an I/O error while the backend is chosen (/etc/os-release, /etc/systemd/network, /etc/netplan) or at the lstat of /etc/resolv.conf: dns falls back to /etc/systemd/resolved.conf.d/50-osconf.conf, which a clean run does not write (the backend carries the servers) and no later run removes
+^netplan getdents64 EIO: exit 0 but not the clean result: \./etc/netplan/50-cloud-init\.yaml @@ EIO from getdents64 on /etc/netplan ends the listing as if complete: 50-cloud-init.yaml is not seen and keeps its eth0 DHCP entry, exit 0
+^netplan openat2 EIO: .*(\./etc/systemd/network|\./etc/netplan/) @@ EIO opening /etc/netplan (O_PATH) while the backend is chosen is taken for absent: networkd files written instead of netplan, exit 0, never converges
 '
 
 # snap DIR: one line per entry ("M<TAB>path<TAB>type mode uid:gid security.selinux link") and per
