@@ -188,30 +188,50 @@ static unsigned changed_sections(const struct plan *p)
 	return s;
 }
 
+static void set_result(struct run_status *st)
+{
+	st->result = st->exit_status == EXIT_APPLIED ? "applied" : st->exit_status == EXIT_INVALID ? "invalid" : "failed";
+}
+
+/* The status record is written first, saying os.conf is removed when it is about to be: a
+ * record that cannot be written keeps os.conf (exit 1, applied again next time), and a run
+ * killed between the two leaves os.conf and a record, never an applied run without one. */
 static int finish(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
 		  const struct osconf_model *m, unsigned failed, unsigned changed)
 {
 	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
 				 .failed = failed, .changed = changed & ~failed };
 	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
-	if (!failed && !m->invalid && !o->keep) {
-		int r = source_remove(src, applied);
-		if (r < 0) {
-			if (!src->located && r != -ESTALE)
-				log_error("%s: cannot remove: %s; it will be applied again next time", src->path,
-					  strerror(-r));
-			st.exit_status = EXIT_FAILED;
-		} else {
-			st.removed = true;
-			log_info("removed %s", src->path);
-		}
-	} else if (failed || m->invalid) {
-		log_warn("%s kept: it will be applied again at the next boot", src->path);
-	}
-	st.result = st.exit_status == EXIT_APPLIED ? "applied" : st.exit_status == EXIT_INVALID ? "invalid" : "failed";
+	bool removing = !failed && !m->invalid && !o->keep;
+	st.removed = removing;
+	set_result(&st);
 	int r = status_write(root->fd, &st);
-	if (r < 0)
-		log_warn("writing the status record: %s", strerror(-r));
+	if (r < 0) {
+		log_error("writing the status record: %s; %s kept: it will be applied again", strerror(-r), src->path);
+		return EXIT_FAILED;
+	}
+	if (!removing) {
+		if (failed || m->invalid)
+			log_warn("%s kept: it will be applied again at the next boot", src->path);
+		return st.exit_status;
+	}
+	r = source_remove(src, applied);
+	if (r == CONSUME_NOT_DURABLE) {
+		/* everything is applied and os.conf is gone: a crash could only bring it back,
+		 * to be applied again with the same result */
+		log_warn("removed %s, but its directory could not be synced: after a crash it may come "
+			 "back and be applied again (harmless)", src->path);
+	} else if (r < 0) {
+		if (!src->located && r != -ESTALE)
+			log_error("%s: cannot remove: %s; it will be applied again next time", src->path, strerror(-r));
+		st.exit_status = EXIT_FAILED;
+		st.removed = false;
+		set_result(&st);
+		if ((r = status_write(root->fd, &st)) < 0)
+			log_warn("writing the status record: %s", strerror(-r));
+	} else {
+		log_info("removed %s", src->path);
+	}
 	return st.exit_status;
 }
 

@@ -144,7 +144,7 @@ static int put_link(int rootfd, const char *rel, const char *target, struct buf 
 
 static int remove_path(int rootfd, const char *rel, struct buf *log, char *err, size_t errlen)
 {
-	if (!root_exists(rootfd, rel))
+	if (root_exists(rootfd, rel) <= 0)
 		return 0;
 	int r = atomic_unlink(rootfd, rel);
 	if (r < 0) {
@@ -265,7 +265,7 @@ static bool links_dirs_exist(int rootfd, const struct init_linkset *set)
 	char dir[128];
 	for (size_t i = 0; i < INIT_LINKS_MAX && set->paths[i]; i++) {
 		link_dir(set->paths[i], dir, sizeof(dir));
-		if (!root_is_dir(rootfd, dir))
+		if (root_is_dir(rootfd, dir) <= 0)
 			return false;
 	}
 	return true;
@@ -277,7 +277,7 @@ static bool links_dir_has_network(int rootfd, const struct init_linkset *set)
 	link_dir(set->paths[0], dir, sizeof(dir));
 	for (const char *const *n = net_scripts; *n; n++) {
 		snprintf(rel, sizeof(rel), "%s/%s", dir, *n);
-		if (root_exists(rootfd, rel))
+		if (root_exists(rootfd, rel) > 0)
 			return true;
 	}
 	return false;
@@ -342,7 +342,7 @@ static int unlink_runlevel(const char *name, void *ud)
 	struct unlink_ctx *c = ud;
 	char rel[256];
 	snprintf(rel, sizeof(rel), "etc/runlevels/%s/%s", name, c->name);
-	if (!root_exists(c->rootfd, rel))
+	if (root_exists(c->rootfd, rel) <= 0)
 		return 0;
 	return remove_path(c->rootfd, rel, c->log, c->err, c->errlen);
 }
@@ -451,7 +451,7 @@ static int make_conf_dir(int rootfd, const char *spec, struct buf *log, char *er
 	}
 	char rel[512];
 	snprintf(rel, sizeof(rel), "%s/%s", mnt, INSTALL_CONF_DIR);
-	if (root_is_dir(rootfd, rel)) {
+	if (root_is_dir(rootfd, rel) > 0) {
 		buf_printf(log, "unchanged %s/\n", rel);
 		return 0;
 	}
@@ -538,7 +538,7 @@ static int enable(int rootfd, enum init_system init, const char *spec, struct bu
 		return -EINVAL;
 	int r = put_service(rootfd, &l->boot, log, err, errlen);
 	/* Debian: insserv's .depend.boot, which sysv-rc follows instead of the links when it exists */
-	if (r == 0 && init == INIT_SYSV && root_is_dir(rootfd, "etc/rcS.d"))
+	if (r == 0 && init == INIT_SYSV && root_is_dir(rootfd, "etc/rcS.d") > 0)
 		r = insserv_result(insserv_edit(rootfd, "etc/init.d/.depend.boot", l->boot.name, boot_deps, net_scripts,
 						true, log), "/etc/init.d/.depend.boot", err, errlen);
 	if (r < 0)
@@ -553,7 +553,7 @@ static int pick_init(const struct install_opts *o, const struct root *root, enum
 {
 	struct init_info ii = { .system = o->init };
 	struct fs_borrowed fb;
-	if (ii.system == INIT_UNKNOWN && root->is_host && root_is_dir(root->fd, "run/systemd/system")) {
+	if (ii.system == INIT_UNKNOWN && root->is_host && root_is_dir(root->fd, "run/systemd/system") > 0) {
 		ii.system = INIT_SYSTEMD;
 		snprintf(ii.how, sizeof(ii.how), "/run/systemd/system: systemd is running");
 	} else if (ii.system == INIT_UNKNOWN) {

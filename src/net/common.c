@@ -82,7 +82,7 @@ int root_list_dir(int rootfd, const char *dir, struct names *out)
 	if (r < 0)
 		return r;
 	struct dirent *de;
-	while (r == 0 && (de = readdir(d))) {
+	while (r == 0 && (errno = 0, de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
 		char **v = realloc(l.v, (l.n + 1) * sizeof(*v));
@@ -93,6 +93,8 @@ int root_list_dir(int rootfd, const char *dir, struct names *out)
 		if (r == 0)
 			l.n++;
 	}
+	if (r == 0 && errno)
+		r = negerrno(); /* the listing ended with an error, not at its end */
 	closedir(d);
 	if (r < 0) {
 		names_free(&l);
@@ -184,7 +186,12 @@ int net_plan_resolv_conf(const struct net_ctx *c, struct plan *p)
 	char target[256] = "";
 	if (!(c->sections & SEC_BIT(SEC_DNS)))
 		return 0;
-	if (resolv_is_link(c->rootfd, target, sizeof(target))) {
+	int link = resolv_is_link(c->rootfd, target, sizeof(target));
+	if (link < 0) {
+		snprintf(p->failed, sizeof(p->failed), "%s", RESOLV_CONF);
+		return link;
+	}
+	if (link) {
 		plan_note(p, "dns: %s links to %s; the service behind it publishes the name servers", RESOLV_CONF,
 			  target);
 		return 0;
@@ -195,8 +202,12 @@ int net_plan_resolv_conf(const struct net_ctx *c, struct plan *p)
 
 int net_plan_cloud_init(const struct net_ctx *c, struct plan *p)
 {
-	if (!root_is_dir(c->rootfd, "/etc/cloud/cloud.cfg.d"))
-		return 0;
+	int have = root_is_dir(c->rootfd, "/etc/cloud/cloud.cfg.d");
+	if (have <= 0) {
+		if (have < 0)
+			snprintf(p->failed, sizeof(p->failed), "/etc/cloud/cloud.cfg.d");
+		return have;
+	}
 	struct buf b = BUF_INIT;
 	render_header(&b, "#");
 	buf_puts(&b, "network: {config: disabled}\n");

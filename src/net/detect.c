@@ -12,16 +12,23 @@
 #include "net/backend.h"
 #include "util/macros.h"
 
-static bool netplan_installed(int rootfd)
+/* 1: netplan is installed and /etc/netplan exists; 0: not; negative errno (failing path in
+ * *at): an error is never taken for "not installed". */
+static int netplan_installed(int rootfd, const char **at)
 {
 	static const char *const paths[] = { "/usr/sbin/netplan", "/usr/share/netplan", "/usr/lib/netplan/generate",
 					     "/usr/libexec/netplan/generate", "/lib/netplan/generate" };
-	if (!root_is_dir(rootfd, "/etc/netplan"))
-		return false;
-	for (size_t k = 0; k < ARRAY_SIZE(paths); k++)
-		if (root_exists(rootfd, paths[k]))
-			return true;
-	return false;
+	*at = "/etc/netplan";
+	int r = root_is_dir(rootfd, *at);
+	if (r <= 0)
+		return r;
+	for (size_t k = 0; k < ARRAY_SIZE(paths); k++) {
+		*at = paths[k];
+		r = root_exists(rootfd, *at);
+		if (r != 0)
+			return r;
+	}
+	return 0;
 }
 
 /* RHEL-family releases before 9 (and their rebuilds) configure through network-scripts. */
@@ -40,14 +47,14 @@ struct rule {
 };
 
 /* The backend from what the root has installed and enabled, or NULL. */
-static const char *by_service(int rootfd, struct fsview *fs, const struct osrelease *o, char *why, size_t whylen)
+static const char *by_service(bool netplan, struct fsview *fs, const struct osrelease *o, char *why, size_t whylen)
 {
 	static const struct rule rules[] = {
 		{ "nm", "NetworkManager" }, { "wicked", "wicked" }, { "networkd", "systemd-networkd" },
 		{ "ifupdown", "networking" },
 	};
 	const char *id = o->id[0] ? o->id : "-";
-	if (netplan_installed(rootfd)) {
+	if (netplan) {
 		snprintf(why, whylen, "ID=%s; netplan is installed and /etc/netplan exists", id);
 		return "netplan";
 	}
@@ -109,7 +116,13 @@ int net_backend_detect(int rootfd, const struct net_backend **out, char *why, si
 		snprintf(why, whylen, "/etc/os-release: %s", root_strerror(r));
 		return r;
 	}
-	const char *name = by_service(rootfd, fs, &o, why, whylen);
+	const char *at;
+	r = netplan_installed(rootfd, &at);
+	if (r < 0) {
+		snprintf(why, whylen, "%s: %s", at, root_strerror(r));
+		return r;
+	}
+	const char *name = by_service(r > 0, fs, &o, why, whylen);
 	if (!name && (name = by_distro(&o)))
 		snprintf(why, whylen, "ID=%s ID_LIKE=%s; no network service enabled: the distro's default", o.id,
 			 o.id_like[0] ? o.id_like : "-");

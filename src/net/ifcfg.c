@@ -133,7 +133,12 @@ static int ifcfg_plan(const struct net_ctx *c, struct plan *p, char *err, size_t
 		r = net_plan_disable_ifcfg(c, p, SCRIPTS);
 	/* A global GATEWAY= in /etc/sysconfig/network would add a second default route. */
 	struct plan_file *f;
-	if (r == 0 && root_exists(c->rootfd, "/etc/sysconfig/network")) {
+	int have = r == 0 ? root_exists(c->rootfd, "/etc/sysconfig/network") : 0;
+	if (have < 0) {
+		snprintf(p->failed, sizeof(p->failed), "/etc/sysconfig/network");
+		r = have;
+	}
+	if (r == 0 && have) {
 		r = plan_file(p, c->rootfd, "/etc/sysconfig/network", SEC_BIT(SEC_NETWORK), NULL, &f);
 		if (r == 0)
 			r = text_set_assignment(&f->new, "GATEWAY", NULL, false);

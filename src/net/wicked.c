@@ -82,7 +82,12 @@ static int wicked_plan(const struct net_ctx *c, struct plan *p, char *err, size_
 	/* A default route in the global routes file would be a second one. */
 	struct plan_file *f;
 	snprintf(path, sizeof(path), SYSNET "/routes");
-	if (r == 0 && root_exists(c->rootfd, path)) {
+	int have = r == 0 ? root_exists(c->rootfd, path) : 0;
+	if (have < 0) {
+		snprintf(p->failed, sizeof(p->failed), "%s", path);
+		r = have;
+	}
+	if (r == 0 && have) {
 		r = plan_file(p, c->rootfd, path, SEC_BIT(SEC_NETWORK), NULL, &f);
 		if (r == 0)
 			r = text_filter_lines(&f->new, not_default, NULL);

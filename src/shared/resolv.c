@@ -9,14 +9,19 @@
 #include "util/macros.h"
 #include "util/text.h"
 
-bool resolv_is_link(int rootfd, char *target, size_t size)
+int resolv_is_link(int rootfd, char *target, size_t size)
 {
 	struct stat st;
-	if (root_lstat(rootfd, RESOLV_CONF, &st) < 0 || !S_ISLNK(st.st_mode))
-		return false;
+	int r = root_lstat(rootfd, RESOLV_CONF, &st);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (!S_ISLNK(st.st_mode))
+		return 0;
 	target[0] = '\0';
 	root_readlink(rootfd, RESOLV_CONF, target, size);
-	return true;
+	return 1;
 }
 
 static bool not_nameserver(const char *line, size_t len, void *data)

@@ -11,9 +11,10 @@
 
 #define RESOLV_CONF "/etc/resolv.conf"
 
-/* Whether /etc/resolv.conf in the root is a symlink (a resolver daemon's); target receives
- * where it points ("" when it cannot be read). */
-bool resolv_is_link(int rootfd, char *target, size_t size);
+/* Whether /etc/resolv.conf in the root is a symlink (a resolver daemon's): 1, target receiving
+ * where it points ("" when it cannot be read); 0 a plain file or absent; negative errno when
+ * it cannot be looked at (never taken for "a plain file"). */
+int resolv_is_link(int rootfd, char *target, size_t size);
 
 /* Pure: replace the nameserver lines of content by servers, in order, at the place of the
  * first one (at the end when there is none); search, options, comments and every other line

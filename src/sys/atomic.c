@@ -505,6 +505,16 @@ static int rename_item(struct atomic_item *it)
 	return 0;
 }
 
+/* Whether an earlier item of the same owner failed: an ordered item (shadow after shadow-)
+ * is renamed only after every one before it. */
+static int earlier_failed(const struct atomic_group *g, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (g->items[k].owner == g->items[i].owner && g->items[k].result < 0)
+			return g->items[k].result;
+	return 0;
+}
+
 int atomic_group_rename(struct atomic_group *g)
 {
 	int first = 0;
@@ -513,7 +523,7 @@ int atomic_group_rename(struct atomic_group *g)
 		if (it->result < 0 || it->renamed)
 			continue;
 		int r = 0;
-		if (it->ordered)
+		if (it->ordered && (r = earlier_failed(g, i)) == 0)
 			r = barrier(g, true); /* the earlier renames (shadow-) are durable first */
 		if (r < 0) {
 			it->result = r;

@@ -88,7 +88,7 @@ int consume_file(int dfd, const char *name, const char *priv, const struct buf *
 	buf_free(&now);
 	if (same) {
 		if (unlinkat(dfd, priv, 0) == 0)
-			return sync_dir(dfd);
+			return sync_dir(dfd) < 0 ? CONSUME_NOT_DURABLE : 0;
 		r = negerrno();
 	} else if (r >= 0 || r == -EINVAL || r == -EFBIG) {
 		r = -ESTALE; /* other bytes, or now not a regular file or too large: not what we applied */

@@ -19,6 +19,9 @@
  *              ours is dropped and the new one stays (still -ESTALE: applied next time).
  * name absent: 0. Any other error: negative errno, the file back under name where possible. */
 int consume_file(int dfd, const char *name, const char *priv, const struct buf *applied, size_t max);
+/* consume_file's result when the file is gone but the directory's fsync failed: the removal
+ * may not survive a crash (the file would come back and be applied again). */
+#define CONSUME_NOT_DURABLE 1
 
 /* A run killed between consume_file's rename and its unlink or put-back leaves priv behind,
  * and name absent: the next run would find no os.conf, and a rewrite that priv holds would

@@ -306,10 +306,11 @@ int root_readlink(int rootfd, const char *rel, char *out, size_t size)
 	return 0;
 }
 
-bool root_exists(int rootfd, const char *rel)
+int root_exists(int rootfd, const char *rel)
 {
 	struct stat st;
-	return root_lstat(rootfd, rel, &st) == 0;
+	int r = root_lstat(rootfd, rel, &st);
+	return r == 0 ? 1 : r == -ENOENT || r == -ENOTDIR ? 0 : r;
 }
 
 int root_opendir(int rootfd, const char *rel, DIR **out)
@@ -327,8 +328,8 @@ int root_opendir(int rootfd, const char *rel, DIR **out)
 	return 0;
 }
 
-bool root_is_dir(int rootfd, const char *rel)
+int root_is_dir(int rootfd, const char *rel)
 {
 	_cleanup_close_ int fd = root_openat(rootfd, rel, O_PATH | O_DIRECTORY, 0);
-	return fd >= 0;
+	return fd >= 0 ? 1 : fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
 }

@@ -67,12 +67,13 @@ int root_lstat(int rootfd, const char *rel, struct stat *st);
 /* readlink of rel's last component into out (NUL-terminated). */
 int root_readlink(int rootfd, const char *rel, char *out, size_t size);
 
-/* Whether rel exists (lstat). Any error reads as "missing": where an error must not be taken
- * for absence, use root_lstat and treat only -ENOENT as absent. */
-bool root_exists(int rootfd, const char *rel);
+/* Whether rel exists (lstat): 1 yes, 0 absent (ENOENT, ENOTDIR), any other error negative
+ * errno — never "absent" (compare with > 0 only where an error may count as "no"). */
+int root_exists(int rootfd, const char *rel);
 
 /* opendir(3) of a directory inside the root. 0 with *out set, or negative errno. */
 int root_opendir(int rootfd, const char *rel, DIR **out);
 
-/* Whether a path inside the root is an enabled systemd unit / exists as a directory etc. */
-bool root_is_dir(int rootfd, const char *rel);
+/* Whether rel is a directory (following symlinks inside the root): 1, 0 (absent or not a
+ * directory), negative errno on any other error. */
+int root_is_dir(int rootfd, const char *rel);

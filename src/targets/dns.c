@@ -47,7 +47,12 @@ static int drop_resolved(struct target_ctx *ctx, struct plan *p)
 static int plan_where(struct target_ctx *ctx, struct plan *p, bool net_ok, bool *dropin)
 {
 	char target[4096] = "";
-	if (!resolv_is_link(ctx->root->fd, target, sizeof(target)))
+	int link = resolv_is_link(ctx->root->fd, target, sizeof(target));
+	if (link < 0) {
+		snprintf(p->failed, sizeof(p->failed), "%s", RESOLV_CONF);
+		return link;
+	}
+	if (!link)
 		return resolv_plan_nameservers(p, ctx->root->fd, SEC_BIT(SEC_DNS), ctx->m->dns, ctx->m->n_dns);
 	if (strstr(target, "systemd/resolve")) {
 		*dropin = true;
