@@ -8,7 +8,8 @@ scratch
 CASES="$OSCONF_SRC/tests/golden/cases"
 FIX="$OSCONF_SRC/tests/fixtures/centos7"
 R="$SCRATCH/r"
-newroot() { rm -rf "$R"; cp -a "$FIX" "$R"; chmod 640 "$R/etc/shadow"; cp "$CASES/01-classic.conf" "$SCRATCH/os.conf"; }
+# fresh: a new CentOS 7 root (tests/lib newroot) and the classic sample as os.conf
+fresh() { newroot "$R"; sample 01-classic > "$SCRATCH/os.conf"; }
 # apply [WRAPPER...]: apply $SCRATCH/os.conf to $R (no live changes, $APPLY_ARGS added) under
 # WRAPPER (strace …), at most 10 s; status in $rc, output in $SCRATCH/out
 APPLY_ARGS=""
@@ -22,7 +23,7 @@ expect() {
 only_opath() { ! grep -E "open(at2?)?\(.*$1" "$2" | grep -vq 'O_PATH'; }
 
 # --- a FIFO at /etc/.pwd.lock: refused at once, never opened for writing (that would block)
-newroot; mkfifo "$R/etc/.pwd.lock"
+fresh; mkfifo "$R/etc/.pwd.lock"
 apply
 expect "FIFO at /etc/.pwd.lock: exit 1 within 10 s, named" '\.pwd\.lock.*not a regular file'
 grep -q 'wrote /etc/hostname' "$SCRATCH/out" && ok "FIFO lock: the other sections still applied" \
@@ -32,7 +33,7 @@ grep -q 'wrote /etc/hostname' "$SCRATCH/out" && ok "FIFO lock: the other section
 
 # --- character devices in place of files osconf reads: refused before anything opens them
 if [ "$(id -u)" = 0 ]; then
-	newroot; rm "$R/etc/os-release"; mknod "$R/etc/os-release" c 1 3
+	fresh; rm "$R/etc/os-release"; mknod "$R/etc/os-release" c 1 3
 	sums=$(cd "$R/etc/sysconfig/network-scripts" && sha256sum *)
 	apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=open,openat,openat2
 	expect "char device at /etc/os-release: exit 1, named" '/etc/os-release.*not a regular file'
@@ -41,7 +42,7 @@ if [ "$(id -u)" = 0 ]; then
 	[ "$sums" = "$(cd "$R/etc/sysconfig/network-scripts" && sha256sum *)" ] \
 		&& ok "char device at /etc/os-release: no backend guessed, network files untouched" \
 		|| fail "char device at /etc/os-release: network files written"
-	newroot; rm "$R/etc/hostname"; mknod "$R/etc/hostname" c 1 3
+	fresh; rm "$R/etc/hostname"; mknod "$R/etc/hostname" c 1 3
 	apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=open,openat,openat2
 	expect "char device at /etc/hostname: exit 1, named" '/etc/hostname.*not a regular file'
 	only_opath 'etc/hostname"' "$SCRATCH/trace" && ok "char device at /etc/hostname: not opened" \
@@ -52,12 +53,12 @@ else
 fi
 
 # --- a directory in place of /etc/hostname
-newroot; rm "$R/etc/hostname"; mkdir "$R/etc/hostname"
+fresh; rm "$R/etc/hostname"; mkdir "$R/etc/hostname"
 apply
 expect "directory at /etc/hostname: exit 1, named" '/etc/hostname: is a directory'
 
 # --- temp files a killed run left behind are removed by the next write of that file
-newroot
+fresh
 echo 'root:$6$old:1:0:99999:7:::' > "$R/etc/.#shadow.osconf12345678"
 echo keep > "$R/etc/.#shadow.osconf1234567"      # not our pattern (7 digits)
 echo outside > "$SCRATCH/outside"
@@ -69,14 +70,14 @@ apply
 	&& ok "only regular files of the exact pattern are removed" || fail "other files removed"
 
 # --- a symlink at /etc/shadow pointing outside the root: refused, nothing written outside
-newroot; cp "$R/etc/shadow" "$SCRATCH/victim"; rm "$R/etc/shadow"; ln -s "$SCRATCH/victim" "$R/etc/shadow"
+fresh; cp "$R/etc/shadow" "$SCRATCH/victim"; rm "$R/etc/shadow"; ln -s "$SCRATCH/victim" "$R/etc/shadow"
 apply
 expect "symlink at /etc/shadow: refused, exit 1" 'shadow.*symbolic link'
 cmp -s "$SCRATCH/victim" "$FIX/etc/shadow" && [ ! -e "$SCRATCH/victim-" ] && ok "symlink at /etc/shadow: nothing written outside" \
 	|| fail "symlink at /etc/shadow: the outside file changed"
 
 # --- exit statuses: an os.conf over 64 KiB is invalid input (65, as check says), kept
-newroot; { cat "$CASES/01-classic.conf"; head -c 70000 /dev/zero | tr '\0' '#'; echo; } > "$SCRATCH/os.conf"
+fresh; { cat "$CASES/01-classic.conf"; head -c 70000 /dev/zero | tr '\0' '#'; echo; } > "$SCRATCH/os.conf"
 "$OSCONF" check "$SCRATCH/os.conf" >/dev/null 2>&1; crc=$?
 apply
 [ "$crc" = 65 ] && [ "$rc" = 65 ] && [ -e "$SCRATCH/os.conf" ] && cmp -s "$FIX/etc/hostname" "$R/etc/hostname" \
@@ -86,7 +87,7 @@ apply
 [ $? = 2 ] && ok "--root that does not exist: exit 2 (usage)" || fail "--root missing: exit status"
 
 # --- directories osconf creates are fsynced into their parent (before os.conf goes)
-newroot
+fresh
 APPLY_ARGS="--backend nm"
 apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=mkdirat,mkdir,fsync
 APPLY_ARGS=""
@@ -103,10 +104,10 @@ if ! strace -f -qq -o /dev/null -e inject=getpid:error=EIO true 2>/dev/null; the
 	for i in 1 2 3 4; do skip "strace fault injection unavailable"; done
 	done_testing; exit
 fi
-newroot
+fresh
 apply strace -f -qq -o /dev/null -P "$R" -e trace=open,openat -e inject=open,openat:error=EIO
 expect "EIO opening --root: exit 1 (not 2, usage), named" "--root $R: Input/output error"
-newroot; printf 'ID=debian\nVERSION_ID=12\n' > "$R/etc/os-release"
+fresh; printf 'ID=debian\nVERSION_ID=12\n' > "$R/etc/os-release"
 sums=$(cd "$R/etc/sysconfig/network-scripts" && sha256sum *)
 apply strace -f -qq -o /dev/null -P "$R/etc/os-release" -e trace=read -e inject=read:error=EIO
 expect "EIO reading /etc/os-release: exit 1, named" '/etc/os-release: Input/output error'
@@ -114,25 +115,25 @@ expect "EIO reading /etc/os-release: exit 1, named" '/etc/os-release: Input/outp
 	&& ok "EIO reading /etc/os-release: no other backend written" || fail "EIO on os-release: a backend was written"
 
 # An image default that cannot be read is not "absent": it would stay active beside ours.
-newroot; IMGDEF="$R/etc/sysconfig/network-scripts/ifcfg-cloud"
+fresh; IMGDEF="$R/etc/sysconfig/network-scripts/ifcfg-cloud"
 printf 'DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n' > "$IMGDEF"
 apply strace -f -qq -o /dev/null -P "$IMGDEF" -e trace=read -e inject=read:error=EIO
 expect "EIO reading an image default (ifcfg-cloud): exit 1" 'network.*Input/output error'
 grep -q 'ONBOOT=yes' "$IMGDEF" && ok "image default left as it was (section failed, not half-applied)" || fail "image default changed"
-newroot; printf 'DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n' > "$IMGDEF"
+fresh; printf 'DEVICE=eth0\nBOOTPROTO=dhcp\nONBOOT=yes\n' > "$IMGDEF"
 apply
 [ "$rc" = 0 ] && grep -q 'ONBOOT=no' "$IMGDEF" && ok "the same default without a fault: ONBOOT=no" || fail "image default not neutralised (exit $rc)"
 
 # Every stat of /etc/hostname (mode 0600) in turn fails with EIO: never a 0644 rewrite, never exit 0.
 # (The static glibc makes every stat, lstat and fstat a newfstatat; when=N counts those.)
-newroot; chmod 600 "$R/etc/hostname"
+fresh; chmod 600 "$R/etc/hostname"
 apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=newfstatat
 # when=N counts per process: number the calls of the process that stats the file
 pid=$(grep -E '/etc/hostname>|/etc>, "hostname"' "$SCRATCH/trace" | head -1 | cut -d' ' -f1)
 calls=$(grep -E "^${pid:-none} +newfstatat\\(" "$SCRATCH/trace" | grep -nE '/etc/hostname>|/etc>, "hostname"' | cut -d: -f1)
 bad=""
 for n in $calls; do
-	newroot; chmod 600 "$R/etc/hostname"
+	fresh; chmod 600 "$R/etc/hostname"
 	apply strace -f -qq -o /dev/null -e trace=newfstatat -e inject=newfstatat:error=EIO:when=$n
 	[ "$rc" = 1 ] && [ "$(stat -c %a "$R/etc/hostname")" = 600 ] && [ -e "$SCRATCH/os.conf" ] || bad="$bad $n(exit $rc, mode $(stat -c %a "$R/etc/hostname"))"
 done
