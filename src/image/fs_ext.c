@@ -338,6 +338,31 @@ static int ext_readlink(struct fsview *v, const char *path, char *out, size_t le
 	return ext_link_target(fs, ino, &inode, out, len);
 }
 
+static int ext_attrs(struct fsview *v, const char *path, uint32_t *out)
+{
+	ext2_ino_t ino;
+	struct ext2_inode inode;
+	int r = ext_lookup(v->priv, path, false, &ino, &inode);
+	if (r < 0)
+		return r;
+	*out = (inode.i_flags & EXT2_IMMUTABLE_FL ? FS_ATTR_IMMUTABLE : 0) |
+	       (inode.i_flags & EXT2_APPEND_FL ? FS_ATTR_APPEND : 0);
+	return 0;
+}
+
+static int ext_usage(struct fsview *v, struct fs_usage *out)
+{
+	ext2_filsys fs = v->priv;
+	*out = (struct fs_usage){
+		.block_size = fs->blocksize,
+		.blocks = ext2fs_blocks_count(fs->super),
+		.blocks_free = ext2fs_free_blocks_count(fs->super),
+		.inodes = fs->super->s_inodes_count,
+		.inodes_free = fs->super->s_free_inodes_count,
+	};
+	return 0;
+}
+
 static void ext_close(struct fsview *v)
 {
 	ext2fs_close_free((ext2_filsys *)&v->priv);
@@ -349,6 +374,8 @@ static const struct fsview_ops ext_ops = {
 	.read_file = ext_read_file,
 	.list_dir = ext_list_dir,
 	.readlink = ext_readlink,
+	.attrs = ext_attrs,
+	.usage = ext_usage,
 	.close = ext_close,
 };
 

@@ -309,6 +309,26 @@ static int fat_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *
 	return fat_walk(f, e.cluster, list_cb, &l);
 }
 
+/* Free clusters are counted in the FAT itself: FSInfo's count is only a hint that may be stale. */
+static int fat_usage(struct fsview *v, struct fs_usage *out)
+{
+	struct fat *f = v->priv;
+	uint64_t free_clusters = 0;
+	for (uint32_t c = 2; c - 2 < f->clusters; c++) {
+		uint32_t next;
+		int r = fat_next(f, c, &next);
+		if (r < 0)
+			return r;
+		free_clusters += next == 0;
+	}
+	*out = (struct fs_usage){
+		.block_size = (uint64_t)f->bps * f->spc,
+		.blocks = f->clusters,
+		.blocks_free = free_clusters,
+	};
+	return 0;
+}
+
 static void fat_close(struct fsview *v)
 {
 	free(v->priv);
@@ -319,6 +339,7 @@ static const struct fsview_ops fat_ops = {
 	.stat = fat_stat,
 	.read_file = fat_read_file,
 	.list_dir = fat_list_dir,
+	.usage = fat_usage,
 	.close = fat_close,
 };
 

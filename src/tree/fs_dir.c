@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "sys/root.h"
@@ -105,6 +108,49 @@ static int dir_readlink(struct fsview *v, const char *path, char *out, size_t le
 	return root_readlink(root->fd, path, out, len);
 }
 
+/* Attributes are asked of the inode itself: an O_PATH descriptor cannot take the ioctl, so a
+ * regular file or directory is opened (never a special file: those have no attributes here). */
+static int dir_attrs(struct fsview *v, const char *path, uint32_t *out)
+{
+	struct root *root = v->priv;
+	struct stat s;
+	int r = root_lstat(root->fd, path, &s);
+	if (r < 0)
+		return r;
+	if (!S_ISREG(s.st_mode) && !S_ISDIR(s.st_mode)) {
+		*out = 0;
+		return 0;
+	}
+	_cleanup_close_ int fd = S_ISREG(s.st_mode) ? root_open_file(root->fd, path, O_RDONLY | O_NOFOLLOW, 0)
+						    : root_openat(root->fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return fd;
+	int flags = 0;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0) {
+		if (errno != ENOTTY && errno != EOPNOTSUPP && errno != EINVAL)
+			return negerrno();
+		flags = 0; /* a file system without inode flags (tmpfs before 6.0, overlay, …) */
+	}
+	*out = (flags & FS_IMMUTABLE_FL ? FS_ATTR_IMMUTABLE : 0) | (flags & FS_APPEND_FL ? FS_ATTR_APPEND : 0);
+	return 0;
+}
+
+static int dir_usage(struct fsview *v, struct fs_usage *out)
+{
+	struct root *root = v->priv;
+	struct statvfs s;
+	if (fstatvfs(root->fd, &s) < 0)
+		return negerrno();
+	*out = (struct fs_usage){
+		.block_size = s.f_frsize,
+		.blocks = s.f_blocks,
+		.blocks_free = s.f_bfree,
+		.inodes = s.f_files,
+		.inodes_free = s.f_ffree,
+	};
+	return 0;
+}
+
 static void dir_close(struct fsview *v)
 {
 	root_close(v->priv);
@@ -117,6 +163,8 @@ static const struct fsview_ops dir_ops = {
 	.read_file = dir_read_file,
 	.list_dir = dir_list_dir,
 	.readlink = dir_readlink,
+	.attrs = dir_attrs,
+	.usage = dir_usage,
 	.close = dir_close,
 };
 
@@ -127,6 +175,8 @@ static const struct fsview_ops borrowed_ops = {
 	.read_file = dir_read_file,
 	.list_dir = dir_list_dir,
 	.readlink = dir_readlink,
+	.attrs = dir_attrs,
+	.usage = dir_usage,
 	.close = borrowed_close,
 };
 

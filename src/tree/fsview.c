@@ -26,6 +26,24 @@ int fs_readlink(struct fsview *v, const char *path, char *out, size_t len)
 	return v->ops->readlink ? v->ops->readlink(v, path, out, len) : -EINVAL;
 }
 
+int fs_attrs(struct fsview *v, const char *path, uint32_t *out)
+{
+	if (!v)
+		return -ENODEV;
+	if (v->ops->attrs)
+		return v->ops->attrs(v, path, out);
+	struct fs_stat st;
+	int r = fs_stat(v, path, false, &st);
+	if (r == 0)
+		*out = 0;
+	return r;
+}
+
+int fs_usage(struct fsview *v, struct fs_usage *out)
+{
+	return v ? v->ops->usage(v, out) : -ENODEV;
+}
+
 bool fs_exists(struct fsview *v, const char *path)
 {
 	struct fs_stat st;

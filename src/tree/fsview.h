@@ -17,6 +17,19 @@ struct fs_stat {
 	uint64_t size;
 };
 
+/* Inode attributes that make a file refuse changes (chattr +i, +a; XFS's di_flags alike). */
+enum {
+	FS_ATTR_IMMUTABLE = 1u << 0,
+	FS_ATTR_APPEND = 1u << 1,
+};
+
+/* How full a file system is. inodes is 0 where the file system has no fixed inode count (FAT). */
+struct fs_usage {
+	uint64_t block_size;
+	uint64_t blocks, blocks_free;
+	uint64_t inodes, inodes_free;
+};
+
 /* Called for each entry except "." and ".."; return 0 to go on, >0 to stop, <0 an error. */
 typedef int (*fs_dir_cb)(const char *name, enum fs_type type, void *userdata);
 
@@ -28,6 +41,10 @@ struct fsview_ops {
 	int (*list_dir)(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata);
 	/* The target of the symlink at path (NULL: the file system has none, -EINVAL). */
 	int (*readlink)(struct fsview *v, const char *path, char *out, size_t len);
+	/* The FS_ATTR_* bits of the inode at path, not following a final symlink (NULL: the file
+	 * system has no such attributes, reported as 0). */
+	int (*attrs)(struct fsview *v, const char *path, uint32_t *out);
+	int (*usage)(struct fsview *v, struct fs_usage *out);
 	void (*close)(struct fsview *v);
 };
 
@@ -60,6 +77,9 @@ int fs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata
 /* The target of a symlink, NUL-terminated: -EINVAL when path is not one, -ENAMETOOLONG when
  * it does not fit in len. */
 int fs_readlink(struct fsview *v, const char *path, char *out, size_t len);
+/* FS_ATTR_* bits of path (lstat semantics); 0 on file systems without inode attributes. */
+int fs_attrs(struct fsview *v, const char *path, uint32_t *out);
+int fs_usage(struct fsview *v, struct fs_usage *out);
 bool fs_exists(struct fsview *v, const char *path);         /* lstat semantics */
 bool fs_is_dir(struct fsview *v, const char *path);         /* following symlinks */
 bool fs_is_file(struct fsview *v, const char *path);        /* regular, following symlinks */
