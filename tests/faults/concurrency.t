@@ -1,6 +1,7 @@
 #!/bin/bash
-# tests/faults/concurrency.t — one run at a time per target root: two applies, install during an
-# apply, waiting for the lock (/run/osconf/lock) bounded, a hostile file there refused at once.
+# tests/faults/concurrency.t — one run at a time per target root: two applies, apply while watch
+# runs, install during an apply, waiting for the lock (/run/osconf/lock) bounded, a hostile file
+# there refused at once.
 # SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -56,6 +57,50 @@ wait $holder
 [ $rc = 0 ] && [ $waited -ge 1000 ] && [ ! -e "$SCRATCH/i.conf" ] \
 	&& ok "apply while the lock is held: waits (${waited} ms), then applies" \
 	|| { fail "apply during a held lock: exit $rc after ${waited} ms"; diag "$(cat "$SCRATCH/out")"; }
+
+# --- apply while watch runs (watch's runs go through run_pipeline, which takes the same lock).
+# watch's first write is held back 3 s by strace, so its run holds the lock while os.conf is
+# rewritten (v2: another host name) and an apply of v2 starts: the apply waits for watch's run,
+# watch's run keeps the rewritten os.conf (not the bytes it applied), v2 is applied by one of
+# them, whole files only: the tree is the one v1 then v2, applied one after the other, leave.
+if strace -qq -o /dev/null true 2>/dev/null; then
+	cp "$CASES/02-vpc.conf" "$SCRATCH/v1.conf"; sed 's/^hostname=.*/hostname=written-meanwhile/' "$SCRATCH/v1.conf" > "$SCRATCH/v2.conf"
+	newroot "$SCRATCH/ref"
+	for v in v1 v2; do cp "$SCRATCH/$v.conf" "$SCRATCH/ref.conf"
+		"$OSCONF" apply --no-live --conf "$SCRATCH/ref.conf" --root "$SCRATCH/ref" >/dev/null 2>&1; done
+	newroot "$SCRATCH/w"; D=$SCRATCH/wd; mkdir -p "$D"
+	timeout 60 strace -f -qq -o /dev/null -e trace=renameat -e inject=renameat:delay_enter=3000000:when=1 \
+		"$OSCONF" watch --dir "$D" --root "$SCRATCH/w" --no-live --debounce 100 > "$SCRATCH/watch.out" 2>&1 &
+	watcher=$!
+	for _ in $(seq 100); do grep -q 'watch: watching' "$SCRATCH/watch.out" 2>/dev/null && break; sleep 0.1; done
+	cp "$SCRATCH/v1.conf" "$D/os.conf"
+	for _ in $(seq 100); do grep -q 'changed, applying' "$SCRATCH/watch.out" 2>/dev/null && break; sleep 0.1; done
+	sleep 1 # well inside the 3 s held write
+	flock -n -E 75 "$SCRATCH/w/$LOCK" true; [ $? = 75 ] && held=yes || held=no # 75: would block
+	hn_during=$(cat "$SCRATCH/w/etc/hostname")
+	cp "$SCRATCH/v2.conf" "$D/os.conf"
+	t0=$(date +%s%N)
+	timeout 70 "$OSCONF" apply --no-live --conf "$D/os.conf" --root "$SCRATCH/w" > "$SCRATCH/out" 2>&1; rc=$?
+	waited=$(( ($(date +%s%N) - t0) / 1000000 ))
+	sleep 0.5 # watch goes on (the rewrite is an event: it looks again, finds no os.conf), then stops
+	kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
+	[ $held = yes ] && [ "$hn_during" != written-meanwhile ] \
+		&& ok "watch: its run holds $LOCK while it applies" \
+		|| { fail "watch: lock held during its run: $held, host name then: $hn_during"; diag "$(cat "$SCRATCH/watch.out")"; }
+	[ $rc = 0 ] && [ $waited -ge 1000 ] \
+		&& ok "apply while watch's run holds the lock: waits (${waited} ms), then exits 0" \
+		|| { fail "apply during watch's run: exit $rc after ${waited} ms"; diag "$(cat "$SCRATCH/out" "$SCRATCH/watch.out")"; }
+	has "watch's run keeps the os.conf rewritten under it" "os.conf was rewritten while it was applied: kept" \
+		"$(cat "$SCRATCH/watch.out")"
+	[ ! -e "$D/os.conf" ] && [ "$(cat "$SCRATCH/w/etc/hostname")" = written-meanwhile ] \
+		&& ok "apply while watch runs: no lost update (v2 applied, os.conf removed once applied)" \
+		|| { fail "apply while watch runs: lost update"; diag "$(ls -a "$D"; cat "$SCRATCH/w/etc/hostname" "$SCRATCH/out" "$SCRATCH/watch.out")"; }
+	same "apply while watch runs: the tree v1 then v2 leave, whole files only" "$(state "$SCRATCH/ref")" "$(state "$SCRATCH/w")"
+	verify_password "$SCRATCH/w" "$(case_password 02-vpc)" >/dev/null && ok "apply while watch runs: the password verifies" \
+		|| fail "apply while watch runs: password"
+else
+	skip "strace cannot trace here: no apply-while-watch test"
+fi
 
 # --- hostile lock files: refused at once with the path named, os.conf kept, nothing opened
 for kind in fifo symlink dir; do
