@@ -486,10 +486,20 @@ static int pick_init(const struct install_opts *o, const struct root *root, enum
 	return 0;
 }
 
-/* The run lock (src/sys/lock.h): install and uninstall wait for a running apply or watch. */
-static int lock_root(const struct root *root, char *err, size_t errlen)
+/* The run lock (src/sys/lock.h): install and uninstall wait for a running apply or watch, as
+ * long as lock_wait= in /etc/osconf.conf says. */
+static int lock_root(const struct root *root, struct buf *log, char *err, size_t errlen)
 {
-	int fd = root_lock(root->fd, ROOT_LOCK_WAIT_MS);
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	int fd = agent_conf_read(fs_borrow_root(root->fd, &fb), &ac);
+	if (fd < 0) {
+		set_err(err, errlen, "cannot read %s: %s", INSTALL_CONF, root_strerror(fd));
+		return fd;
+	}
+	if (ac.lock_wait_error[0])
+		buf_printf(log, "warning: %s\n", ac.lock_wait_error);
+	fd = root_lock(root->fd, ac.lock_wait_ms);
 	if (fd < 0)
 		set_err(err, errlen, "cannot take the lock %s in %s: %s", ROOT_LOCK_PATH, root->path,
 			root_lock_strerror(fd));
@@ -505,7 +515,7 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
 		return r;
 	}
-	_cleanup_close_ int lock = lock_root(&root, err, errlen);
+	_cleanup_close_ int lock = lock_root(&root, log, err, errlen);
 	if (lock < 0)
 		return lock;
 	if (o->partition && !partition_spec_valid(o->partition)) {
@@ -559,7 +569,7 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
 		return r;
 	}
-	_cleanup_close_ int lock = lock_root(&root, err, errlen);
+	_cleanup_close_ int lock = lock_root(&root, log, err, errlen);
 	if (lock < 0)
 		return lock;
 	const struct init_layout *sd = init_layout(INIT_SYSTEMD);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/faults/concurrency.t — one run at a time per target root: two applies, apply while watch
-# runs, install during an apply, waiting for the lock (/run/osconf/lock) bounded, a hostile file
-# there refused at once.
+# runs, install during an apply, waiting for the lock (/run/osconf/lock) bounded (lock_wait=, 60 s
+# by default: this file takes over a minute), a hostile file there refused at once.
 # SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -101,6 +101,43 @@ if strace -qq -o /dev/null true 2>/dev/null; then
 else
 	skip "strace cannot trace here: no apply-while-watch test"
 fi
+
+# --- a lock held for longer than the bound: a clear message, exit 1, os.conf kept, nothing
+# changed; waiting sleeps (50 ms polls), it does not spin. lock_wait= in /etc/osconf.conf sets
+# the bound (here 1 s); without it (or with an invalid value, warned about) it is 60 s.
+# timed_run CMD...: runs CMD (output in $SCRATCH/out); sets rc, real and cpu (user+sys), in s
+timed_run() {
+	local TIMEFORMAT='%R %U %S' u s
+	{ time "$@" > "$SCRATCH/out" 2>&1; } 2> "$SCRATCH/time"; rc=$?
+	read -r real u s < "$SCRATCH/time"; cpu=$(awk "BEGIN { print $u + $s }")
+}
+# is EXPR: a comparison of decimal numbers (awk)
+is() { awk "BEGIN { exit !($1) }"; }
+for bound in 1 default; do
+	newroot "$SCRATCH/t"; mkdir -p "$SCRATCH/t/run/osconf"; : > "$SCRATCH/t/$LOCK"; cp "$CASES/02-vpc.conf" "$SCRATCH/t.conf"
+	if [ $bound = 1 ]; then printf 'lock_wait=1\n' >> "$SCRATCH/t/etc/osconf.conf"; lo=1 hi=5
+	else printf 'lock_wait=forever\n' >> "$SCRATCH/t/etc/osconf.conf"; lo=60 hi=70; fi
+	before=$(state "$SCRATCH/t")
+	# the holder: a sleep holding the lock on its fd 9 (killing it releases the lock)
+	( exec 9> "$SCRATCH/t/$LOCK"; flock 9; exec sleep 90 ) & holder=$!
+	sleep 0.5
+	timed_run timeout 90 "$OSCONF" apply --no-live --conf "$SCRATCH/t.conf" --root "$SCRATCH/t"
+	if [ $rc = 1 ] && is "$real >= $lo && $real < $hi" && [ -e "$SCRATCH/t.conf" ] \
+		&& grep -q 'cannot take the lock /run/osconf/lock: held by another osconf run .* for too long; giving up; os.conf not applied, kept' "$SCRATCH/out"; then
+		ok "lock held, bound $bound: apply exits 1 after ${real} s (${cpu} s of CPU), says why, os.conf kept"
+	else fail "lock held, bound $bound: apply exit $rc after ${real} s"; diag "$(cat "$SCRATCH/out")"; fi
+	is "$cpu < 1" && ok "bound $bound: waiting took ${cpu} s of CPU" || fail "bound $bound: waiting burnt ${cpu} s of CPU"
+	same "lock held, bound $bound: nothing changed" "$before" "$(state "$SCRATCH/t")"
+	[ $bound = default ] && has "an invalid lock_wait= is warned about, the default kept" \
+		"osconf.conf:[0-9]*: lock_wait= needs seconds (0-3600); waiting the default 60 s" "$(cat "$SCRATCH/out")"
+	if [ $bound = 1 ]; then
+		timed_run timeout 20 "$OSCONF" install --root "$SCRATCH/t" --init systemd
+		[ $rc = 1 ] && is "$real < 5" && grep -q 'lock /run/osconf/lock.*for too long' "$SCRATCH/out" \
+			&& ok "lock held, bound 1: install exits 1 after ${real} s, says why" \
+			|| { fail "lock held, bound 1: install exit $rc after ${real} s"; diag "$(cat "$SCRATCH/out")"; }
+	fi
+	kill $holder 2>/dev/null; wait $holder 2>/dev/null
+done
 
 # --- hostile lock files: refused at once with the path named, os.conf kept, nothing opened
 for kind in fifo symlink dir; do
