@@ -69,8 +69,9 @@ if strace -qq -o /dev/null true 2>/dev/null; then
 	for v in v1 v2; do cp "$SCRATCH/$v.conf" "$SCRATCH/ref.conf"
 		"$OSCONF" apply --no-live --conf "$SCRATCH/ref.conf" --root "$SCRATCH/ref" >/dev/null 2>&1; done
 	newroot "$SCRATCH/w"; D=$SCRATCH/wd; mkdir -p "$D"
-	timeout 60 strace -f -qq -o /dev/null -e trace=renameat -e inject=renameat:delay_enter=3000000:when=1 \
-		"$OSCONF" watch --dir "$D" --root "$SCRATCH/w" --no-live --debounce 100 > "$SCRATCH/watch.out" 2>&1 &
+	# --once: watch ends after that run by itself (strace, when killed, would leave it running)
+	timeout 60 strace -f -qq -o "$SCRATCH/wtrace" -e trace=renameat -e inject=renameat:delay_enter=3000000:when=1 \
+		"$OSCONF" watch --once --dir "$D" --root "$SCRATCH/w" --no-live --debounce 100 > "$SCRATCH/watch.out" 2>&1 &
 	watcher=$!
 	for _ in $(seq 100); do grep -q 'watch: watching' "$SCRATCH/watch.out" 2>/dev/null && break; sleep 0.1; done
 	cp "$SCRATCH/v1.conf" "$D/os.conf"
@@ -82,8 +83,10 @@ if strace -qq -o /dev/null true 2>/dev/null; then
 	t0=$(date +%s%N)
 	timeout 70 "$OSCONF" apply --no-live --conf "$D/os.conf" --root "$SCRATCH/w" > "$SCRATCH/out" 2>&1; rc=$?
 	waited=$(( ($(date +%s%N) - t0) / 1000000 ))
-	sleep 0.5 # watch goes on (the rewrite is an event: it looks again, finds no os.conf), then stops
-	kill "$watcher" 2>/dev/null; wait "$watcher" 2>/dev/null
+	wait "$watcher"
+	# should timeout have stopped strace, its tracee (our watch) is still there: end it
+	wpid=$(awk 'NR == 1 { print $1 }' "$SCRATCH/wtrace" 2>/dev/null)
+	[ -n "$wpid" ] && grep -qs -- "$D" "/proc/$wpid/cmdline" && kill "$wpid"
 	[ $held = yes ] && [ "$hn_during" != written-meanwhile ] \
 		&& ok "watch: its run holds $LOCK while it applies" \
 		|| { fail "watch: lock held during its run: $held, host name then: $hn_during"; diag "$(cat "$SCRATCH/watch.out")"; }
