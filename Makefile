@@ -156,10 +156,11 @@ check:
 	else echo "  SKIP    arm64 build: no cross compiler or sysroot (mk/deps.sh arm64)"; fi
 	@tests/run-all
 
-# tests/faults/inject.t at every file-system call (make check runs a sample of them)
+# tests/faults/inject.t and install-faults.t at every file-system call (make check runs a sample)
 faults:
 	@$(MAKE) --no-print-directory WERROR=1 $(BUILD)/osconf $(BUILD)/tests/shadow-verify
 	@FAULTS_FULL=1 OSCONF=$(CURDIR)/$(BUILD)/osconf OSCONF_SRC=$(CURDIR) tests/faults/inject.t
+	@FAULTS_FULL=1 OSCONF=$(CURDIR)/$(BUILD)/osconf OSCONF_SRC=$(CURDIR) tests/faults/install-faults.t
 
 bench: deps
 	@mk/deps.sh bench

@@ -19,6 +19,8 @@
 #include "sys/digest.h"
 #include "sys/lock.h"
 #include "targets/target.h"
+#include "tree/agent.h"
+#include "tree/fsview.h"
 #include "util/log.h"
 #include "util/macros.h"
 
@@ -272,6 +274,23 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 	return rc;
 }
 
+/* How long to wait for the run lock: lock_wait= in the root's /etc/osconf.conf (read before
+ * the lock, changing nothing), or the error reading it (reported). */
+static int lock_wait(const struct root *root)
+{
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	int r = agent_conf_read(fs_borrow_root(root->fd, &fb), &ac);
+	if (r < 0) {
+		log_error("--root %s: cannot read %s: %s; os.conf not applied, kept", root->path, AGENT_CONF_PATH,
+			  root_strerror(r));
+		return r;
+	}
+	if (ac.lock_wait_error[0])
+		log_warn("%s", ac.lock_wait_error);
+	return ac.lock_wait_ms;
+}
+
 int run_pipeline(const struct run_opts *o)
 {
 	struct root root = ROOT_INIT;
@@ -285,10 +304,12 @@ int run_pipeline(const struct run_opts *o)
 	int rc = EXIT_FAILED;
 	/* one run at a time per root (apply, watch's runs, install): taken before os.conf is
 	 * looked for, so a run that waited finds what the other left (usually nothing to do) */
-	_cleanup_close_ int lock = o->dry_run ? -1 : root_lock(root.fd, ROOT_LOCK_WAIT_MS);
-	if (!o->dry_run && lock < 0) {
-		log_error("--root %s: cannot take the lock %s: %s; os.conf not applied, kept", root.path,
-			  ROOT_LOCK_PATH, root_lock_strerror(lock));
+	int wait_ms = o->dry_run ? 0 : lock_wait(&root);
+	_cleanup_close_ int lock = o->dry_run || wait_ms < 0 ? -1 : root_lock(root.fd, wait_ms);
+	if (!o->dry_run && (wait_ms < 0 || lock < 0)) {
+		if (wait_ms >= 0)
+			log_error("--root %s: cannot take the lock %s: %s; os.conf not applied, kept", root.path,
+				  ROOT_LOCK_PATH, root_lock_strerror(lock));
 		goto out;
 	}
 	if ((r = source_open(o, &root, &src, &content)) < 0) {

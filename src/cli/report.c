@@ -1,5 +1,6 @@
 /* report.c — diagnostics and model printing for check, show, plan and apply. */
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE
 #include "cli/report.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "conf/parse.h"
+#include "sys/root.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/macros.h"
@@ -27,11 +29,11 @@ void report_diags(const char *file, const struct diags *d)
 
 int read_conf_file(const char *path, struct buf *out, struct stat *st_out)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* looked at O_PATH first: a FIFO or device there is refused, never opened */
+	_cleanup_close_ int pfd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = pfd < 0 ? -errno : root_reopen_regular(pfd, O_RDONLY);
 	struct stat st;
-	int r = fd < 0 ? negerrno() : fstat(fd, &st) < 0 ? negerrno() : 0;
-	if (r == 0 && !S_ISREG(st.st_mode))
-		r = -EINVAL;
+	int r = fd < 0 ? fd : fstat(fd, &st) < 0 ? negerrno() : 0;
 	if (r == 0 && st.st_size > OSCONF_MAX_FILE)
 		r = -EFBIG;
 	struct buf b = { .secret = true };
@@ -53,8 +55,8 @@ int read_conf_file(const char *path, struct buf *out, struct stat *st_out)
 	if (r < 0) {
 		buf_free(&b);
 		log_error("%s: %s", path,
-			  r == -ELOOP ? "is a symlink (refused)" : r == -EINVAL ? "not a regular file" :
-			  r == -EFBIG ? "larger than 64 KiB (refused)" : strerror(-r));
+			  r == -ELOOP ? "is a symlink (refused)" : r == -EINVAL || r == -EISDIR ? "not a regular file" :
+			  r == -EFBIG ? "larger than 64 KiB (refused)" : root_strerror(r));
 		return r;
 	}
 	buf_move(out, &b);

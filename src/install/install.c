@@ -4,22 +4,19 @@
 #include "install/install.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "tree/agent.h"
-#include "tree/fstab.h"
 #include "tree/fsview.h"
 #include "tree/init.h"
 #include "install/dist.h"
 #include "install/insserv.h"
+#include "install/steps.h"
 #include "locate/blkid.h"
 #include "locate/locate.h"
 #include "sys/atomic.h"
@@ -36,43 +33,6 @@ const struct dist_file *dist_file(const char *name)
 		if (streq(dist_files[i].name, name))
 			return &dist_files[i];
 	return NULL;
-}
-
-char *fstab_mount_point(int rootfd, const char *spec)
-{
-	struct fs_borrowed fb;
-	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
-	if (!spec || fstab_read(fs_borrow_root(rootfd, &fb), &f) < 0)
-		return NULL;
-	for (size_t i = 0; i < f.n; i++) {
-		const struct fstab_entry *e = &f.entries[i];
-		/* noauto or swap: not mounted at boot, so no permanent place to watch */
-		if (fstab_spec_matches(e->spec, spec) && e->dir[0] == '/' && !strchr(e->dir, '\\') &&
-		    fstab_mounted_at_boot(e))
-			return strdup(e->dir);
-	}
-	return NULL;
-}
-
-/* Whether rel inside the root is a mount point (a different device than its parent). */
-static bool root_is_mount_point(int rootfd, const char *rel)
-{
-	_cleanup_close_ int fd = root_openat(rootfd, rel, O_PATH | O_DIRECTORY, 0);
-	if (fd < 0)
-		return false;
-	struct stat a, b;
-	if (fstat(fd, &a) < 0 || fstatat(fd, "..", &b, 0) < 0)
-		return false;
-	return a.st_dev != b.st_dev || a.st_ino == b.st_ino;
-}
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) _printf_(3, 4);
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
 }
 
 static int read_binary(const char *path, struct buf *out)
@@ -97,83 +57,6 @@ static int read_binary(const char *path, struct buf *out)
 			return -EFBIG;
 	}
 	return out->len ? 0 : -ENOEXEC;
-}
-
-static int put_file(int rootfd, const char *rel, const struct buf *content, mode_t mode, struct buf *log,
-		    char *err, size_t errlen)
-{
-	const struct file_meta meta = { .mode = mode, .uid = 0, .gid = 0 };
-	int r = atomic_write(rootfd, rel, content, &meta, ATOMIC_FORCE_META);
-	if (r < 0) {
-		set_err(err, errlen, "cannot write %s: %s", rel, strerror(-r));
-		return r;
-	}
-	buf_printf(log, "%s %s\n", r == 1 ? "unchanged" : "installed", rel);
-	return 0;
-}
-
-static int put_dist(int rootfd, const char *name, const char *rel, mode_t mode, struct buf *log, char *err,
-		    size_t errlen)
-{
-	const struct dist_file *f = dist_file(name);
-	if (!f) {
-		set_err(err, errlen, "%s is not built into this binary", name);
-		return -ENOENT;
-	}
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	if (buf_append(&b, f->data, f->len) < 0)
-		return -ENOMEM;
-	return put_file(rootfd, rel, &b, mode, log, err, errlen);
-}
-
-static int put_link(int rootfd, const char *rel, const char *target, struct buf *log, char *err, size_t errlen)
-{
-	char cur[512];
-	if (root_readlink(rootfd, rel, cur, sizeof(cur)) == 0 && streq(cur, target)) {
-		buf_printf(log, "unchanged %s -> %s\n", rel, target);
-		return 0;
-	}
-	int r = atomic_symlink(rootfd, rel, target);
-	if (r < 0) {
-		set_err(err, errlen, "cannot link %s: %s", rel, strerror(-r));
-		return r;
-	}
-	buf_printf(log, "enabled %s -> %s\n", rel, target);
-	return 0;
-}
-
-static int remove_path(int rootfd, const char *rel, struct buf *log, char *err, size_t errlen)
-{
-	if (root_exists(rootfd, rel) <= 0)
-		return 0;
-	int r = atomic_unlink(rootfd, rel);
-	if (r < 0) {
-		set_err(err, errlen, "cannot remove %s: %s", rel, strerror(-r));
-		return r;
-	}
-	buf_printf(log, "removed %s\n", rel);
-	return 0;
-}
-
-/* Calls fn for every entry of dir (inside the root); stops at the first error. */
-static int each_entry(int rootfd, const char *dir, int (*fn)(const char *name, void *ud), void *ud)
-{
-	int fd = root_openat(rootfd, dir, O_RDONLY | O_DIRECTORY, 0);
-	if (fd < 0)
-		return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		int r = negerrno();
-		close(fd);
-		return r;
-	}
-	int r = 0;
-	struct dirent *e;
-	while (r == 0 && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			r = fn(e->d_name, ud);
-	closedir(d);
-	return r;
 }
 
 /* S-link order: just before the network script of the runlevel directory. */
@@ -222,7 +105,7 @@ static int put_enable_link(int rootfd, const char *path, const char *target, str
 	char dir[128], rel[192], name[64];
 	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	struct seq_scan s = { .net = -1 };
-	int r = each_entry(rootfd, dir, scan_network, &s);
+	int r = each_entry(rootfd, dir, scan_network, &s, err, errlen);
 	if (r < 0)
 		return r;
 	/* 09: before RHEL's S10network when no network script is there to go by; always a
@@ -230,7 +113,7 @@ static int put_enable_link(int rootfd, const char *path, const char *target, str
 	int seq = s.net < 0 ? 9 : s.net > 0 ? s.net - 1 : 0;
 	snprintf(name, sizeof(name), "S%02d%s", seq, q + 4);
 	struct stale_links st = { .keep = name, .svc = q + 4 };
-	r = each_entry(rootfd, dir, scan_stale, &st);
+	r = each_entry(rootfd, dir, scan_stale, &st, err, errlen);
 	for (int i = 0; r == 0 && i < st.n; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s", dir, st.names[i]);
 		r = remove_path(rootfd, rel, log, err, errlen);
@@ -260,47 +143,62 @@ static void link_dir(const char *path, char *dir, size_t len)
 	snprintf(dir, len, "%.*s", slash ? (int)(slash - path) : 0, path);
 }
 
-static bool links_dirs_exist(int rootfd, const struct init_linkset *set)
+/* Whether every directory of set's links is there: 1, 0, or the error looking. */
+static int links_dirs_exist(int rootfd, const struct init_linkset *set, char *err, size_t errlen)
 {
 	char dir[128];
 	for (size_t i = 0; i < INIT_LINKS_MAX && set->paths[i]; i++) {
 		link_dir(set->paths[i], dir, sizeof(dir));
-		if (root_is_dir(rootfd, dir) <= 0)
-			return false;
+		int r = looked(root_is_dir(rootfd, dir), dir, err, errlen);
+		if (r <= 0)
+			return r;
 	}
-	return true;
+	return 1;
 }
 
-static bool links_dir_has_network(int rootfd, const struct init_linkset *set)
+/* Whether a network script is in the directory of set's first link: 1, 0, or the error. */
+static int links_dir_has_network(int rootfd, const struct init_linkset *set, char *err, size_t errlen)
 {
 	char dir[128], rel[192];
 	link_dir(set->paths[0], dir, sizeof(dir));
 	for (const char *const *n = net_scripts; *n; n++) {
 		snprintf(rel, sizeof(rel), "%s/%s", dir, *n);
-		if (root_exists(rootfd, rel) > 0)
-			return true;
+		int r = looked(root_exists(rootfd, rel), rel, err, errlen);
+		if (r != 0)
+			return r;
 	}
-	return false;
+	return 0;
 }
 
 /* The link set of s the tree takes, as s->pick says (the last set by default). */
-static const struct init_linkset *pick_links(int rootfd, const struct init_service *s)
+static int pick_links(int rootfd, const struct init_service *s, const struct init_linkset **out, char *err,
+		      size_t errlen)
 {
 	size_t n = 0;
 	while (n < INIT_LINKSETS_MAX && s->links[n].paths[0])
 		n++;
-	for (size_t i = 0; i + 1 < n; i++)
-		if ((s->pick == INIT_PICK_DIRS && links_dirs_exist(rootfd, &s->links[i])) ||
-		    (s->pick == INIT_PICK_NETWORK && links_dir_has_network(rootfd, &s->links[i])))
-			return &s->links[i];
-	return &s->links[n ? n - 1 : 0];
+	for (size_t i = 0; i + 1 < n; i++) {
+		int r = s->pick == INIT_PICK_DIRS      ? links_dirs_exist(rootfd, &s->links[i], err, errlen)
+			: s->pick == INIT_PICK_NETWORK ? links_dir_has_network(rootfd, &s->links[i], err, errlen)
+						       : 0;
+		if (r < 0)
+			return r;
+		if (r) {
+			*out = &s->links[i];
+			return 0;
+		}
+	}
+	*out = &s->links[n ? n - 1 : 0];
+	return 0;
 }
 
 /* s's file from dist/ at its path, and its enable links. */
 static int put_service(int rootfd, const struct init_service *s, struct buf *log, char *err, size_t errlen)
 {
+	const struct init_linkset *set = NULL;
 	int r = put_dist(rootfd, s->dist, s->path, s->mode, log, err, errlen);
-	const struct init_linkset *set = pick_links(rootfd, s);
+	if (r == 0)
+		r = pick_links(rootfd, s, &set, err, errlen);
 	for (size_t i = 0; r == 0 && i < INIT_LINKS_MAX && set->paths[i]; i++)
 		r = put_enable_link(rootfd, set->paths[i], s->target, log, err, errlen);
 	return r;
@@ -342,8 +240,6 @@ static int unlink_runlevel(const char *name, void *ud)
 	struct unlink_ctx *c = ud;
 	char rel[256];
 	snprintf(rel, sizeof(rel), "etc/runlevels/%s/%s", name, c->name);
-	if (root_exists(c->rootfd, rel) <= 0)
-		return 0;
 	return remove_path(c->rootfd, rel, c->log, c->err, c->errlen);
 }
 
@@ -359,14 +255,15 @@ static int sysv_openrc_disable(int rootfd, const char *name, struct buf *log, ch
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		struct stat st;
 		/* rc.d/rcN.d and rcN.d are often the same directory through a symlink. */
-		if (root_lstat(rootfd, dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
+		int r = root_lstat(rootfd, dirs[i], &st);
+		if (r == -ENOENT || r == -ENOTDIR || (r == 0 && !S_ISDIR(st.st_mode)))
 			continue;
 		c.dir = dirs[i];
-		int r = each_entry(rootfd, dirs[i], unlink_rc, &c);
+		r = r < 0 ? looked(r, dirs[i], err, errlen) : each_entry(rootfd, dirs[i], unlink_rc, &c, err, errlen);
 		if (r < 0)
 			return r;
 	}
-	int r = each_entry(rootfd, "etc/runlevels", unlink_runlevel, &c);
+	int r = each_entry(rootfd, "etc/runlevels", unlink_runlevel, &c, err, errlen);
 	static const char *const depend[] = { "etc/init.d/.depend.boot", "etc/init.d/.depend.start",
 					      "etc/init.d/.depend.stop" };
 	for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(depend); i++)
@@ -384,10 +281,11 @@ static int sysv_openrc_disable(int rootfd, const char *name, struct buf *log, ch
 static int watch_service(int rootfd, const struct init_layout *l, const char *spec, struct buf *log, char *err,
 			 size_t errlen)
 {
-	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
-	if (!mnt)
-		return sysv_openrc_disable(rootfd, l->watch.name, log, err, errlen);
-	int r = put_service(rootfd, &l->watch, log, err, errlen);
+	_cleanup_free_ char *mnt = NULL;
+	int r = boot_mount(rootfd, spec, &mnt, err, errlen);
+	if (r < 0 || !mnt)
+		return r < 0 ? r : sysv_openrc_disable(rootfd, l->watch.name, log, err, errlen);
+	r = put_service(rootfd, &l->watch, log, err, errlen);
 	if (r < 0 || l->system != INIT_SYSV)
 		return r;
 	r = insserv_edit(rootfd, "etc/init.d/.depend.start", l->watch.name, watch_deps, NULL, true, log);
@@ -417,14 +315,18 @@ static int render_conf(const struct buf *old, const char *spec, struct buf *out,
 	return out->data || !spec ? 0 : -ENOMEM;
 }
 
-/* The partition recorded in /etc/osconf.conf, or NULL. */
-static char *recorded_partition(int rootfd)
+/* The partition recorded in /etc/osconf.conf in *spec (NULL when none); unreadable: fails. */
+static int recorded_partition(int rootfd, char **spec, char *err, size_t errlen)
 {
 	struct agent_conf ac;
 	struct fs_borrowed fb;
-	if (agent_conf_read(fs_borrow_root(rootfd, &fb), &ac) < 0 || !ac.partition[0])
-		return NULL;
-	return strdup(ac.partition);
+	int r = agent_conf_read(fs_borrow_root(rootfd, &fb), &ac);
+	if (r < 0) {
+		set_err(err, errlen, "cannot read %s: %s", INSTALL_CONF, root_strerror(r));
+		return r;
+	}
+	*spec = ac.partition[0] ? strdup(ac.partition) : NULL;
+	return ac.partition[0] && !*spec ? -ENOMEM : 0;
 }
 
 static int record_partition(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)
@@ -443,22 +345,28 @@ static int record_partition(int rootfd, const char *spec, struct buf *log, char 
 
 static int make_conf_dir(int rootfd, const char *spec, struct buf *log, char *err, size_t errlen)
 {
-	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
-	if (!mnt || !root_is_mount_point(rootfd, mnt)) {
+	_cleanup_free_ char *mnt = NULL;
+	int r = boot_mount(rootfd, spec, &mnt, err, errlen);
+	if (r == 0 && mnt)
+		r = looked(root_is_mount_point(rootfd, mnt), mnt, err, errlen);
+	if (r < 0)
+		return r;
+	if (!r) {
 		buf_printf(log, "note: partition %s is not mounted in this tree; create %s/ on it yourself "
 				"(the cloud also creates it)\n", spec ? spec : "1", INSTALL_CONF_DIR);
 		return 0;
 	}
 	char rel[512];
 	snprintf(rel, sizeof(rel), "%s/%s", mnt, INSTALL_CONF_DIR);
-	if (root_is_dir(rootfd, rel) > 0) {
+	r = looked(root_is_dir(rootfd, rel), rel, err, errlen);
+	if (r > 0)
 		buf_printf(log, "unchanged %s/\n", rel);
-		return 0;
-	}
+	if (r != 0)
+		return r < 0 ? r : 0;
 	const char *base;
 	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, false, &base);
 	if (dfd < 0 || mkdirat(dfd, base, 0755) < 0) {
-		int r = dfd < 0 ? dfd : negerrno();
+		r = dfd < 0 ? dfd : negerrno();
 		set_err(err, errlen, "cannot create %s: %s", rel, strerror(-r));
 		return r;
 	}
@@ -505,9 +413,10 @@ static int systemd_watch(int rootfd, const struct init_layout *l, const char *sp
 			 size_t errlen)
 {
 	const struct init_service *w = &l->watch;
-	_cleanup_free_ char *mnt = fstab_mount_point(rootfd, spec);
-	if (!mnt)
-		return remove_service(rootfd, w, log, err, errlen);
+	_cleanup_free_ char *mnt = NULL;
+	int r = boot_mount(rootfd, spec, &mnt, err, errlen);
+	if (r < 0 || !mnt)
+		return r < 0 ? r : remove_service(rootfd, w, log, err, errlen);
 	const struct dist_file *f = dist_file(w->dist);
 	if (!f)
 		return -ENOENT;
@@ -522,7 +431,7 @@ static int systemd_watch(int rootfd, const struct init_layout *l, const char *sp
 		buf_append(&unit, p, (size_t)(at - p));
 		buf_printf(&unit, "%s/%s", dir, INSTALL_CONF_DIR);
 	}
-	int r = put_file(rootfd, w->path, &unit, w->mode, log, err, errlen);
+	r = put_file(rootfd, w->path, &unit, w->mode, log, err, errlen);
 	const struct init_linkset *set = &w->links[0];
 	for (size_t i = 0; r == 0 && i < INIT_LINKS_MAX && set->paths[i]; i++)
 		r = put_link(rootfd, set->paths[i], w->target, log, err, errlen);
@@ -538,7 +447,9 @@ static int enable(int rootfd, enum init_system init, const char *spec, struct bu
 		return -EINVAL;
 	int r = put_service(rootfd, &l->boot, log, err, errlen);
 	/* Debian: insserv's .depend.boot, which sysv-rc follows instead of the links when it exists */
-	if (r == 0 && init == INIT_SYSV && root_is_dir(rootfd, "etc/rcS.d") > 0)
+	if (r == 0 && init == INIT_SYSV)
+		r = looked(root_is_dir(rootfd, "etc/rcS.d"), "etc/rcS.d", err, errlen);
+	if (r > 0)
 		r = insserv_result(insserv_edit(rootfd, "etc/init.d/.depend.boot", l->boot.name, boot_deps, net_scripts,
 						true, log), "/etc/init.d/.depend.boot", err, errlen);
 	if (r < 0)
@@ -549,19 +460,24 @@ static int enable(int rootfd, enum init_system init, const char *spec, struct bu
 
 /* The init system to install for: --init, else the running systemd, else the tree's. */
 static int pick_init(const struct install_opts *o, const struct root *root, enum init_system *init,
-		     struct buf *log)
+		     struct buf *log, char *err, size_t errlen)
 {
 	struct init_info ii = { .system = o->init };
 	struct fs_borrowed fb;
-	if (ii.system == INIT_UNKNOWN && root->is_host && root_is_dir(root->fd, "run/systemd/system") > 0) {
+	int r = ii.system == INIT_UNKNOWN && root->is_host
+			? looked(root_is_dir(root->fd, "run/systemd/system"), "run/systemd/system", err, errlen)
+			: 0;
+	if (r < 0)
+		return r;
+	if (r > 0) {
 		ii.system = INIT_SYSTEMD;
 		snprintf(ii.how, sizeof(ii.how), "/run/systemd/system: systemd is running");
 	} else if (ii.system == INIT_UNKNOWN) {
-		int r = init_read(fs_borrow_root(root->fd, &fb), &ii);
-		if (r < 0)
-			return r;
-		if (ii.system == INIT_UNKNOWN)
-			return -ENOENT;
+		r = init_read(fs_borrow_root(root->fd, &fb), &ii);
+		if (r < 0 || ii.system == INIT_UNKNOWN) {
+			set_err(err, errlen, "no init system recognised in %s; say which with --init", root->path);
+			return r < 0 ? r : -ENOENT;
+		}
 	} else {
 		snprintf(ii.how, sizeof(ii.how), "--init");
 	}
@@ -570,10 +486,20 @@ static int pick_init(const struct install_opts *o, const struct root *root, enum
 	return 0;
 }
 
-/* The run lock (src/sys/lock.h): install and uninstall wait for a running apply or watch. */
-static int lock_root(const struct root *root, char *err, size_t errlen)
+/* The run lock (src/sys/lock.h): install and uninstall wait for a running apply or watch, as
+ * long as lock_wait= in /etc/osconf.conf says. */
+static int lock_root(const struct root *root, struct buf *log, char *err, size_t errlen)
 {
-	int fd = root_lock(root->fd, ROOT_LOCK_WAIT_MS);
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	int fd = agent_conf_read(fs_borrow_root(root->fd, &fb), &ac);
+	if (fd < 0) {
+		set_err(err, errlen, "cannot read %s: %s", INSTALL_CONF, root_strerror(fd));
+		return fd;
+	}
+	if (ac.lock_wait_error[0])
+		buf_printf(log, "warning: %s\n", ac.lock_wait_error);
+	fd = root_lock(root->fd, ac.lock_wait_ms);
 	if (fd < 0)
 		set_err(err, errlen, "cannot take the lock %s in %s: %s", ROOT_LOCK_PATH, root->path,
 			root_lock_strerror(fd));
@@ -589,7 +515,7 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
 		return r;
 	}
-	_cleanup_close_ int lock = lock_root(&root, err, errlen);
+	_cleanup_close_ int lock = lock_root(&root, log, err, errlen);
 	if (lock < 0)
 		return lock;
 	if (o->partition && !partition_spec_valid(o->partition)) {
@@ -597,11 +523,9 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 		return -EINVAL;
 	}
 	enum init_system init;
-	r = pick_init(o, &root, &init, log);
-	if (r < 0) {
-		set_err(err, errlen, "no init system recognised in %s; say which with --init", rootpath);
+	r = pick_init(o, &root, &init, log, err, errlen);
+	if (r < 0)
 		return r;
-	}
 
 	_cleanup_buf_ struct buf bin = BUF_INIT;
 	const char *self = o->binary ? o->binary : "/proc/self/exe";
@@ -614,7 +538,13 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 	if (r < 0)
 		return r;
 
-	_cleanup_free_ char *spec = o->partition ? strdup(o->partition) : recorded_partition(root.fd);
+	_cleanup_free_ char *spec = NULL;
+	if (o->partition)
+		r = (spec = strdup(o->partition)) ? 0 : -ENOMEM;
+	else
+		r = recorded_partition(root.fd, &spec, err, errlen);
+	if (r < 0)
+		return r;
 	if (root.is_host)
 		host_partition(root.fd, &spec, log);
 	if (spec)
@@ -639,7 +569,7 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 		set_err(err, errlen, "cannot open root %s: %s", rootpath, strerror(-r));
 		return r;
 	}
-	_cleanup_close_ int lock = lock_root(&root, err, errlen);
+	_cleanup_close_ int lock = lock_root(&root, log, err, errlen);
 	if (lock < 0)
 		return lock;
 	const struct init_layout *sd = init_layout(INIT_SYSTEMD);
@@ -652,7 +582,12 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 		return r;
 
 	_cleanup_buf_ struct buf old = BUF_INIT, conf = BUF_INIT;
-	if (root_read_file(root.fd, INSTALL_CONF, CONF_MAX, &old) == 0) {
+	r = root_read_file(root.fd, INSTALL_CONF, CONF_MAX, &old);
+	if (r < 0 && r != -ENOENT) {
+		set_err(err, errlen, "cannot read %s: %s", INSTALL_CONF, root_strerror(r));
+		return r;
+	}
+	if (r == 0) {
 		bool only_ours;
 		if (render_conf(&old, NULL, &conf, &only_ours) < 0)
 			return -ENOMEM;

@@ -21,9 +21,13 @@ struct install_opts {
 	const char *binary;    /* the program to copy (NULL: /proc/self/exe) */
 };
 
-
-/* The mount point the target's /etc/fstab gives the partition spec (e.g. "/boot"), or NULL. */
-char *fstab_mount_point(int rootfd, const char *spec);
+/* The mount point the target's /etc/fstab gives the partition spec (e.g. "/boot") in *out,
+ * NULL when none (or spec NULL; no fstab: none). Returns 0, or the error reading /etc/fstab
+ * (negative errno, *out NULL): an unreadable fstab is never "not mounted". */
+int fstab_mount_point(int rootfd, const char *spec, char **out);
+/* Whether rel inside the root is a mount point (a different device than its parent): 1, 0
+ * (also when absent or no directory), or the error looking (negative errno). */
+int root_is_mount_point(int rootfd, const char *rel);
 
 /* Install into o->root. Every action is appended to log as one line; on failure err says
  * what failed. Returns 0 or negative errno. */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -183,10 +184,32 @@ static int file_kind_error(mode_t m)
 	return S_ISREG(m) ? 0 : S_ISDIR(m) ? -EISDIR : S_ISLNK(m) ? -ELOOP : -EINVAL;
 }
 
+/* The file an O_PATH fd holds is opened for I/O through its /proc/self/fd link. That open
+ * follows the link to the very inode the O_PATH fd holds: the path is not resolved a second
+ * time, so nothing can be swapped in between the check of its type and the open (Linux has no
+ * other way to turn an O_PATH fd into an open file). Without /proc the link is missing. */
+int root_reopen_regular(int pfd, int flags)
+{
+	struct stat st;
+	if (fstat(pfd, &st) < 0)
+		return negerrno();
+	int r = file_kind_error(st.st_mode);
+	if (r < 0)
+		return r;
+	char path[40];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
+	int fd = open(path, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY | O_NOFOLLOW)) |
+				    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	return errno == ENOENT || errno == ENOTDIR ? -ENOMEDIUM : negerrno();
+}
+
 int root_open_file(int rootfd, const char *rel, int flags, mode_t mode)
 {
-	int base = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY);
+	int base = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY | O_NOFOLLOW);
 	for (int tries = 0; tries < 4; tries++) {
+		/* O_PATH opens nothing for I/O: a FIFO, device or socket is looked at, not opened */
 		_cleanup_close_ int pfd = root_openat(rootfd, rel, O_PATH | (flags & O_NOFOLLOW), 0);
 		if (pfd == -ENOENT && (flags & O_CREAT)) {
 			/* O_EXCL: a new regular file, never something that appeared meanwhile */
@@ -195,23 +218,7 @@ int root_open_file(int rootfd, const char *rel, int flags, mode_t mode)
 				continue; /* created meanwhile: look at what it is */
 			return fd;
 		}
-		if (pfd < 0)
-			return pfd;
-		struct stat a, b;
-		if (fstat(pfd, &a) < 0)
-			return negerrno();
-		int r = file_kind_error(a.st_mode);
-		if (r < 0)
-			return r;
-		int fd = root_openat(rootfd, rel, base | O_NONBLOCK | O_NOCTTY, 0);
-		if (fd < 0)
-			return fd;
-		r = fstat(fd, &b) < 0 ? negerrno() : b.st_dev != a.st_dev || b.st_ino != a.st_ino ? -EAGAIN : 0;
-		if (r == 0)
-			return fd;
-		close(fd);
-		if (r != -EAGAIN)
-			return r; /* -EAGAIN: replaced between the two opens, look again */
+		return pfd < 0 ? pfd : root_reopen_regular(pfd, flags);
 	}
 	return -EAGAIN;
 }
@@ -224,6 +231,7 @@ const char *root_strerror(int r)
 	case -EINVAL: return "is not a regular file (refused, not opened)";
 	case -EFBIG: return "is too large (refused)";
 	case -EAGAIN: return "kept changing while it was opened";
+	case -ENOMEDIUM: return "cannot be opened safely: /proc is not mounted (osconf opens a file through /proc/self/fd once it has checked its type)";
 	default: return strerror(-r);
 	}
 }

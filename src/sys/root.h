@@ -35,14 +35,19 @@ void root_use_openat2(bool enable);
  * inside rel. */
 int root_open_parent(int rootfd, const char *rel, bool create, const char **base);
 
-/* Open rel only if it is a regular file: it is looked at through an O_PATH fd first, so
- * a FIFO, device or socket is never opened (and nothing blocks); then opened with flags
- * (O_RDONLY or O_WRONLY, O_NOFOLLOW: refuse a symlink as last component, else followed
- * inside the root) plus O_NONBLOCK|O_NOCTTY, and checked to be the same file. With O_CREAT
- * a missing file is created (O_EXCL, mode). Returns an fd, or -ENOENT (absent), -EISDIR
- * (a directory), -ELOOP (a symlink, with O_NOFOLLOW), -EINVAL (another kind of file), or
- * any other negative errno: an error, never to be taken for "absent". */
+/* Open rel only if it is a regular file, resolving it once: it is opened O_PATH (O_NOFOLLOW:
+ * refuse a symlink as last component, else followed inside the root), its type checked with
+ * fstat, so a FIFO, device or socket is never opened (and nothing blocks); then that very
+ * inode is opened with flags (O_RDONLY, O_WRONLY or O_RDWR) plus O_NONBLOCK|O_NOCTTY through
+ * /proc/self/fd, never by its path again. With O_CREAT a missing file is created (O_EXCL,
+ * mode). Returns an fd, or -ENOENT (absent), -EISDIR (a directory), -ELOOP (a symlink, with
+ * O_NOFOLLOW), -EINVAL (another kind of file), -ENOMEDIUM (/proc not mounted: no safe way
+ * to open it), or any other negative errno: an error, never to be taken for "absent". */
 int root_open_file(int rootfd, const char *rel, int flags, mode_t mode);
+/* The step of root_open_file after the O_PATH open, for any O_PATH fd (e.g. of a path outside
+ * the root): the file pfd holds, opened with flags through /proc/self/fd if it is regular;
+ * -EISDIR, -ELOOP, -EINVAL, -ENOMEDIUM as there. pfd stays open. */
+int root_reopen_regular(int pfd, int flags);
 
 /* Read a regular file of the root (through root_open_file) of at most max bytes:
  * 0 with *out set; -EFBIG when larger; the errors of root_open_file otherwise. With

@@ -72,9 +72,26 @@ static void take_partition(struct agent_conf *c, const char *v, size_t len, unsi
 		 "%s:%u: partition= needs UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=… and a value", AGENT_CONF_PATH, n);
 }
 
+static void take_lock_wait(struct agent_conf *c, const char *v, size_t len, unsigned n)
+{
+	unsigned long s = 0;
+	size_t i = 0;
+	while (i < len && i < 5 && v[i] >= '0' && v[i] <= '9')
+		s = s * 10 + (unsigned long)(v[i++] - '0');
+	if (i && i == len && s <= AGENT_LOCK_WAIT_MAX) {
+		c->lock_wait_ms = (int)s * 1000;
+		c->lock_wait_error[0] = '\0';
+		return;
+	}
+	c->lock_wait_ms = AGENT_LOCK_WAIT_MS;
+	snprintf(c->lock_wait_error, sizeof(c->lock_wait_error),
+		 "%s:%u: lock_wait= needs seconds (0-%d); waiting the default %d s", AGENT_CONF_PATH, n,
+		 AGENT_LOCK_WAIT_MAX, AGENT_LOCK_WAIT_MS / 1000);
+}
+
 void agent_conf_parse(const char *data, size_t len, struct agent_conf *out)
 {
-	struct agent_conf c = { .exists = true };
+	struct agent_conf c = { .exists = true, .lock_wait_ms = AGENT_LOCK_WAIT_MS };
 	const char *p = data, *end = data + len;
 	for (unsigned n = 1; p < end; n++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -84,6 +101,8 @@ void agent_conf_parse(const char *data, size_t len, struct agent_conf *out)
 			take_partition(&c, v, vlen, n);
 		else if ((v = line_value(p, l, "backend", &vlen)))
 			snprintf(c.backend, sizeof(c.backend), "%.*s", (int)vlen, v);
+		else if ((v = line_value(p, l, "lock_wait", &vlen)))
+			take_lock_wait(&c, v, vlen, n);
 		p += l + 1;
 	}
 	*out = c;
@@ -94,7 +113,7 @@ int agent_conf_read(struct fsview *fs, struct agent_conf *out)
 	_cleanup_buf_ struct buf b = BUF_INIT;
 	int r = fs_read_file(fs, AGENT_CONF_PATH, AGENT_CONF_MAX, &b);
 	if (r == -ENOENT) {
-		*out = (struct agent_conf){ 0 };
+		*out = (struct agent_conf){ .lock_wait_ms = AGENT_LOCK_WAIT_MS };
 		return 0;
 	}
 	if (r < 0)

@@ -16,7 +16,13 @@ struct agent_conf {
 	unsigned partition_line;  /* line of the partition= that counts (the last), 0 = none */
 	char partition_error[192]; /* "/etc/osconf.conf:N: …" when that line is not a valid spec */
 	char backend[32];         /* network backend override, "" when none */
+	int lock_wait_ms;         /* lock_wait= SECONDS (0-3600) in ms: how long a run waits for
+				   * the run lock; AGENT_LOCK_WAIT_MS when not set or invalid */
+	char lock_wait_error[160]; /* "/etc/osconf.conf:N: …" when lock_wait= is not valid */
 };
+
+#define AGENT_LOCK_WAIT_MS 60000 /* the run lock's bound by default (src/sys/lock.h) */
+#define AGENT_LOCK_WAIT_MAX 3600 /* seconds */
 
 /* Whether spec is a partition spec osconf records and resolves: UUID=, LABEL=, PARTUUID= or
  * PARTLABEL= and a value of at most 255 printable bytes without quotes or backslashes. */
@@ -27,7 +33,8 @@ const char *partition_spec_devdir(const char *spec, const char **value);
 
 /* Pure: KEY=value lines (blanks around, one pair of quotes, # comments; the last assignment of
  * a key wins, as when the file is sourced). An invalid partition= is reported in
- * partition_error, and partition stays "": every command judges it alike. */
+ * partition_error, and partition stays "": every command judges it alike; an invalid
+ * lock_wait= likewise in lock_wait_error, the default kept. */
 void agent_conf_parse(const char *data, size_t len, struct agent_conf *out);
 /* Read and parse it from a tree (a target root through fs_borrow_root(), or an image's root
  * file system). A missing file gives empty settings; any other error is returned (negative

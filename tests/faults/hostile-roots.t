@@ -2,7 +2,8 @@
 # tests/faults/hostile-roots.t — every file apply reads or writes, replaced by what an image must
 # not hold there: a FIFO, a character device, a directory, a symlink or hard link leading out
 # of the root, a huge sparse file; and /etc/shadow without a root line or with two. Nothing
-# blocks (10 s each), nothing outside the root changes, each case ends with the file named.
+# blocks (10 s each), nothing outside the root changes, each case ends with the file named. Each
+# file is resolved once (O_PATH, then /proc/self/fd); without /proc nothing is opened.
 # SPDX-License-Identifier: Apache-2.0
 set -u
 . "$(dirname "$0")/../lib/tap.sh"
@@ -65,4 +66,26 @@ fresh; grep '^root:' "$R/etc/shadow" > "$SCRATCH/s" && cat "$SCRATCH/s" >> "$R/e
 timeout 10 "$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$R" > "$SCRATCH/out" 2>&1; rc=$?
 check "shadow with two root lines: exit 1, os.conf kept, shadow untouched" sh -c "[ $rc = 1 ] && [ -e '$SCRATCH/os.conf' ] && cmp -s '$SCRATCH/shadow.before' '$R/etc/shadow'"
 has "... and the message says so" "shadow" "$(cat "$SCRATCH/out")"
+# each file of the root is resolved once: looked at O_PATH, its type checked, then that inode
+# opened through /proc/self/fd — no openat2 by path opens a file for I/O, but for O_CREAT|O_EXCL
+fresh
+strace -f -qq -o "$SCRATCH/trace" -e trace=openat2,openat "$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$R" \
+	> "$SCRATCH/out" 2>&1; rc=$?
+byname=$(grep ' openat2(' "$SCRATCH/trace" | grep -v 'O_PATH\|O_DIRECTORY\|O_CREAT|O_EXCL')
+if [ $rc = 0 ] && [ -z "$byname" ] && grep -q 'openat(AT_FDCWD, "/proc/self/fd/' "$SCRATCH/trace"; then
+	ok "every file of the root opened once by name (O_PATH), then through /proc/self/fd"
+else fail "a file of the root opened by name for I/O (exit $rc)"; diag "$byname"; fi
+# without /proc (a private mount namespace with an empty tmpfs on /proc) there is no safe open:
+# apply stops at the first file with a clear message, os.conf kept, nothing written but the lock
+if [ "$(id -u)" = 0 ] && unshare -m --propagation private true 2>/dev/null; then
+	fresh; before=$(tree_state -x './run' -x './run/osconf*' "$R") # the lock file aside
+	timeout 10 unshare -m --propagation private sh -c 'mount -t tmpfs none /proc && exec "$0" "$@"' "$OSCONF" \
+		apply --no-live --conf "$SCRATCH/os.conf" --root "$R" > "$SCRATCH/out" 2>&1; rc=$?
+	[ $rc = 1 ] && grep -q '/proc is not mounted' "$SCRATCH/out" && [ -e "$SCRATCH/os.conf" ] \
+		&& [ "$before" = "$(tree_state -x './run' -x './run/osconf*' "$R")" ] \
+		&& ok "no /proc: apply exits 1, says /proc is not mounted, os.conf kept, nothing else written" \
+		|| { fail "no /proc: exit $rc"; diag "$(cat "$SCRATCH/out")"; }
+else
+	skip "needs root and unshare -m (a private /proc)"
+fi
 done_testing

@@ -13,6 +13,7 @@
 #include "install/install.h"
 #include "sys/atomic.h"
 #include "sys/root.h"
+#include "util/macros.h"
 
 #include "scratch_root.h"
 
@@ -39,18 +40,32 @@ static void test_fstab(void **state)
 			 "/dev/disk/by-label/DATA /data ext4 defaults,noauto 0 2\n"
 			 "/dev/disk/by-partuuid/ABCD-01 /p ext4 defaults 0 2\n"
 			 "LABEL=swap none swap sw 0 0\n");
-	char *m = fstab_mount_point(root.fd, "UUID=5EED-0001");
+	char *m = NULL;
+	assert_int_equal(fstab_mount_point(root.fd, "UUID=5EED-0001", &m), 0);
 	assert_non_null(m);
 	assert_string_equal(m, "/boot/efi");
 	free(m);
-	m = fstab_mount_point(root.fd, "PARTUUID=abcd-01");
+	assert_int_equal(fstab_mount_point(root.fd, "PARTUUID=abcd-01", &m), 0);
 	assert_non_null(m);
 	assert_string_equal(m, "/p");
 	free(m);
-	assert_null(fstab_mount_point(root.fd, "LABEL=DATA"));  /* noauto */
-	assert_null(fstab_mount_point(root.fd, "LABEL=swap"));  /* not a mount point */
-	assert_null(fstab_mount_point(root.fd, "LABEL=ROOTFS")); /* labels are case-sensitive */
-	assert_null(fstab_mount_point(root.fd, NULL));
+	static const char *const none[] = {
+		"LABEL=DATA",   /* noauto */
+		"LABEL=swap",   /* not a mount point */
+		"LABEL=ROOTFS", /* labels are case-sensitive */
+		NULL,
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(none); i++) {
+		m = (char *)"untouched?";
+		assert_int_equal(fstab_mount_point(root.fd, none[i], &m), 0);
+		assert_null(m);
+	}
+	/* an fstab that cannot be read is an error, never "not mounted" */
+	assert_int_equal(unlinkat(root.fd, "etc/fstab", 0), 0);
+	assert_int_equal(mkdirat(root.fd, "etc/fstab", 0755), 0);
+	assert_true(fstab_mount_point(root.fd, "UUID=5EED-0001", &m) < 0);
+	assert_null(m);
+	assert_int_equal(unlinkat(root.fd, "etc/fstab", AT_REMOVEDIR), 0);
 }
 
 static void test_detect_init(void **state)

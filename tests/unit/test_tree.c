@@ -45,6 +45,31 @@ static void test_agent_conf(void **state)
 	assert_false(partition_spec_valid("LABEL=a\"b"));
 }
 
+static void test_agent_lock_wait(void **state)
+{
+	(void)state;
+	struct agent_conf c;
+	agent_conf_parse("", 0, &c);
+	assert_int_equal(c.lock_wait_ms, AGENT_LOCK_WAIT_MS); /* not set: 60 s */
+	static const struct {
+		const char *text;
+		int ms; /* -1: invalid, the default kept */
+	} cases[] = {
+		{ "lock_wait=5\n", 5000 },       { "  lock_wait='0'\t\n", 0 },   { "lock_wait=3600", 3600000 },
+		{ "lock_wait=3601\n", -1 },      { "lock_wait=-1\n", -1 },     { "lock_wait=\n", -1 },
+		{ "lock_wait=10s\n", -1 },       { "lock_wait=99999999\n", -1 }, { "lock_wait=7\nlock_wait=x\n", -1 },
+		{ "lock_wait=x\nlock_wait=7\n", 7000 },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		agent_conf_parse(cases[i].text, strlen(cases[i].text), &c);
+		assert_int_equal(c.lock_wait_ms, cases[i].ms < 0 ? AGENT_LOCK_WAIT_MS : cases[i].ms);
+		if (cases[i].ms < 0)
+			assert_non_null(strstr(c.lock_wait_error, "lock_wait= needs seconds (0-3600)"));
+		else
+			assert_string_equal(c.lock_wait_error, "");
+	}
+}
+
 static void test_fstab(void **state)
 {
 	(void)state;
@@ -216,6 +241,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_agent_conf),
+		cmocka_unit_test(test_agent_lock_wait),
 		cmocka_unit_test(test_fstab),
 		cmocka_unit_test(test_osrelease),
 		cmocka_unit_test(test_osrelease_read),
