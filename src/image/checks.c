@@ -54,11 +54,11 @@ bool root_ready(struct inspect *ctx, struct check_result *c)
 		return true;
 	if (!ctx->directory && !contents_ready(ctx, c))
 		return false;
-	if (ctx->root_idx < 0)
+	if (ctx->root_idx < 0 && ctx->root_lv < 0)
 		result_set(c, CHECK_SKIP, NULL, "no root file system found (see root-fs)");
 	else
 		result_set(c, CHECK_WARN,
-			   "check the unpacked root tree with osconf image check --root DIR (inside images osconf reads ext2/3/4 and FAT32)",
+			   "check the unpacked root tree with osconf image check --root DIR (inside images osconf reads ext2/3/4, XFS and FAT32, also in linear LVM volumes)",
 			   "not inspected: the root file system cannot be read (%s)", ctx->root_err);
 	return false;
 }

@@ -217,6 +217,18 @@ read_error:
 	return r;
 }
 
+int disk_probe_volume(struct image *img, struct partition *p)
+{
+	_cleanup_close_ int view = anon_file("osconf-volume-view");
+	int r = view < 0 ? view : ftruncate(view, (off_t)img->virtual_size) < 0 ? negerrno() : 0;
+	if (r == 0)
+		r = copy_area(img, view, 0, AREA);
+	if (r < 0)
+		return r;
+	probe_fs(view, 0, img->virtual_size, p->fstype, p->fsversion, p->uuid, p->label);
+	return 0;
+}
+
 void disk_free(struct disk *d)
 {
 	if (!d)

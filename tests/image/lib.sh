@@ -159,3 +159,84 @@ run_check() {
 		diag "$("$OSCONF" image check "$img" 2>&1)"
 	fi
 }
+
+# make_xfs DIR OUT SIZE [MKFS_OPTIONS...]: an XFS file system of SIZE holding the tree DIR
+# (directories, files, symlinks with their modes; owned by root), populated without mounting
+# through a mkfs.xfs prototype file (mkfs.xfs(8) "-p"). mkfs.xfs refuses less than 300 MiB
+# unless told it is a test file system (its TEST_DIR/TEST_DEV/QA_CHECK_FS escape).
+make_xfs() {
+	local dir=$1 out=$2 size=$3
+	shift 3
+	python3 - "$dir" >"$out.proto" <<'PY'
+import os, stat, sys
+def walk(path, depth):
+    for name in sorted(os.listdir(path)):
+        p = os.path.join(path, name)
+        st = os.lstat(p)
+        perm = "%03o" % (st.st_mode & 0o777)
+        ind = " " * depth
+        if stat.S_ISLNK(st.st_mode):
+            print("%s%s l--%s 0 0 %s" % (ind, name, perm, os.readlink(p)))
+        elif stat.S_ISDIR(st.st_mode):
+            print("%s%s d--%s 0 0" % (ind, name, perm))
+            walk(p, depth + 1)
+            print("%s$" % ind)
+        elif stat.S_ISREG(st.st_mode):
+            print("%s%s ---%s 0 0 %s" % (ind, name, perm, os.path.abspath(p)))
+print("/dev/null\n0 0\nd--755 0 0")
+walk(sys.argv[1], 1)
+print("$")
+PY
+	rm -f "$out"
+	truncate -s "$size" "$out"
+	TEST_DIR=1 TEST_DEV=1 QA_CHECK_FS=1 mkfs.xfs -q -f "$@" -p "$out.proto" "$out" >/dev/null
+	rm -f "$out.proto"
+}
+
+# LVM as root on a loop device over part of an image, confined: only that device is scanned
+# and lvm2 keeps its configuration, backups and locks under $SCRATCH/lvm (not /etc/lvm).
+# lvm_attach IMG OFFSET SIZE sets LVM_LOOP; lvm_detach (also from the caller's EXIT trap).
+lvm_attach() {
+	LVM_LOOP=$(losetup -f --show -o "$2" --sizelimit "$3" "$1") || return 1
+	mkdir -p "$SCRATCH/lvm/lock"
+	cat >"$SCRATCH/lvm/lvm.conf" <<CONF
+devices { filter = [ "a|^$LVM_LOOP\$|", "r|.*|" ] global_filter = [ "a|^$LVM_LOOP\$|", "r|.*|" ]
+	  use_devicesfile = 0 obtain_device_list_from_udev = 0 }
+backup { backup = 0 archive = 0 }
+global { locking_dir = "$SCRATCH/lvm/lock" }
+activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
+CONF
+}
+lvm_detach() {
+	[ -n "${LVM_LOOP:-}" ] && losetup -d "$LVM_LOOP"
+	LVM_LOOP=
+}
+lvm_run() { LVM_SYSTEM_DIR=$SCRATCH/lvm LVM_SUPPRESS_FD_WARNINGS=1 "$@"; }
+
+# lvm_volumes VG TEXT: the VG's metadata backup with TEXT (logical_volumes sections) added, restored
+# with vgcfgrestore (lvcreate needs device-mapper). Prints the PV's pe_start in bytes.
+lvm_volumes() {
+	local vg=$1 text=$2
+	lvm_run pvcreate -q -f "$LVM_LOOP" >/dev/null && lvm_run vgcreate -q "$vg" "$LVM_LOOP" >/dev/null &&
+		lvm_run vgcfgbackup -q -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null || return 1
+	python3 - "$SCRATCH/lvm/$vg.vg" "$text" <<'PY' || return 1
+import sys
+path, text = sys.argv[1], sys.argv[2]
+s = open(path).read()
+i = s.rindex("}")          # the end of the VG section
+open(path, "w").write(s[:i] + "\tlogical_volumes {\n" + text + "\n\t}\n" + s[i:])
+PY
+	lvm_run vgcfgrestore -q -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null || return 1
+	lvm_run pvs --noheadings --units b --nosuffix -o pe_start "$LVM_LOOP" | tr -d ' '
+}
+
+# lvm_linear NAME PV START COUNT [NAME PV START COUNT …]: logical_volumes text of one-segment linear volumes.
+lvm_linear() {
+	local n=0
+	while [ $# -ge 4 ]; do
+		n=$((n + 1))
+		printf '\t\t%s {\n\t\t\tid = "5eed%02d-0000-0000-0000-0000-0000-00lv%02d"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n\t\t\tflags = []\n\t\t\tsegment_count = 1\n\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = %s\n\t\t\t\ttype = "striped"\n\t\t\t\tstripe_count = 1\n\t\t\t\tstripes = [\n\t\t\t\t\t"%s", %s\n\t\t\t\t]\n\t\t\t}\n\t\t}\n' \
+			"$1" "$n" "$n" "$4" "$2" "$3"
+		shift 4
+	done
+}
