@@ -238,6 +238,10 @@ static int open_volume(struct image *disk, const struct lvm_vg *vg, const struct
 	if (!m)
 		return -ENOMEM;
 	m->disk = disk;
+	for (int i = 0; i < vg->npvs && v->part_idx < 0; i++) {   /* where the group is, for messages */
+		const struct pv_dev *d = find_dev(devs, ndevs, vg->pvs[i].id);
+		v->part_idx = d ? d->part_idx : -1;
+	}
 	if (map_lv(vg, lv, devs, ndevs, m, &v->part_idx, v->why, sizeof(v->why)) < 0) {
 		free(m);
 		return 0;

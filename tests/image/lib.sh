@@ -226,7 +226,9 @@ s = open(path).read()
 i = s.rindex("}")          # the end of the VG section
 open(path, "w").write(s[:i] + "\tlogical_volumes {\n" + text + "\n\t}\n" + s[i:])
 PY
-	lvm_run vgcfgrestore -q -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null || return 1
+	# --force: thin volumes are restored only with it (their pool is not checked)
+	lvm_run vgcfgrestore -q --force -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null 2>"$SCRATCH/lvm/restore.err" ||
+		{ cat "$SCRATCH/lvm/restore.err" >&2; return 1; }
 	lvm_run pvs --noheadings --units b --nosuffix -o pe_start "$LVM_LOOP" | tr -d ' '
 }
 
@@ -239,4 +241,44 @@ lvm_linear() {
 			"$1" "$n" "$n" "$4" "$2" "$3"
 		shift 4
 	done
+}
+
+XFS_UUID=5eed0003-0000-4000-8000-000000000003
+
+# make_centos_root DIR: make_root's passing tree as CentOS 7 lays it out: os-release a link to
+# ../usr/lib/os-release, /bin and /sbin links into /usr, the root mounted from XFS by UUID.
+make_centos_root() {
+	local d=$1
+	make_root "$d"
+	mkdir -p "$d"/usr/lib "$d"/usr/bin
+	printf 'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\n' \
+		>"$d"/usr/lib/os-release
+	ln -sf ../usr/lib/os-release "$d"/etc/os-release
+	mv "$d"/bin/sh "$d"/usr/bin/sh && rmdir "$d"/bin && ln -s usr/bin "$d"/bin
+	printf 'UUID=%s /                       xfs     defaults        0 0\nLABEL=CUSTOMIMG /boot/efi vfat umask=077 0 2\n/dev/mapper/centos-swap swap                    swap    defaults        0 0\n' \
+		"$XFS_UUID" >"$d"/etc/fstab
+}
+
+# make_lvm_image OUT ROOTDIR [MKFS_XFS_OPTIONS…]: a CentOS-7-style disk of 6 GiB: MBR, FAT32
+# partition 1 with aliyun_custom_image/, partition 2 an LVM physical volume of volume group
+# centos with linear volumes root (2 GiB of XFS holding ROOTDIR) and swap. LVM_TEXT, when set,
+# replaces the logical volumes (root's data still goes to the PV's first extent). Needs root
+# (a loop device); the caller's EXIT trap runs lvm_detach.
+make_lvm_image() {
+	local out=$1 root=$2
+	shift 2
+	rm -f "$out"
+	truncate -s 6G "$out"
+	printf 'label: dos\nlabel-id: 0x5eed0001\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=8e\n' \
+		$P1_START $P1_SECTORS $P2_START | sfdisk -q "$out"
+	mkfs.vfat -F 32 -s 1 -n CUSTOMIMG -i 5EED0001 --offset=$P1_START "$out" $((P1_SECTORS / 2)) >/dev/null
+	mkdir -p "$SCRATCH/custom/aliyun_custom_image"
+	mcopy -s -i "$out@@$((P1_START * 512))" "$SCRATCH/custom/aliyun_custom_image" ::/
+	local p2=$((P2_START * 512)) pe
+	lvm_attach "$out" $p2 $(((6 << 30) - p2)) || return 1
+	pe=$(lvm_volumes centos "${LVM_TEXT:-$(lvm_linear root pv0 0 512 swap pv0 512 64)}") || return 1
+	lvm_detach
+	make_xfs "$root" "$SCRATCH/root.xfs" 2G -m uuid=$XFS_UUID "$@" || return 1
+	dd if="$SCRATCH/root.xfs" of="$out" bs=1M seek=$(((p2 + pe) >> 20)) conv=notrunc,sparse status=none
+	rm -f "$SCRATCH/root.xfs"
 }
