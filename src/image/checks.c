@@ -103,6 +103,8 @@ int image_checks_run(struct inspect *ctx, struct report *r)
 	}
 	if (ctx->root_idx >= 0)
 		r->root_partition = ctx->disk.parts[ctx->root_idx].number;
+	if (ctx->root_lv >= 0)
+		r->root_volume = ctx->lvm.vols[ctx->root_lv].name;
 	if (ctx->directory || ctx->disk_rc == 0)
 		r->root_how = ctx->root_how;
 	for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {

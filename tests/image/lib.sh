@@ -215,9 +215,11 @@ lvm_run() { LVM_SYSTEM_DIR=$SCRATCH/lvm LVM_SUPPRESS_FD_WARNINGS=1 "$@"; }
 
 # lvm_volumes VG TEXT: the VG's metadata backup with TEXT (logical_volumes sections) added, restored
 # with vgcfgrestore (lvcreate needs device-mapper). Prints the PV's pe_start in bytes.
+# LVM_PV_OPTS and LVM_VG_OPTS go to pvcreate and vgcreate.
 lvm_volumes() {
 	local vg=$1 text=$2
-	lvm_run pvcreate -q -f "$LVM_LOOP" >/dev/null && lvm_run vgcreate -q "$vg" "$LVM_LOOP" >/dev/null &&
+	lvm_run pvcreate -q -f ${LVM_PV_OPTS:-} "$LVM_LOOP" >/dev/null &&
+		lvm_run vgcreate -q ${LVM_VG_OPTS:-} "$vg" "$LVM_LOOP" >/dev/null &&
 		lvm_run vgcfgbackup -q -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null || return 1
 	python3 - "$SCRATCH/lvm/$vg.vg" "$text" <<'PY' || return 1
 import sys
@@ -262,7 +264,8 @@ make_centos_root() {
 # make_lvm_image OUT ROOTDIR [MKFS_XFS_OPTIONS…]: a CentOS-7-style disk of 6 GiB: MBR, FAT32
 # partition 1 with aliyun_custom_image/, partition 2 an LVM physical volume of volume group
 # centos with linear volumes root (2 GiB of XFS holding ROOTDIR) and swap. LVM_TEXT, when set,
-# replaces the logical volumes (root's data still goes to the PV's first extent). Needs root
+# replaces the logical volumes (root's data still goes to the PV's first extent); XFS_HOOK, when
+# set, is run on the XFS image file before it is copied in. Needs root
 # (a loop device); the caller's EXIT trap runs lvm_detach.
 make_lvm_image() {
 	local out=$1 root=$2
@@ -279,6 +282,7 @@ make_lvm_image() {
 	pe=$(lvm_volumes centos "${LVM_TEXT:-$(lvm_linear root pv0 0 512 swap pv0 512 64)}") || return 1
 	lvm_detach
 	make_xfs "$root" "$SCRATCH/root.xfs" 2G -m uuid=$XFS_UUID "$@" || return 1
+	if [ -n "${XFS_HOOK:-}" ]; then "$XFS_HOOK" "$SCRATCH/root.xfs" || return 1; fi
 	dd if="$SCRATCH/root.xfs" of="$out" bs=1M seek=$(((p2 + pe) >> 20)) conv=notrunc,sparse status=none
 	rm -f "$SCRATCH/root.xfs"
 }
