@@ -249,7 +249,7 @@ void check_root(struct inspect *ctx, struct check_result *c)
 	}
 	if (ctx->root_idx < 0 && ctx->root_lv < 0) {
 		result_set(c, CHECK_FAIL,
-			   "make sure the root file system is in the image (ext2/3/4, XFS or FAT, also in linear LVM volumes, can be inspected), or label its partition root",
+			   "make sure the root file system is in the image (ext2/3/4, XFS, btrfs or FAT, also in linear LVM volumes, can be inspected), or label its partition root",
 			   "no root file system found: %s", ctx->root_how);
 		return;
 	}

@@ -58,7 +58,7 @@ bool root_ready(struct inspect *ctx, struct check_result *c)
 		result_set(c, CHECK_SKIP, NULL, "no root file system found (see root-fs)");
 	else
 		result_set(c, CHECK_WARN,
-			   "check the unpacked root tree with osconf image check --root DIR (inside images osconf reads ext2/3/4, XFS and FAT32, also in linear LVM volumes)",
+			   "check the unpacked root tree with osconf image check --root DIR (inside images osconf reads ext2/3/4, XFS, btrfs and FAT32, also in linear LVM volumes)",
 			   "not inspected: the root file system cannot be read (%s)", ctx->root_err);
 	return false;
 }

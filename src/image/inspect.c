@@ -36,6 +36,8 @@ static void open_fs(struct image *img, uint64_t off, uint64_t size, const char *
 		r = fs_open_fat(img, off, size, &pf->fs, pf->err, sizeof(pf->err));
 	else if (streq(fstype, "xfs"))
 		r = fs_open_xfs(img, off, size, &pf->fs, pf->err, sizeof(pf->err));
+	else if (streq(fstype, "btrfs"))
+		r = fs_open_btrfs(img, off, size, &pf->fs, pf->err, sizeof(pf->err));
 	else if (!fstype[0])
 		r = -ENOTSUP, snprintf(pf->err, sizeof(pf->err), "no file system found");
 	else

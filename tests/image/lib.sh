@@ -53,6 +53,7 @@ make_root() {
 }
 
 # make_image OUT LABEL(dos|gpt) P1(vfat|ext4|ext4-ro|xfs|fat16|none|absent) ROOTDIR [SIZE] [CUSTOM(1|0)]
+# (the root file system: ROOT_FS=ext4, the default, or btrfs)
 # (xfs needs P1_SECTORS of at least 300 MiB, P2_START after it)
 make_image() {
 	local out=$1 label=$2 p1=$3 root=$4 size=${5:-6G} custom=${6:-1}
@@ -106,8 +107,18 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 		[ "$p1" = ext4-ro ] && debugfs -w -R "feature read-only" "$out?offset=$((P1_START * 512))" >/dev/null 2>&1
 		;;
 	esac
-	mkfs.ext4 -q -F -L rootfs -U $ROOT_UUID -E offset=$((P2_START * 512)) -d "$root" \
-		"$out" $((P2_SECTORS / 2))k
+	case ${ROOT_FS:-ext4} in
+	ext4)
+		mkfs.ext4 -q -F -L rootfs -U $ROOT_UUID -E offset=$((P2_START * 512)) -d "$root" \
+			"$out" $((P2_SECTORS / 2))k
+		;;
+	btrfs)   # no offset option either: made aside, copied in
+		truncate -s $((P2_SECTORS * 512)) "$cdir.root"
+		mkfs.btrfs -q -f -L rootfs -U $ROOT_UUID -b $((P2_SECTORS * 512)) --rootdir "$root" "$cdir.root" >/dev/null
+		dd if="$cdir.root" of="$out" bs=1M seek=$((P2_START / 2048)) conv=notrunc,sparse status=none
+		rm -f "$cdir.root"
+		;;
+	esac
 }
 
 # json_expect FILE RESULT [FAILING_ID] [WARN_IDS]: the JSON has the documented structure, the
