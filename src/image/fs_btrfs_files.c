@@ -402,8 +402,10 @@ int fs_open_btrfs(struct image *img, uint64_t off, uint64_t size, struct fsview 
 		r = -EIO;
 	}
 	if (r < 0) {
-		*v = (struct fsview){ &btrfs_ops, b };
-		bt_close(v);
+		if (b)
+			free(b->node);
+		free(b);
+		free(v);
 		return r;
 	}
 	*v = (struct fsview){ &btrfs_ops, b };

@@ -465,7 +465,7 @@ static int parse_sb(const uint8_t *sb, uint64_t size, struct xfs *x, char *err, 
 		return snprintf(err, errlen, "XFS with incompatible features 0x%x is not read",
 				incompat & ~XFS_INCOMPAT_KNOWN), -ENOTSUP;
 	if (bs < 512 || bs > 65536 || (bs & (bs - 1)) || sb[120] >= 32 || 1u << sb[120] != bs || x->inodesize < 256 ||
-	    x->inodesize > XFS_MAX_INODE || x->inodesize > bs || 1u << sb[122] != x->inodesize ||
+	    x->inodesize > XFS_MAX_INODE || x->inodesize > bs || sb[122] >= 16 || 1u << sb[122] != x->inodesize || x->inopblog >= 16 ||
 	    (bs >> sb[122]) != 1u << x->inopblog || !x->agblocks || !x->agcount || x->agblklog != log2_ceil(x->agblocks) ||
 	    x->agblklog + x->inopblog > 56 || sb[192] > 8 || (uint64_t)bs << sb[192] > 65536 ||
 	    x->dblocks > (uint64_t)x->agcount * x->agblocks || x->dblocks > size / bs)

@@ -3,6 +3,7 @@
 #include "image/xfs.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,17 +20,19 @@ typedef int (*raw_cb)(const uint8_t *name, size_t len, uint64_t ino, int ftype, 
 static int shortform(const struct xfs *x, const struct xfs_inode *in, raw_cb cb, void *userdata)
 {
 	const uint8_t *p = in->fork, *end = in->fork + (in->size < in->forklen ? in->size : in->forklen);
-	if (end - p < 6)
+	if (end - p < 2)
 		return -EIO;
 	unsigned count = p[0], isize = p[1] ? 8 : 4;
+	if (end - p < 2 + (ptrdiff_t)isize)
+		return -EIO;
 	p += 2 + isize;
 	for (unsigned i = 0; i < count; i++) {
 		if (end - p < 3)
 			return -EIO;
-		size_t len = p[0];
-		const uint8_t *name = p + 3, *ip = name + len + (x->ftype ? 1 : 0);
-		if (!len || ip + isize > end)
+		size_t len = p[0], ft = x->ftype ? 1 : 0;
+		if (!len || (size_t)(end - p) < 3 + len + ft + isize)
 			return -EIO;
+		const uint8_t *name = p + 3, *ip = name + len + ft;
 		uint64_t ino = isize == 8 ? get_be64(ip) : get_be32(ip);
 		int r = cb(name, len, ino, x->ftype ? name[len] : 0, userdata);
 		if (r)

@@ -38,17 +38,17 @@ int lvm_parse_label(const uint8_t *head, size_t len, struct lvm_label *out, char
 			snprintf(err, errlen, "LVM label in sector %zu is damaged (type, offset or checksum)", s);
 			return -EINVAL;
 		}
-		const uint8_t *h = l + pvh, *end = l + 512;
+		const uint8_t *h = l + pvh;
 		struct lvm_label lb = { .dev_size = get_le64(h + 32) };
 		memcpy(lb.uuid, h, 32);
 		/* data areas, then metadata areas, each list ended by a zero entry */
-		const uint8_t *a = h + 40;
-		while (a + 16 <= end && (get_le64(a) || get_le64(a + 8)))
+		size_t a = pvh + 40;
+		while (a + 16 <= 512 && (get_le64(l + a) || get_le64(l + a + 8)))
 			a += 16;
-		for (a += 16; a + 16 <= end && get_le64(a); a += 16)
+		for (a += 16; a + 16 <= 512 && get_le64(l + a); a += 16)
 			if (!lb.mda_off) {
-				lb.mda_off = get_le64(a);
-				lb.mda_size = get_le64(a + 8);
+				lb.mda_off = get_le64(l + a);
+				lb.mda_size = get_le64(l + a + 8);
 			}
 		if (!lb.mda_off || lb.mda_size < 2 * MDA_HEADER) {
 			snprintf(err, errlen, "LVM physical volume %.32s has no metadata area", lb.uuid);

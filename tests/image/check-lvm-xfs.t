@@ -64,7 +64,7 @@ fi
 
 # /etc/shadow in a B+tree fork: written a block at a time, interleaved with another file, by
 # the kernel (mounted in a private mount namespace, gone with it); its last line, a usable root
-# password, is found only when every extent is read
+# password, is found only when every extent is read. And a remote symlink as the kernel writes it.
 fragment() {
 	mkdir -p "$SCRATCH/mnt"
 	unshare -m --propagation private sh -c 'mount -o loop,allocsize=4096 "$1" "$2" && python3 - "$2" && umount "$2"' sh \
@@ -80,13 +80,19 @@ for i in range(300):
     os.write(filler, b"x" * 4096); os.fsync(filler)
 os.write(shadow, b"root:$6$salt$0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstu:19700:0:99999:7:::\n")
 os.close(shadow); os.close(filler)
+# /etc/os-release through a remote symlink with its v5 block header
+d = m + "/usr/lib/" + "".join("a-rather-long-directory-name-%02d/" % i for i in range(12))
+os.makedirs(d)
+os.rename(m + "/usr/lib/os-release", d + "os-release")
+os.unlink(m + "/etc/os-release")
+os.symlink(".." + d[len(m):] + "os-release", m + "/etc/os-release")
 PY
 }
 if grep -qw xfs /proc/filesystems && command -v unshare >/dev/null; then
 	XFS_HOOK=fragment make_lvm_image "$SCRATCH/btree.img" "$SCRATCH/root" 2>"$SCRATCH/mk.err" ||
 		{ fail "build the B+tree image"; diag "$(cat "$SCRATCH/mk.err")"; }
-	text_has "/etc/shadow in a B+tree fork is read to its end" "$SCRATCH/btree.img" \
-		'^FAIL  root-password ' '^PASS  fstab '
+	text_has "/etc/shadow in a B+tree fork is read to its end, os-release through a remote symlink" \
+		"$SCRATCH/btree.img" '^FAIL  root-password ' '^PASS  fstab ' 'CentOS Linux 7 \(Core\)'
 	rm -f "$SCRATCH/btree.img"
 else
 	skip "no XFS in this kernel: no B+tree fork test"
@@ -107,6 +113,31 @@ dd if="$SCRATCH/seg.img" of="$SCRATCH/seg.img" bs=1M skip=$((pe_mib + 32)) seek=
 fallocate -p -o $(((pe_mib + 32) << 20)) -l $((504 * 4 << 20)) "$SCRATCH/seg.img"
 run_check "a root in two segments passes" "$SCRATCH/seg.img" pass 0
 rm -f "$SCRATCH/seg.img"
+
+# the root over two physical volumes (partitions 2 and 3): its first GiB on pv0, the second on pv1
+make_centos_root "$SCRATCH/two"
+make_xfs "$SCRATCH/two" "$SCRATCH/two.xfs" 2G -m uuid=$XFS_UUID
+rm -f "$SCRATCH/two.img" && truncate -s 6G "$SCRATCH/two.img"
+printf 'label: dos\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, size=4194304, type=8e\nstart=%s, type=8e\n' \
+	$P1_START $P1_SECTORS $P2_START $((P2_START + 4194304)) | sfdisk -q "$SCRATCH/two.img"
+mkfs.vfat -F 32 -s 1 -n CUSTOMIMG --offset=$P1_START "$SCRATCH/two.img" $((P1_SECTORS / 2)) >/dev/null 2>&1
+mcopy -s -i "$SCRATCH/two.img@@$((P1_START * 512))" "$SCRATCH/custom/aliyun_custom_image" ::/
+p2=$((P2_START * 512)) p3=$(((P2_START + 4194304) * 512))
+two=$(printf '\t\troot {\n\t\t\tid = "5eed01-0000-0000-0000-0000-0000-00lv01"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n\t\t\tsegment_count = 2\n\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = 256\n\t\t\t\ttype = "striped"\n\t\t\t\tstripe_count = 1\n\t\t\t\tstripes = ["pv0", 0]\n\t\t\t}\n\t\t\tsegment2 {\n\t\t\t\tstart_extent = 256\n\t\t\t\textent_count = 256\n\t\t\t\ttype = "striped"\n\t\t\t\tstripe_count = 1\n\t\t\t\tstripes = ["pv1", 0]\n\t\t\t}\n\t\t}\n')
+if lvm_attach "$SCRATCH/two.img" $p2 $((4194304 * 512)) $p3 $(((6 << 30) - p3)) &&
+	pe=$(lvm_volumes centos "$two" 2>"$SCRATCH/mk.err"); then
+	lvm_detach
+	dd if="$SCRATCH/two.xfs" of="$SCRATCH/two.img" bs=1M seek=$(((p2 + pe) >> 20)) count=1024 conv=notrunc,sparse status=none
+	dd if="$SCRATCH/two.xfs" of="$SCRATCH/two.img" bs=1M skip=1024 seek=$(((p3 + pe) >> 20)) conv=notrunc,sparse status=none
+	run_check "a root over two physical volumes passes" "$SCRATCH/two.img" pass 0
+	out=$("$OSCONF" image check "$SCRATCH/two.img" 2>&1)
+	echo "$out" | grep -q '^  partition 3: .*LVM2_member' && ok "both physical volumes probed" || { fail "partition 3"; diag "$out"; }
+else
+	lvm_detach
+	fail "build the two-PV image"
+	diag "$(cat "$SCRATCH/mk.err")"
+fi
+rm -f "$SCRATCH/two.img" "$SCRATCH/two.xfs"
 
 # a thin root (in a thin pool with its hidden data and metadata volumes): not read, and said so
 LVM_TEXT=$(cat <<'VG'

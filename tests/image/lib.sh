@@ -53,7 +53,7 @@ make_root() {
 }
 
 # make_image OUT LABEL(dos|gpt) P1(vfat|ext4|ext4-ro|xfs|fat16|none|absent) ROOTDIR [SIZE] [CUSTOM(1|0)]
-# (the root file system: ROOT_FS=ext4, the default, or btrfs)
+# (the root file system: ROOT_FS=ext4, the default, btrfs or xfs)
 # (xfs needs P1_SECTORS of at least 300 MiB, P2_START after it)
 make_image() {
 	local out=$1 label=$2 p1=$3 root=$4 size=${5:-6G} custom=${6:-1}
@@ -115,6 +115,11 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 	btrfs)   # no offset option either: made aside, copied in
 		truncate -s $((P2_SECTORS * 512)) "$cdir.root"
 		mkfs.btrfs -q -f -L rootfs -U $ROOT_UUID -b $((P2_SECTORS * 512)) --rootdir "$root" "$cdir.root" >/dev/null
+		dd if="$cdir.root" of="$out" bs=1M seek=$((P2_START / 2048)) conv=notrunc,sparse status=none
+		rm -f "$cdir.root"
+		;;
+	xfs)
+		make_xfs "$root" "$cdir.root" $((P2_SECTORS * 512)) -L rootfs -m uuid=$ROOT_UUID
 		dd if="$cdir.root" of="$out" bs=1M seek=$((P2_START / 2048)) conv=notrunc,sparse status=none
 		rm -f "$cdir.root"
 		;;
@@ -204,14 +209,18 @@ PY
 	rm -f "$out.proto"
 }
 
-# LVM as root on a loop device over part of an image, confined: only that device is scanned
+# LVM as root on loop devices over parts of an image, confined: only those devices are scanned
 # and lvm2 keeps its configuration, backups and locks under $SCRATCH/lvm (not /etc/lvm).
-# lvm_attach IMG OFFSET SIZE sets LVM_LOOP; lvm_detach (also from the caller's EXIT trap).
+# lvm_attach IMG OFFSET SIZE [OFFSET SIZE] sets LVM_LOOP (and LVM_LOOP2, the second physical
+# volume); lvm_detach (also from the caller's EXIT trap).
 lvm_attach() {
 	LVM_LOOP=$(losetup -f --show -o "$2" --sizelimit "$3" "$1") || return 1
+	LVM_LOOP2=
+	if [ $# -ge 5 ]; then LVM_LOOP2=$(losetup -f --show -o "$4" --sizelimit "$5" "$1") || return 1; fi
+	local accept="\"a|^$LVM_LOOP\$|\",${LVM_LOOP2:+ \"a|^$LVM_LOOP2\$|\",} \"r|.*|\""
 	mkdir -p "$SCRATCH/lvm/lock"
 	cat >"$SCRATCH/lvm/lvm.conf" <<CONF
-devices { filter = [ "a|^$LVM_LOOP\$|", "r|.*|" ] global_filter = [ "a|^$LVM_LOOP\$|", "r|.*|" ]
+devices { filter = [ $accept ] global_filter = [ $accept ]
 	  use_devicesfile = 0 obtain_device_list_from_udev = 0 }
 backup { backup = 0 archive = 0 }
 global { locking_dir = "$SCRATCH/lvm/lock" }
@@ -220,17 +229,19 @@ CONF
 }
 lvm_detach() {
 	[ -n "${LVM_LOOP:-}" ] && losetup -d "$LVM_LOOP"
-	LVM_LOOP=
+	[ -n "${LVM_LOOP2:-}" ] && losetup -d "$LVM_LOOP2"
+	LVM_LOOP= LVM_LOOP2=
 }
 lvm_run() { LVM_SYSTEM_DIR=$SCRATCH/lvm LVM_SUPPRESS_FD_WARNINGS=1 "$@"; }
 
 # lvm_volumes VG TEXT: the VG's metadata backup with TEXT (logical_volumes sections) added, restored
-# with vgcfgrestore (lvcreate needs device-mapper). Prints the PV's pe_start in bytes.
+# with vgcfgrestore (lvcreate needs device-mapper), pv0 on LVM_LOOP, pv1 on LVM_LOOP2. Prints
+# the first PV's pe_start in bytes.
 # LVM_PV_OPTS and LVM_VG_OPTS go to pvcreate and vgcreate.
 lvm_volumes() {
 	local vg=$1 text=$2
-	lvm_run pvcreate -q -f ${LVM_PV_OPTS:-} "$LVM_LOOP" >/dev/null &&
-		lvm_run vgcreate -q ${LVM_VG_OPTS:-} "$vg" "$LVM_LOOP" >/dev/null &&
+	lvm_run pvcreate -q -f ${LVM_PV_OPTS:-} "$LVM_LOOP" ${LVM_LOOP2:-} >/dev/null &&
+		lvm_run vgcreate -q ${LVM_VG_OPTS:-} "$vg" "$LVM_LOOP" ${LVM_LOOP2:-} >/dev/null &&
 		lvm_run vgcfgbackup -q -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null || return 1
 	python3 - "$SCRATCH/lvm/$vg.vg" "$text" <<'PY' || return 1
 import sys
