@@ -50,16 +50,6 @@ static int read_inode(struct btrfs *b, uint64_t ino, struct binode *in)
 	return r < 0 ? r : r == 0 ? -ENOENT : 0;
 }
 
-static enum fs_type mode_type(uint32_t mode)
-{
-	switch (mode & 0170000) {
-	case 0100000: return FS_REG;
-	case 0040000: return FS_DIR;
-	case 0120000: return FS_LNK;
-	default: return FS_OTHER;
-	}
-}
-
 /* --- file data ----------------------------------------------------------------------------- */
 
 struct extents {
@@ -237,7 +227,7 @@ static int walk_type(void *fs, uint64_t ino, enum fs_type *t)
 	struct binode in;
 	int r = read_inode(fs, ino, &in);
 	if (r == 0)
-		*t = mode_type(in.mode);
+		*t = fs_mode_type(in.mode);
 	return r;
 }
 
@@ -277,7 +267,7 @@ static int bt_stat(struct fsview *v, const char *path, bool follow, struct fs_st
 	struct binode in;
 	int r = lookup(v, path, follow, &ino, &in);
 	if (r == 0)
-		*st = (struct fs_stat){ mode_type(in.mode), in.size };
+		*st = (struct fs_stat){ fs_mode_type(in.mode), in.size };
 	return r;
 }
 
@@ -288,7 +278,7 @@ static int bt_read_file(struct fsview *v, const char *path, size_t max, struct b
 	int r = lookup(v, path, true, &ino, &in);
 	if (r < 0)
 		return r;
-	if (mode_type(in.mode) != FS_REG)
+	if (fs_mode_type(in.mode) != FS_REG)
 		return -EINVAL;
 	if (in.size > max)
 		return -EFBIG;
@@ -328,7 +318,7 @@ static int bt_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *u
 	int r = lookup(v, path, true, &ino, &in);
 	if (r < 0)
 		return r;
-	if (mode_type(in.mode) != FS_DIR)
+	if (fs_mode_type(in.mode) != FS_DIR)
 		return -ENOTDIR;
 	struct list l = { cb, userdata };
 	r = dir_iterate(v->priv, ino, list_cb, &l);
@@ -342,7 +332,7 @@ static int bt_readlink(struct fsview *v, const char *path, char *out, size_t len
 	int r = lookup(v, path, false, &ino, &in);
 	if (r < 0)
 		return r;
-	if (mode_type(in.mode) != FS_LNK)
+	if (fs_mode_type(in.mode) != FS_LNK)
 		return -EINVAL;
 	return link_target(v->priv, ino, &in, out, len);
 }
@@ -397,7 +387,7 @@ int fs_open_btrfs(struct image *img, uint64_t off, uint64_t size, struct fsview 
 		r = btrfs_mount(b, err, errlen);
 	}
 	struct binode root;
-	if (r == 0 && (read_inode(b, b->root_dir, &root) < 0 || mode_type(root.mode) != FS_DIR)) {
+	if (r == 0 && (read_inode(b, b->root_dir, &root) < 0 || fs_mode_type(root.mode) != FS_DIR)) {
 		snprintf(err, errlen, "btrfs top directory of the default subvolume is damaged");
 		r = -EIO;
 	}

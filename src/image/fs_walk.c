@@ -8,6 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 
+enum fs_type fs_mode_type(uint32_t mode)
+{
+	switch (mode & 0170000) {
+	case 0100000: return FS_REG;
+	case 0040000: return FS_DIR;
+	case 0120000: return FS_LNK;
+	default: return FS_OTHER;
+	}
+}
+
 /* Replace the path still to walk with target + rest. */
 static int splice(char *walk, size_t size, const char *target, const char *rest)
 {

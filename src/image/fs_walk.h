@@ -20,6 +20,9 @@ struct fs_walk_ops {
 	int (*readlink)(void *fs, uint64_t ino, char *out, size_t len);
 };
 
+/* The type of a POSIX st_mode, as inodes on disk store it. */
+enum fs_type fs_mode_type(uint32_t mode);
+
 /* Resolve an absolute path from root: at most FS_WALK_MAX_LINKS links, a final symlink
  * followed only when follow, ".." of the root is the root. */
 int fs_walk(const struct fs_walk_ops *ops, void *fs, uint64_t root, const char *path, bool follow, uint64_t *ino);

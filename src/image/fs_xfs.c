@@ -42,16 +42,6 @@ int xfs_read(struct xfs *x, void *buf, size_t len, uint64_t off)
 	return image_pread(x->img, buf, len, x->off + off);
 }
 
-enum fs_type xfs_mode_type(uint16_t mode)
-{
-	switch (mode & 0170000) {
-	case 0100000: return FS_REG;
-	case 0040000: return FS_DIR;
-	case 0120000: return FS_LNK;
-	default: return FS_OTHER;
-	}
-}
-
 int xfs_read_inode(struct xfs *x, uint64_t ino, struct xfs_inode *in)
 {
 	uint8_t d[XFS_MAX_INODE];
@@ -278,7 +268,7 @@ static int walk_type(void *fs, uint64_t ino, enum fs_type *t)
 	struct xfs_inode in;
 	int r = xfs_read_inode(fs, ino, &in);
 	if (r == 0)
-		*t = xfs_mode_type(in.mode);
+		*t = fs_mode_type(in.mode);
 	return r;
 }
 
@@ -306,7 +296,7 @@ static int xfs_stat(struct fsview *v, const char *path, bool follow, struct fs_s
 	struct xfs_inode in;
 	int r = lookup(v, path, follow, &in);
 	if (r == 0)
-		*st = (struct fs_stat){ xfs_mode_type(in.mode), in.size };
+		*st = (struct fs_stat){ fs_mode_type(in.mode), in.size };
 	return r;
 }
 
@@ -317,7 +307,7 @@ static int xfs_read_file(struct fsview *v, const char *path, size_t max, struct 
 	int r = lookup(v, path, true, &in);
 	if (r < 0)
 		return r;
-	if (xfs_mode_type(in.mode) != FS_REG)
+	if (fs_mode_type(in.mode) != FS_REG)
 		return -EINVAL;
 	if (in.size > max)
 		return -EFBIG;
@@ -368,7 +358,7 @@ static int xfs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *
 	int r = lookup(v, path, true, &in);
 	if (r < 0)
 		return r;
-	if (xfs_mode_type(in.mode) != FS_DIR)
+	if (fs_mode_type(in.mode) != FS_DIR)
 		return -ENOTDIR;
 	struct list l = { v->priv, cb, userdata };
 	r = xfs_dir_iterate(v->priv, &in, list_cb, &l);
@@ -381,7 +371,7 @@ static int xfs_readlink(struct fsview *v, const char *path, char *out, size_t le
 	int r = lookup(v, path, false, &in);
 	if (r < 0)
 		return r;
-	if (xfs_mode_type(in.mode) != FS_LNK)
+	if (fs_mode_type(in.mode) != FS_LNK)
 		return -EINVAL;
 	return link_target(v->priv, &in, out, len);
 }
@@ -490,7 +480,7 @@ int fs_open_xfs(struct image *img, uint64_t off, uint64_t size, struct fsview **
 		r = parse_sb(sb, size, x, err, errlen);
 	}
 	struct xfs_inode root;
-	if (r == 0 && (xfs_read_inode(x, x->rootino, &root) < 0 || xfs_mode_type(root.mode) != FS_DIR)) {
+	if (r == 0 && (xfs_read_inode(x, x->rootino, &root) < 0 || fs_mode_type(root.mode) != FS_DIR)) {
 		snprintf(err, errlen, "XFS root directory inode %llu is damaged", (unsigned long long)x->rootino);
 		r = -EIO;
 	}

@@ -1,6 +1,7 @@
 /* fs_xfs_dir.c — XFS directories: short-form in the inode, and the data blocks of block, leaf and node forms. */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "image/xfs.h"
+#include "image/fs_walk.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -107,7 +108,7 @@ static int blocks(struct xfs *x, const struct xfs_inode *in, raw_cb cb, void *us
 
 static int dir_raw(struct xfs *x, const struct xfs_inode *dir, raw_cb cb, void *userdata)
 {
-	if (xfs_mode_type(dir->mode) != FS_DIR)
+	if (fs_mode_type(dir->mode) != FS_DIR)
 		return -ENOTDIR;
 	if (dir->format == XFS_FMT_LOCAL)
 		return shortform(x, dir, cb, userdata);
@@ -153,7 +154,7 @@ static int dotdot_cb(const uint8_t *name, size_t len, uint64_t ino, int ftype, v
 
 int xfs_dir_parent(struct xfs *x, const struct xfs_inode *dir, uint64_t *ino)
 {
-	if (xfs_mode_type(dir->mode) != FS_DIR)
+	if (fs_mode_type(dir->mode) != FS_DIR)
 		return -ENOTDIR;
 	if (dir->format == XFS_FMT_LOCAL) {
 		if (dir->forklen < 6)

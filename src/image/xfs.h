@@ -52,7 +52,6 @@ static inline uint16_t get_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 
 int xfs_fsb_offset(const struct xfs *x, uint64_t fsb, uint64_t *off);
 int xfs_read(struct xfs *x, void *buf, size_t len, uint64_t off);
 int xfs_read_inode(struct xfs *x, uint64_t ino, struct xfs_inode *in);
-enum fs_type xfs_mode_type(uint16_t mode);
 /* The data fork's extents (local forks have none); free e with free(). */
 int xfs_fork_extents(struct xfs *x, const struct xfs_inode *in, struct xfs_exts *out);
 /* Bytes [off, off+len) of a fork through its extents, holes as zeros. */
