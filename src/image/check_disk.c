@@ -247,21 +247,21 @@ void check_root(struct inspect *ctx, struct check_result *c)
 		result_set(c, CHECK_SKIP, NULL, "no partition table (see partition-table)");
 		return;
 	}
-	if (ctx->root_idx < 0) {
+	if (ctx->root_idx < 0 && ctx->root_lv < 0) {
 		result_set(c, CHECK_FAIL,
-			   "make sure the root file system is in the image (ext2/3/4 or FAT can be inspected), or label its partition root",
+			   "make sure the root file system is in the image (ext2/3/4, XFS, btrfs or FAT, also in linear LVM volumes, can be inspected), or label its partition root",
 			   "no root file system found: %s", ctx->root_how);
 		return;
 	}
-	const struct partition *p = &ctx->disk.parts[ctx->root_idx];
+	char where[300];
+	inspect_root_name(ctx, where, sizeof(where));
 	if (!ctx->root) {
 		result_set(c, CHECK_WARN, "inspect the root file system by hand, or check the unpacked tree with --root DIR",
-			   "partition %d (%s) holds the root file system, but it cannot be read: %s", p->number,
-			   p->fstype[0] ? p->fstype : "unknown", ctx->root_err);
+			   "%s holds the root file system, but it cannot be read: %s", where, ctx->root_err);
 		result_detail(c, "determined by: %s", ctx->root_how);
 		return;
 	}
-	result_set(c, CHECK_PASS, NULL, "partition %d (%s): %s", p->number, p->fstype, ctx->root_how);
+	result_set(c, CHECK_PASS, NULL, "%s: %s", where, ctx->root_how);
 	root_facts(ctx->root, c);
 	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
 	if (fstab_read(ctx->root, &f) < 0)
@@ -270,21 +270,16 @@ void check_root(struct inspect *ctx, struct check_result *c)
 		const struct fstab_entry e = f.entries[k];
 		if (!streq(e.dir, "/") || fstab_spec_is_device_name(e.spec))
 			continue;
-		bool matched = false;
-		for (int j = 0; j < ctx->disk.nparts; j++) {
-			if (!spec_names_partition(e.spec, &ctx->disk.parts[j]))
-				continue;
-			matched = true;
-			result_detail(c, "/etc/fstab mounts / from %s = partition %d", e.spec,
-				      ctx->disk.parts[j].number);
-			if (j != ctx->root_idx)
-				result_set(c, CHECK_WARN, "make /etc/fstab's \"/\" line name the partition that holds this system",
-					   "partition %d (%s): %s; but its /etc/fstab mounts / from partition %d",
-					   p->number, p->fstype, ctx->root_how, ctx->disk.parts[j].number);
-		}
-		if (!matched && strchr(e.spec, '='))
+		char named[300];
+		int m = inspect_spec_lookup(ctx, e.spec, named, sizeof(named));
+		if (m >= 0)
+			result_detail(c, "/etc/fstab mounts / from %s = %s", e.spec, named);
+		if (m == 0)
+			result_set(c, CHECK_WARN, "make /etc/fstab's \"/\" line name the partition that holds this system",
+				   "%s: %s; but its /etc/fstab mounts / from %s", where, ctx->root_how, named);
+		else if (m < 0 && strchr(e.spec, '='))
 			result_set(c, CHECK_WARN, "correct the \"/\" line of /etc/fstab to the root partition's UUID",
-				   "partition %d (%s): %s; but /etc/fstab mounts / from %s, which matches no partition",
-				   p->number, p->fstype, ctx->root_how, e.spec);
+				   "%s: %s; but /etc/fstab mounts / from %s, which matches no partition", where,
+				   ctx->root_how, e.spec);
 	}
 }

@@ -54,11 +54,11 @@ bool root_ready(struct inspect *ctx, struct check_result *c)
 		return true;
 	if (!ctx->directory && !contents_ready(ctx, c))
 		return false;
-	if (ctx->root_idx < 0)
+	if (ctx->root_idx < 0 && ctx->root_lv < 0)
 		result_set(c, CHECK_SKIP, NULL, "no root file system found (see root-fs)");
 	else
 		result_set(c, CHECK_WARN,
-			   "check the unpacked root tree with osconf image check --root DIR (inside images osconf reads ext2/3/4 and FAT32)",
+			   "check the unpacked root tree with osconf image check --root DIR (inside images osconf reads ext2/3/4, XFS, btrfs and FAT32, also in linear LVM volumes)",
 			   "not inspected: the root file system cannot be read (%s)", ctx->root_err);
 	return false;
 }
@@ -103,6 +103,8 @@ int image_checks_run(struct inspect *ctx, struct report *r)
 	}
 	if (ctx->root_idx >= 0)
 		r->root_partition = ctx->disk.parts[ctx->root_idx].number;
+	if (ctx->root_lv >= 0)
+		r->root_volume = ctx->lvm.vols[ctx->root_lv].name;
 	if (ctx->directory || ctx->disk_rc == 0)
 		r->root_how = ctx->root_how;
 	for (size_t i = 0; i < ARRAY_SIZE(checks); i++) {

@@ -10,10 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "image/format.h"
 #include "sys/anonfile.h"
 #include "util/macros.h"
 
 #define AREA (1u << 20)
+#define VOLUME_AREA (256u << 10)   /* XFS, ext, btrfs (64 KiB) superblocks and more lie in it */
 #define MAX_ROUNDS 16
 
 static void copy_str(char *dst, size_t size, const char *src)
@@ -31,7 +33,15 @@ static int copy_area(struct image *img, int view, uint64_t off, uint64_t len)
 		len = img->virtual_size - off;
 	while (len) {
 		size_t n = len < sizeof(chunk) ? (size_t)len : sizeof(chunk);
-		int r = image_pread(img, chunk, n, off);
+		struct image_extent x = { 0 };
+		int r = img->fmt->map(img->state, img, off, &x);
+		if (r == 0 && x.zero && x.len) {   /* unallocated: the view reads zeros already */
+			uint64_t skip = x.len < len ? x.len : len;
+			off += skip;
+			len -= skip;
+			continue;
+		}
+		r = image_pread(img, chunk, n, off);
 		if (r < 0)
 			return r;
 		bool zero = chunk[0] == 0 && memcmp(chunk, chunk + 1, n - 1) == 0;
@@ -215,6 +225,18 @@ read_error:
 	snprintf(err, errlen, "cannot read the image through its %s block map: %s",
 		 image_format_name(img->format), strerror(-r));
 	return r;
+}
+
+int disk_probe_volume(struct image *img, struct partition *p)
+{
+	_cleanup_close_ int view = anon_file("osconf-volume-view");
+	int r = view < 0 ? view : ftruncate(view, (off_t)img->virtual_size) < 0 ? negerrno() : 0;
+	if (r == 0)
+		r = copy_area(img, view, 0, VOLUME_AREA);
+	if (r < 0)
+		return r;
+	probe_fs(view, 0, img->virtual_size, p->fstype, p->fsversion, p->uuid, p->label);
+	return 0;
 }
 
 void disk_free(struct disk *d)

@@ -30,5 +30,8 @@ struct disk {
  * the areas it reads (the disk's first and last MiB, each partition's first and last MiB),
  * read through the container's block map. Returns 0 or negative errno (message in err). */
 int disk_probe(struct image *img, struct disk *d, char *err, size_t errlen);
+/* The file system on a volume that is an image of its own (a logical volume): its first 256 KiB
+ * probed into p's fstype, fsversion, uuid and label. 0 or negative errno. */
+int disk_probe_volume(struct image *img, struct partition *p);
 void disk_free(struct disk *d);
 

@@ -4,13 +4,13 @@
 #include "tree/fsview.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <ext2fs/ext2fs.h>
 #include <et/com_err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "image/fs_walk.h"
 #include "util/macros.h"
 
 struct ext_target {
@@ -160,79 +160,58 @@ static int ext_link_target(ext2_filsys fs, ext2_ino_t ino, struct ext2_inode *in
 	return 0;
 }
 
-#define EXT_MAX_LINKS 40
-
-/* Replaces the path still to walk (from rest) with target + rest; an absolute target starts
- * again at the root. */
-static int ext_splice(char *path, size_t size, const char *target, const char *rest)
+/* Path walking through fs_walk (fs_walk.h), not libext2fs's own link following
+ * (ext2fs_namei trusts a crafted inline symlink's size and allocates it): every link's size
+ * is checked before it is read. */
+static int walk_lookup(void *fs, uint64_t dir, const char *name, size_t len, uint64_t *ino)
 {
-	char tmp[PATH_MAX];
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s%s", target, rest) >= sizeof(tmp) || strlen(tmp) >= size)
-		return -ENAMETOOLONG;
-	memcpy(path, tmp, strlen(tmp) + 1);
-	return 0;
-}
-
-/* Resolve path from the root, component by component, without libext2fs's own link
- * following (ext2fs_namei trusts a crafted inline symlink's size and allocates it): every
- * link's size is checked before it is read, at most EXT_MAX_LINKS links, ".." of the root is
- * the root. */
-static int ext_lookup(ext2_filsys fs, const char *path, bool follow, ext2_ino_t *ino, struct ext2_inode *inode)
-{
-	char walk[PATH_MAX];
-	if ((size_t)snprintf(walk, sizeof(walk), "%s", path) >= sizeof(walk))
-		return -ENAMETOOLONG;
-	ext2_ino_t cur = EXT2_ROOT_INO;
-	struct ext2_inode ci;
-	errcode_t e = ext2fs_read_inode(fs, cur, &ci);
-	int links = 0;
-	for (char *p = walk; !e;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		char *end = strchrnul(p, '/'), *after = end + strspn(end, "/");
-		if (end - p > 255)
-			return -ENAMETOOLONG;
-		if (!LINUX_S_ISDIR(ci.i_mode))
-			return -ENOTDIR;
-		ext2_ino_t next;
-		struct ext2_inode ni;
-		e = ext2fs_lookup(fs, cur, p, (int)(end - p), NULL, &next);
-		if (!e)
-			e = ext2fs_read_inode(fs, next, &ni);
-		if (e)
-			break;
-		if (LINUX_S_ISLNK(ni.i_mode) && (*after || follow)) {
-			char target[PATH_MAX];
-			int r = ++links > EXT_MAX_LINKS ? -ELOOP : ext_link_target(fs, next, &ni, target, sizeof(target));
-			if (r == 0)
-				r = ext_splice(walk, sizeof(walk), target, end);
-			if (r < 0)
-				return r;
-			p = walk;
-			if (target[0] == '/')
-				e = ext2fs_read_inode(fs, cur = EXT2_ROOT_INO, &ci);
-			continue;
-		}
-		cur = next, ci = ni, p = end;
-	}
+	ext2_ino_t next;
+	errcode_t e = ext2fs_lookup(fs, (ext2_ino_t)dir, name, (int)len, NULL, &next);
 	if (e)
 		return ext_errno(e);
-	*ino = cur;
-	*inode = ci;
+	*ino = next;
 	return 0;
 }
 
-static enum fs_type mode_type(uint16_t mode)
+static int walk_parent(void *fs, uint64_t dir, uint64_t *ino)
 {
-	if (LINUX_S_ISREG(mode))
-		return FS_REG;
-	if (LINUX_S_ISDIR(mode))
-		return FS_DIR;
-	if (LINUX_S_ISLNK(mode))
-		return FS_LNK;
-	return FS_OTHER;
+	return walk_lookup(fs, dir, "..", 2, ino);
+}
+
+static int read_inode(ext2_filsys fs, uint64_t ino, struct ext2_inode *inode)
+{
+	if (!ino || ino > fs->super->s_inodes_count)
+		return -EIO;
+	return ext_errno(ext2fs_read_inode(fs, (ext2_ino_t)ino, inode));
+}
+
+static int walk_type(void *fs, uint64_t ino, enum fs_type *t)
+{
+	struct ext2_inode inode;
+	int r = read_inode(fs, ino, &inode);
+	if (r == 0)
+		*t = fs_mode_type(inode.i_mode);
+	return r;
+}
+
+static int walk_readlink(void *fs, uint64_t ino, char *out, size_t len)
+{
+	struct ext2_inode inode;
+	int r = read_inode(fs, ino, &inode);
+	return r < 0 ? r : ext_link_target(fs, (ext2_ino_t)ino, &inode, out, len);
+}
+
+static const struct fs_walk_ops ext_walk_ops = { walk_lookup, walk_parent, walk_type, walk_readlink };
+
+static int ext_lookup(ext2_filsys fs, const char *path, bool follow, ext2_ino_t *ino, struct ext2_inode *inode)
+{
+	uint64_t found;
+	int r = fs_walk(&ext_walk_ops, fs, EXT2_ROOT_INO, path, follow, &found);
+	if (r == 0)
+		r = read_inode(fs, found, inode);
+	if (r == 0)
+		*ino = (ext2_ino_t)found;
+	return r;
 }
 
 static int ext_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st)
@@ -242,7 +221,7 @@ static int ext_stat(struct fsview *v, const char *path, bool follow, struct fs_s
 	int r = ext_lookup(v->priv, path, follow, &ino, &inode);
 	if (r < 0)
 		return r;
-	st->type = mode_type(inode.i_mode);
+	st->type = fs_mode_type(inode.i_mode);
 	st->size = EXT2_I_SIZE(&inode);
 	return 0;
 }

@@ -117,11 +117,13 @@ int report_render_text(const struct report *r, struct buf *out)
 	for (int i = 0; i < r->nparts; i++) {
 		const struct report_partition *p = &r->parts[i];
 		human_size(p->size, size, sizeof(size));
-		buf_printf(out, "  partition %d: %s, %s%s%s%s%s%s\n", p->number, size,
+		bool root = p->number == r->root_partition;
+		buf_printf(out, "  partition %d: %s, %s%s%s%s%s%s%s%s%s\n", p->number, size,
 			   p->extended ? "extended" : p->fstype[0] ? p->fstype : "no file system",
 			   p->fsversion[0] ? " " : "",
 			   p->fsversion, p->label[0] ? " label " : "", p->label,
-			   p->number == r->root_partition ? " (root)" : "");
+			   root ? " (root" : "", root && r->root_volume ? ": LVM " : "",
+			   root && r->root_volume ? r->root_volume : "", root ? ")" : "");
 	}
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct check_result *c = &r->results[i];
@@ -182,6 +184,7 @@ void report_render_json(const struct report *r, FILE *out)
 		json_object(&j);
 		json_key(&j, "partition");
 		r->root_partition ? json_int(&j, r->root_partition) : json_null(&j);
+		kv_str(&j, "volume", r->root_volume);
 		kv_str(&j, "how", r->root_how);
 		json_close(&j, '}');
 	} else {

@@ -35,6 +35,7 @@ struct report {
 	struct report_partition *parts;   /* owned; strings borrowed from the inspected disk */
 	int nparts;
 	int root_partition;           /* 0: none / not applicable */
+	const char *root_volume;      /* the LVM logical volume ("vg/lv") in it that is the root, or NULL */
 	const char *root_how;
 	struct check_result *results;
 	size_t nresults;

@@ -1,4 +1,4 @@
-/* fsview.h — one read-only file-system interface over ext (libext2fs), FAT and a tree. */
+/* fsview.h — one read-only file-system interface over ext (libext2fs), FAT, XFS, btrfs and a tree. */
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
@@ -57,6 +57,8 @@ struct fsview {
  * message in err (e.g. an unsupported feature). */
 int fs_open_ext(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen);
 int fs_open_fat(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen);
+int fs_open_xfs(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen);
+int fs_open_btrfs(struct image *img, uint64_t off, uint64_t size, struct fsview **out, char *err, size_t errlen);
 /* An unpacked tree; every lookup is confined to it (openat2 RESOLVE_IN_ROOT). */
 int fs_open_dir(const char *path, struct fsview **out, char *err, size_t errlen);
 

@@ -121,3 +121,57 @@ if command -v qemu-img >/dev/null; then
 else
 	echo "mkseeds-image: no qemu-img, raw seeds only" >&2
 fi
+
+# XFS (the smallest mkfs.xfs makes: 16 MiB, 1 KiB blocks) as partition 2, v5 and v4 without
+# ftype, btrfs, and — as root, lvm2 on a loop device — XFS inside an LVM volume group; qcow2 with 4 KiB
+# clusters keeps each under 300 KiB (the file systems are mostly zeros).
+if command -v mkfs.xfs >/dev/null && command -v qemu-img >/dev/null; then
+	SCRATCH=$tmp
+	. "$(dirname "$0")/../image/lib.sh"
+	XN=34816                            # partition 2: 17 MiB
+	XFS_SKIP=0
+	# xfs_disk OUT TYPE: partition 1 FAT32, partition 2 of TYPE with the file system $tmp/x.fs at XFS_SKIP bytes
+	# into it (XFS_LVM, when set, makes the PV first and sets XFS_SKIP)
+	xfs_disk() {
+		local img=$1 type=$2
+		truncate -s $(((P2 + XN + 40) * 512)) "$tmp/x.raw"
+		printf 'label: dos\nunit: sectors\nstart=%d, size=%d, type=c\nstart=%d, size=%d, type=%s\n' \
+			$P1 $P1N $P2 $XN "$type" | sfdisk -q "$tmp/x.raw" 2>/dev/null
+		mkfs.vfat -F 32 -S 512 -s 1 -n CUSTOMIMG -i 5EED0001 --offset=$P1 "$tmp/x.raw" $((P1N / 2)) >/dev/null 2>&1
+		fat_mkdir "$tmp/x.raw" $((P1 * 512)) aliyun_custom_image
+		if [ -n "${XFS_LVM:-}" ]; then "$XFS_LVM" "$tmp/x.raw" || return 1; fi
+		dd if="$tmp/x.fs" of="$tmp/x.raw" bs=512 seek=$((P2 + XFS_SKIP / 512)) conv=notrunc,sparse status=none
+		qemu-img convert -O qcow2 -o cluster_size=4096 "$tmp/x.raw" "$img"
+		rm -f "$tmp/x.raw"
+	}
+	printf 'UUID=5eed0003-0000-4000-8000-000000000003 / xfs defaults 0 0\n' >"$r"/etc/fstab
+	for i in $(seq 1 40); do : >"$r/etc/filler-$i"; done      # /etc in block form
+	make_xfs "$r" "$tmp/x.fs" 16M -b size=1024 -m uuid=5eed0003-0000-4000-8000-000000000003
+	xfs_disk "$out/mbr-fat32-xfs.qcow2" 83
+	make_xfs "$r" "$tmp/x.fs" 16M -b size=1024 -m crc=0 -n ftype=0 2>/dev/null
+	xfs_disk "$out/mbr-fat32-xfs4.qcow2" 83
+	if command -v mkfs.btrfs >/dev/null; then   # btrfs in mixed block groups: 16 MiB is enough
+		rm -f "$tmp/x.fs" && truncate -s 16M "$tmp/x.fs"
+		mkfs.btrfs -q -f --mixed -U 5eed0003-0000-4000-8000-000000000003 --rootdir "$r" "$tmp/x.fs" >/dev/null 2>&1
+		xfs_disk "$out/mbr-fat32-btrfs.qcow2" 83
+	fi
+	if [ "$(id -u)" = 0 ] && command -v vgcfgrestore >/dev/null; then
+		# the PV on partition 2: VG centos of 1 MiB extents, root linear over 16 of them
+		lvm_seed() {
+			lvm_attach "$1" $((P2 * 512)) $((XN * 512)) || return 1
+			XFS_SKIP=$(LVM_PV_OPTS="--metadatasize 64k --dataalignment 64k" LVM_VG_OPTS="-s 1m" \
+				lvm_volumes centos "$(lvm_linear root pv0 0 16)")
+			local rc=$?
+			lvm_detach
+			return $rc
+		}
+		trap 'lvm_detach; rm -rf "$tmp"' EXIT
+		make_xfs "$r" "$tmp/x.fs" 16M -b size=1024 -m uuid=5eed0003-0000-4000-8000-000000000003
+		XFS_LVM=lvm_seed xfs_disk "$out/mbr-fat32-lvm-xfs.qcow2" 8e 2>/dev/null ||
+			echo "mkseeds-image: lvm2 failed, no LVM seed" >&2
+	else
+		echo "mkseeds-image: not root or no lvm2, no LVM seed" >&2
+	fi
+else
+	echo "mkseeds-image: no mkfs.xfs or qemu-img, no XFS seeds" >&2
+fi

@@ -53,6 +53,7 @@ make_root() {
 }
 
 # make_image OUT LABEL(dos|gpt) P1(vfat|ext4|ext4-ro|xfs|fat16|none|absent) ROOTDIR [SIZE] [CUSTOM(1|0)]
+# (the root file system: ROOT_FS=ext4, the default, btrfs or xfs)
 # (xfs needs P1_SECTORS of at least 300 MiB, P2_START after it)
 make_image() {
 	local out=$1 label=$2 p1=$3 root=$4 size=${5:-6G} custom=${6:-1}
@@ -106,8 +107,23 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 		[ "$p1" = ext4-ro ] && debugfs -w -R "feature read-only" "$out?offset=$((P1_START * 512))" >/dev/null 2>&1
 		;;
 	esac
-	mkfs.ext4 -q -F -L rootfs -U $ROOT_UUID -E offset=$((P2_START * 512)) -d "$root" \
-		"$out" $((P2_SECTORS / 2))k
+	case ${ROOT_FS:-ext4} in
+	ext4)
+		mkfs.ext4 -q -F -L rootfs -U $ROOT_UUID -E offset=$((P2_START * 512)) -d "$root" \
+			"$out" $((P2_SECTORS / 2))k
+		;;
+	btrfs)   # no offset option either: made aside, copied in
+		truncate -s $((P2_SECTORS * 512)) "$cdir.root"
+		mkfs.btrfs -q -f -L rootfs -U $ROOT_UUID -b $((P2_SECTORS * 512)) --rootdir "$root" "$cdir.root" >/dev/null
+		dd if="$cdir.root" of="$out" bs=1M seek=$((P2_START / 2048)) conv=notrunc,sparse status=none
+		rm -f "$cdir.root"
+		;;
+	xfs)
+		make_xfs "$root" "$cdir.root" $((P2_SECTORS * 512)) -L rootfs -m uuid=$ROOT_UUID
+		dd if="$cdir.root" of="$out" bs=1M seek=$((P2_START / 2048)) conv=notrunc,sparse status=none
+		rm -f "$cdir.root"
+		;;
+	esac
 }
 
 # json_expect FILE RESULT [FAILING_ID] [WARN_IDS]: the JSON has the documented structure, the
@@ -158,4 +174,137 @@ run_check() {
 		diag "$out"
 		diag "$("$OSCONF" image check "$img" 2>&1)"
 	fi
+}
+
+# make_xfs DIR OUT SIZE [MKFS_OPTIONS...]: an XFS file system of SIZE holding the tree DIR
+# (directories, files, symlinks with their modes; owned by root), populated without mounting
+# through a mkfs.xfs prototype file (mkfs.xfs(8) "-p"). mkfs.xfs refuses less than 300 MiB
+# unless told it is a test file system (its TEST_DIR/TEST_DEV/QA_CHECK_FS escape).
+make_xfs() {
+	local dir=$1 out=$2 size=$3
+	shift 3
+	python3 - "$dir" >"$out.proto" <<'PY'
+import os, stat, sys
+def walk(path, depth):
+    for name in sorted(os.listdir(path)):
+        p = os.path.join(path, name)
+        st = os.lstat(p)
+        perm = "%03o" % (st.st_mode & 0o777)
+        ind = " " * depth
+        if stat.S_ISLNK(st.st_mode):
+            print("%s%s l--%s 0 0 %s" % (ind, name, perm, os.readlink(p)))
+        elif stat.S_ISDIR(st.st_mode):
+            print("%s%s d--%s 0 0" % (ind, name, perm))
+            walk(p, depth + 1)
+            print("%s$" % ind)
+        elif stat.S_ISREG(st.st_mode):
+            print("%s%s ---%s 0 0 %s" % (ind, name, perm, os.path.abspath(p)))
+print("/dev/null\n0 0\nd--755 0 0")
+walk(sys.argv[1], 1)
+print("$")
+PY
+	rm -f "$out"
+	truncate -s "$size" "$out"
+	TEST_DIR=1 TEST_DEV=1 QA_CHECK_FS=1 mkfs.xfs -q -f "$@" -p "$out.proto" "$out" >/dev/null
+	rm -f "$out.proto"
+}
+
+# LVM as root on loop devices over parts of an image, confined: only those devices are scanned
+# and lvm2 keeps its configuration, backups and locks under $SCRATCH/lvm (not /etc/lvm).
+# lvm_attach IMG OFFSET SIZE [OFFSET SIZE] sets LVM_LOOP (and LVM_LOOP2, the second physical
+# volume); lvm_detach (also from the caller's EXIT trap).
+lvm_attach() {
+	LVM_LOOP=$(losetup -f --show -o "$2" --sizelimit "$3" "$1") || return 1
+	LVM_LOOP2=
+	if [ $# -ge 5 ]; then LVM_LOOP2=$(losetup -f --show -o "$4" --sizelimit "$5" "$1") || return 1; fi
+	local accept="\"a|^$LVM_LOOP\$|\",${LVM_LOOP2:+ \"a|^$LVM_LOOP2\$|\",} \"r|.*|\""
+	mkdir -p "$SCRATCH/lvm/lock"
+	cat >"$SCRATCH/lvm/lvm.conf" <<CONF
+devices { filter = [ $accept ] global_filter = [ $accept ]
+	  use_devicesfile = 0 obtain_device_list_from_udev = 0 }
+backup { backup = 0 archive = 0 }
+global { locking_dir = "$SCRATCH/lvm/lock" }
+activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }
+CONF
+}
+lvm_detach() {
+	[ -n "${LVM_LOOP:-}" ] && losetup -d "$LVM_LOOP"
+	[ -n "${LVM_LOOP2:-}" ] && losetup -d "$LVM_LOOP2"
+	LVM_LOOP= LVM_LOOP2=
+}
+lvm_run() { LVM_SYSTEM_DIR=$SCRATCH/lvm LVM_SUPPRESS_FD_WARNINGS=1 "$@"; }
+
+# lvm_volumes VG TEXT: the VG's metadata backup with TEXT (logical_volumes sections) added, restored
+# with vgcfgrestore (lvcreate needs device-mapper), pv0 on LVM_LOOP, pv1 on LVM_LOOP2. Prints
+# the first PV's pe_start in bytes.
+# LVM_PV_OPTS and LVM_VG_OPTS go to pvcreate and vgcreate.
+lvm_volumes() {
+	local vg=$1 text=$2
+	lvm_run pvcreate -q -f ${LVM_PV_OPTS:-} "$LVM_LOOP" ${LVM_LOOP2:-} >/dev/null &&
+		lvm_run vgcreate -q ${LVM_VG_OPTS:-} "$vg" "$LVM_LOOP" ${LVM_LOOP2:-} >/dev/null &&
+		lvm_run vgcfgbackup -q -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null || return 1
+	python3 - "$SCRATCH/lvm/$vg.vg" "$text" <<'PY' || return 1
+import sys
+path, text = sys.argv[1], sys.argv[2]
+s = open(path).read()
+i = s.rindex("}")          # the end of the VG section
+open(path, "w").write(s[:i] + "\tlogical_volumes {\n" + text + "\n\t}\n" + s[i:])
+PY
+	# --force: thin volumes are restored only with it (their pool is not checked)
+	lvm_run vgcfgrestore -q --force -f "$SCRATCH/lvm/$vg.vg" "$vg" >/dev/null 2>"$SCRATCH/lvm/restore.err" ||
+		{ cat "$SCRATCH/lvm/restore.err" >&2; return 1; }
+	lvm_run pvs --noheadings --units b --nosuffix -o pe_start "$LVM_LOOP" | tr -d ' '
+}
+
+# lvm_linear NAME PV START COUNT [NAME PV START COUNT …]: logical_volumes text of one-segment linear volumes.
+lvm_linear() {
+	local n=0
+	while [ $# -ge 4 ]; do
+		n=$((n + 1))
+		printf '\t\t%s {\n\t\t\tid = "5eed%02d-0000-0000-0000-0000-0000-00lv%02d"\n\t\t\tstatus = ["READ", "WRITE", "VISIBLE"]\n\t\t\tflags = []\n\t\t\tsegment_count = 1\n\t\t\tsegment1 {\n\t\t\t\tstart_extent = 0\n\t\t\t\textent_count = %s\n\t\t\t\ttype = "striped"\n\t\t\t\tstripe_count = 1\n\t\t\t\tstripes = [\n\t\t\t\t\t"%s", %s\n\t\t\t\t]\n\t\t\t}\n\t\t}\n' \
+			"$1" "$n" "$n" "$4" "$2" "$3"
+		shift 4
+	done
+}
+
+XFS_UUID=5eed0003-0000-4000-8000-000000000003
+
+# make_centos_root DIR: make_root's passing tree as CentOS 7 lays it out: os-release a link to
+# ../usr/lib/os-release, /bin and /sbin links into /usr, the root mounted from XFS by UUID.
+make_centos_root() {
+	local d=$1
+	make_root "$d"
+	mkdir -p "$d"/usr/lib "$d"/usr/bin
+	printf 'NAME="CentOS Linux"\nVERSION="7 (Core)"\nID="centos"\nID_LIKE="rhel fedora"\nVERSION_ID="7"\nPRETTY_NAME="CentOS Linux 7 (Core)"\n' \
+		>"$d"/usr/lib/os-release
+	ln -sf ../usr/lib/os-release "$d"/etc/os-release
+	mv "$d"/bin/sh "$d"/usr/bin/sh && rmdir "$d"/bin && ln -s usr/bin "$d"/bin
+	printf 'UUID=%s /                       xfs     defaults        0 0\nLABEL=CUSTOMIMG /boot/efi vfat umask=077 0 2\n/dev/mapper/centos-swap swap                    swap    defaults        0 0\n' \
+		"$XFS_UUID" >"$d"/etc/fstab
+}
+
+# make_lvm_image OUT ROOTDIR [MKFS_XFS_OPTIONS…]: a CentOS-7-style disk of 6 GiB: MBR, FAT32
+# partition 1 with aliyun_custom_image/, partition 2 an LVM physical volume of volume group
+# centos with linear volumes root (2 GiB of XFS holding ROOTDIR) and swap. LVM_TEXT, when set,
+# replaces the logical volumes (root's data still goes to the PV's first extent); XFS_HOOK, when
+# set, is run on the XFS image file before it is copied in. Needs root
+# (a loop device); the caller's EXIT trap runs lvm_detach.
+make_lvm_image() {
+	local out=$1 root=$2
+	shift 2
+	rm -f "$out"
+	truncate -s 6G "$out"
+	printf 'label: dos\nlabel-id: 0x5eed0001\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=8e\n' \
+		$P1_START $P1_SECTORS $P2_START | sfdisk -q "$out"
+	mkfs.vfat -F 32 -s 1 -n CUSTOMIMG -i 5EED0001 --offset=$P1_START "$out" $((P1_SECTORS / 2)) >/dev/null
+	mkdir -p "$SCRATCH/custom/aliyun_custom_image"
+	mcopy -s -i "$out@@$((P1_START * 512))" "$SCRATCH/custom/aliyun_custom_image" ::/
+	local p2=$((P2_START * 512)) pe
+	lvm_attach "$out" $p2 $(((6 << 30) - p2)) || return 1
+	pe=$(lvm_volumes centos "${LVM_TEXT:-$(lvm_linear root pv0 0 512 swap pv0 512 64)}") || return 1
+	lvm_detach
+	make_xfs "$root" "$SCRATCH/root.xfs" 2G -m uuid=$XFS_UUID "$@" || return 1
+	if [ -n "${XFS_HOOK:-}" ]; then "$XFS_HOOK" "$SCRATCH/root.xfs" || return 1; fi
+	dd if="$SCRATCH/root.xfs" of="$out" bs=1M seek=$(((p2 + pe) >> 20)) conv=notrunc,sparse status=none
+	rm -f "$SCRATCH/root.xfs"
 }
