@@ -30,3 +30,10 @@ void check_password(struct inspect *ctx, struct check_result *c);
 void check_authorized_keys(struct inspect *ctx, struct check_result *c);
 void check_host_keys(struct inspect *ctx, struct check_result *c);
 void check_fstab(struct inspect *ctx, struct check_result *c);
+/* check_system.c: settings of the root that keep osconf or SSH from working. */
+void check_shadow_attrs(struct inspect *ctx, struct check_result *c);
+void check_selinux(struct inspect *ctx, struct check_result *c);
+void check_guest_agent(struct inspect *ctx, struct check_result *c);
+void check_firewall(struct inspect *ctx, struct check_result *c);
+void check_lib_links(struct inspect *ctx, struct check_result *c);
+void check_space(struct inspect *ctx, struct check_result *c);

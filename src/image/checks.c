@@ -76,6 +76,12 @@ static const struct check checks[] = {
 	{ "ssh-authorized-keys", "No baked-in authorized_keys", check_authorized_keys },
 	{ "ssh-host-keys", "No baked-in SSH host private keys", check_host_keys },
 	{ "fstab", "fstab by UUID/LABEL, not device name", check_fstab },
+	{ "shadow-attributes", "/etc/shadow and /etc/passwd can be changed", check_shadow_attrs },
+	{ "selinux", "SELinux not enforcing", check_selinux },
+	{ "guest-agent", "qemu-guest-agent not enabled", check_guest_agent },
+	{ "firewall", "No firewall service that may close port 22", check_firewall },
+	{ "lib-links", "/lib, /lib64, /bin, /sbin not absolute symlinks", check_lib_links },
+	{ "space", "Root and partition 1 at most 90% full", check_space },
 };
 
 int image_checks_run(struct inspect *ctx, struct report *r)

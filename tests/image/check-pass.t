@@ -22,7 +22,7 @@ p1, p2 = d["partitions"]
 assert (p1["number"], p1["fstype"], p1["fsversion"], p1["label"]) == (1, "vfat", "FAT32", "CUSTOMIMG"), p1
 assert (p2["number"], p2["fstype"], p2["uuid"]) == (2, "ext4", "5eed0002-0000-4000-8000-000000000002"), p2
 assert d["root"]["partition"] == 2 and "os-release" in d["root"]["how"], d["root"]
-assert d["summary"] == {"pass": 12, "warn": 0, "fail": 0, "skip": 0}, d["summary"]
+assert d["summary"] == {"pass": 18, "warn": 0, "fail": 0, "skip": 0}, d["summary"]
 PY
 
 out=$("$OSCONF" image check "$SCRATCH/pass.img" 2>&1) && echo "$out" | grep -q '^Result: PASS' &&
@@ -77,7 +77,7 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["root"]; assert r["p
 make_image "$SCRATCH/noroot.img" gpt ext4 "$SCRATCH/root" 2>/dev/null
 dd if=/dev/zero of="$SCRATCH/noroot.img" bs=1M seek=$((P2_START / 2048)) count=2 conv=notrunc status=none
 run_check "unreadable root: warnings" "$SCRATCH/noroot.img" pass 0 "" \
-	root-fs,agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab
+	"root-fs,$ROOT_CHECKS"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["root"]; assert r["partition"] == 2 and "typed as a root" in r["how"], r' \
 	"$SCRATCH/out.json" && ok "root found by GPT type, and said so" || fail "root by type"
 
@@ -97,7 +97,8 @@ st = {c["id"]: c["status"] for c in d["checks"]}
 assert d["mode"] == "directory" and d["result"] == "pass", d
 for k in ("format", "virtual-size", "partition-table", "partition-1", "partition-1-writable"):
     assert st[k] == "skip", (k, st[k])
-for k in ("custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys", "ssh-host-keys", "fstab"):
+for k in ("custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys", "ssh-host-keys", "fstab",
+          "shadow-attributes", "selinux", "guest-agent", "firewall", "lib-links", "space"):
     assert st[k] == "pass", (k, st[k])
 PY
 

@@ -110,6 +110,9 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 		"$out" $((P2_SECTORS / 2))k
 }
 
+# The checks that read the root file system, in table order (each a warning when it cannot be read).
+ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
+
 # json_expect FILE RESULT [FAILING_ID] [WARN_IDS]: the JSON has the documented structure, the
 # overall result, exactly the one failing check named (none when empty), and exactly the
 # warnings listed (comma-separated; none when empty; "*" = any).
@@ -125,7 +128,8 @@ for k in ("target", "mode", "format", "virtual_size", "partition_table", "partit
 ids = [c["id"] for c in d["checks"]]
 assert ids == ["format", "virtual-size", "partition-table", "partition-1", "partition-1-writable",
                "custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys",
-               "ssh-host-keys", "fstab"], ids
+               "ssh-host-keys", "fstab", "shadow-attributes", "selinux", "guest-agent", "firewall",
+               "lib-links", "space"], ids
 for c in d["checks"]:
     assert set(c) == {"id", "title", "status", "message", "advice", "details"}, c
     assert c["status"] in ("pass", "warn", "fail", "skip"), c

@@ -14,6 +14,7 @@
 #include "tree/fsview.h"
 #include "tree/init.h"
 #include "tree/osrelease.h"
+#include "tree/sysconf.h"
 #include "util/macros.h"
 
 #include "scratch_root.h"
@@ -43,6 +44,30 @@ static void test_agent_conf(void **state)
 	assert_false(partition_spec_valid("UUID="));
 	assert_false(partition_spec_valid("LABEL=a b"));
 	assert_false(partition_spec_valid("LABEL=a\"b"));
+}
+
+static void test_sysconf(void **state)
+{
+	(void)state;
+	struct selinux_conf s;
+	const char *t = "# SELINUX=enforcing\nSELINUX=Enforcing\n  SELINUXTYPE=\"targeted\" # policy\nSELINUXX=disabled\n";
+	selinux_conf_parse(t, strlen(t), &s);
+	assert_true(s.exists);
+	assert_string_equal(s.mode, "enforcing");   /* case folded, comments and other keys ignored */
+	assert_string_equal(s.type, "targeted");
+	t = "SELINUX=enforcing\nSELINUX=permissive";      /* the last one wins, no final newline */
+	selinux_conf_parse(t, strlen(t), &s);
+	assert_string_equal(s.mode, "permissive");
+	selinux_conf_parse("", 0, &s);
+	assert_string_equal(s.mode, "");
+	struct ufw_conf u;
+	t = "# ENABLED=yes\nENABLED=no\nLOGLEVEL=low\n";
+	ufw_conf_parse(t, strlen(t), &u);
+	assert_true(u.exists);
+	assert_false(u.enabled);
+	t = "ENABLED='YES'\n";
+	ufw_conf_parse(t, strlen(t), &u);
+	assert_true(u.enabled);
 }
 
 static void test_fstab(void **state)
@@ -217,6 +242,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_agent_conf),
 		cmocka_unit_test(test_fstab),
+		cmocka_unit_test(test_sysconf),
 		cmocka_unit_test(test_osrelease),
 		cmocka_unit_test(test_osrelease_read),
 		cmocka_unit_test(test_init_layout_table),
