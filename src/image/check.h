@@ -30,6 +30,8 @@ void check_password(struct inspect *ctx, struct check_result *c);
 void check_authorized_keys(struct inspect *ctx, struct check_result *c);
 void check_host_keys(struct inspect *ctx, struct check_result *c);
 void check_fstab(struct inspect *ctx, struct check_result *c);
+/* check_ssh.c: sshd reachable with os.conf's root password. */
+void check_ssh_login(struct inspect *ctx, struct check_result *c);
 /* check_system.c: settings of the root that keep osconf or SSH from working. */
 void check_shadow_attrs(struct inspect *ctx, struct check_result *c);
 void check_selinux(struct inspect *ctx, struct check_result *c);

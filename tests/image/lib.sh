@@ -48,6 +48,14 @@ make_root() {
 		>"$d"/usr/lib/systemd/system/osconf.service
 	ln -s /usr/lib/systemd/system/osconf.service "$d"/etc/systemd/system/sysinit.target.wants/osconf.service
 	printf 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFake host\n' >"$d"/etc/ssh/ssh_host_ed25519_key.pub
+	# sshd enabled, root may log in with a password (set in an included file), host keys made at boot
+	mkdir -p "$d"/etc/ssh/sshd_config.d "$d"/etc/systemd/system/multi-user.target.wants
+	elf_fixture static "$d"/usr/sbin/sshd
+	printf 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n' >"$d"/etc/ssh/sshd_config
+	printf 'PermitRootLogin yes\n' >"$d"/etc/ssh/sshd_config.d/50-root.conf
+	printf '[Service]\nExecStart=/usr/sbin/sshd -D\n' >"$d"/usr/lib/systemd/system/sshd.service
+	printf '[Service]\nExecStart=/usr/bin/ssh-keygen -A\n' >"$d"/usr/lib/systemd/system/sshd-keygen@.service
+	ln -s /usr/lib/systemd/system/sshd.service "$d"/etc/systemd/system/multi-user.target.wants/sshd.service
 	: >"$d"/home/alice/.ssh/authorized_keys     # empty: no key, allowed
 	printf 'partition=LABEL=CUSTOMIMG\n' >"$d"/etc/osconf.conf
 }
@@ -111,7 +119,7 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 }
 
 # The checks that read the root file system, in table order (each a warning when it cannot be read).
-ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
+ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,ssh-login,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
 
 # json_expect FILE RESULT [FAILING_ID] [WARN_IDS]: the JSON has the documented structure, the
 # overall result, exactly the one failing check named (none when empty), and exactly the
@@ -128,7 +136,7 @@ for k in ("target", "mode", "format", "virtual_size", "partition_table", "partit
 ids = [c["id"] for c in d["checks"]]
 assert ids == ["format", "virtual-size", "partition-table", "partition-1", "partition-1-writable",
                "custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys",
-               "ssh-host-keys", "fstab", "shadow-attributes", "selinux", "guest-agent", "firewall",
+               "ssh-host-keys", "fstab", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall",
                "lib-links", "space"], ids
 for c in d["checks"]:
     assert set(c) == {"id", "title", "status", "message", "advice", "details"}, c

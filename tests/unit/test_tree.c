@@ -14,6 +14,7 @@
 #include "tree/fsview.h"
 #include "tree/init.h"
 #include "tree/osrelease.h"
+#include "tree/sshd.h"
 #include "tree/sysconf.h"
 #include "util/macros.h"
 
@@ -68,6 +69,52 @@ static void test_sysconf(void **state)
 	t = "ENABLED='YES'\n";
 	ufw_conf_parse(t, strlen(t), &u);
 	assert_true(u.enabled);
+}
+
+/* Include patterns resolve to in-memory files: "/etc/ssh/a.conf" and "/etc/ssh/deep.conf". */
+static int fake_include(void *userdata, const char *pattern, struct sshd_config *cfg, int depth)
+{
+	int *calls = userdata;
+	(*calls)++;
+	if (depth > SSHD_DEPTH_MAX)
+		return 0;
+	const char *t = !strcmp(pattern, "/etc/ssh/a.conf")    ? "Match User x\nPasswordAuthentication no\n"
+			: !strcmp(pattern, "/etc/ssh/deep.conf") ? "Include deep.conf\n"
+								 : NULL;
+	return t ? sshd_config_parse(pattern, t, strlen(t), cfg, fake_include, userdata, depth) : 0;
+}
+
+static void test_sshd_config(void **state)
+{
+	(void)state;
+	struct sshd_config c = { 0 };
+	int calls = 0;
+	const char *t = "# PermitRootLogin yes\n  permitrootlogin=\"Without-Password\"\nPermitRootLogin yes\n"
+			"Include a.conf /abs/none.conf\nPasswordAuthentication yes\nHostKey /k1\n"
+			"Match Address 10.*\nPasswordAuthentication no\nHostKey /k2\nMatch all\nHostKey /k3\n";
+	assert_int_equal(sshd_config_parse("main", t, strlen(t), &c, fake_include, &calls, 0), 0);
+	assert_int_equal(calls, 2);
+	assert_string_equal(c.permit_root_login.value, "without-password");   /* first wins, lower-cased */
+	assert_string_equal(c.permit_root_login.at, "main:2");
+	/* the Match in a.conf ended with that file: main's line 5 is global again */
+	assert_string_equal(c.password_auth.value, "yes");
+	assert_string_equal(c.password_auth.at, "main:5");
+	assert_int_equal(c.nhostkeys, 2);
+	assert_string_equal(c.hostkeys[1], "/k3");
+	assert_int_equal(c.files, 2);
+	const char *why;
+	assert_false(sshd_root_password_allowed(&c, &why));
+	strcpy(c.permit_root_login.value, "yes");
+	assert_true(sshd_root_password_allowed(&c, &why));
+	strcpy(c.password_auth.value, "no");
+	assert_false(sshd_root_password_allowed(&c, &why));
+	c = (struct sshd_config){ 0 };
+	assert_false(sshd_root_password_allowed(&c, &why));   /* unset: prohibit-password */
+	/* a self-including file stops at the depth bound */
+	calls = 0;
+	t = "Include deep.conf\n";
+	assert_int_equal(sshd_config_parse("main", t, strlen(t), &c, fake_include, &calls, 0), 0);
+	assert_int_equal(calls, SSHD_DEPTH_MAX + 1);
 }
 
 static void test_fstab(void **state)
@@ -243,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_agent_conf),
 		cmocka_unit_test(test_fstab),
 		cmocka_unit_test(test_sysconf),
+		cmocka_unit_test(test_sshd_config),
 		cmocka_unit_test(test_osrelease),
 		cmocka_unit_test(test_osrelease_read),
 		cmocka_unit_test(test_init_layout_table),
