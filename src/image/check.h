@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "image/checks.h"
+#include "tree/bootcfg.h"
 
 #define CUSTOM_DIR "aliyun_custom_image"
 #define ADVICE_CONVERT "convert it to raw or an uncompressed qcow2 (qemu-img convert -O qcow2 IN OUT) so it can be inspected, or check the unpacked tree with --root DIR"
@@ -30,6 +31,19 @@ void check_password(struct inspect *ctx, struct check_result *c);
 void check_authorized_keys(struct inspect *ctx, struct check_result *c);
 void check_host_keys(struct inspect *ctx, struct check_result *c);
 void check_fstab(struct inspect *ctx, struct check_result *c);
+/* check_boot.c: the boot loader and boot mode, found once and shared (ctx->boot). */
+struct boot_facts {
+	int rc;                   /* reading /boot's configuration: 0 or negative errno */
+	struct fsview *bootfs;    /* the file system holding /boot's files, or NULL */
+	const char *prefix;       /* "/boot" (the root) or "" (a partition of its own) */
+	char bootfs_how[160];
+	struct bootcfg cfg;
+	bool bios, uefi;          /* boot code in the MBR; an ESP with a loader */
+	char bios_how[96], uefi_how[200];
+};
+/* The boot facts of ctx, found on first use (NULL: out of memory). */
+struct boot_facts *boot_facts(struct inspect *ctx);
+void check_bootloader(struct inspect *ctx, struct check_result *c);
 /* check_ssh.c: sshd reachable with os.conf's root password. */
 void check_ssh_login(struct inspect *ctx, struct check_result *c);
 /* check_system.c: settings of the root that keep osconf or SSH from working. */

@@ -76,6 +76,7 @@ static const struct check checks[] = {
 	{ "ssh-authorized-keys", "No baked-in authorized_keys", check_authorized_keys },
 	{ "ssh-host-keys", "No baked-in SSH host private keys", check_host_keys },
 	{ "fstab", "fstab by UUID/LABEL, not device name", check_fstab },
+	{ "bootloader", "Default boot entry boots, root= not a device name", check_bootloader },
 	{ "ssh-login", "sshd enabled, root may log in with a password", check_ssh_login },
 	{ "shadow-attributes", "/etc/shadow and /etc/passwd can be changed", check_shadow_attrs },
 	{ "selinux", "SELinux not enforcing", check_selinux },

@@ -205,6 +205,8 @@ void inspect_free(struct inspect *ctx)
 	for (int i = 0; ctx->pfs && i < ctx->disk.nparts; i++)
 		fs_close(ctx->pfs[i].fs);
 	free(ctx->pfs);
+	free(ctx->boot);
+	ctx->boot = NULL;
 	disk_free(&ctx->disk);
 	image_close(&ctx->img);
 	ctx->root = NULL;

@@ -9,6 +9,7 @@ P2_START=$((P1_START + P1_SECTORS))
 P2_SECTORS=131072        # 64 MiB root file system; the rest of the disk stays unallocated
 P1_UUID_EXT=5eed0001-0000-4000-8000-000000000001
 ROOT_UUID=5eed0002-0000-4000-8000-000000000002
+KVER=6.1.0-osconf            # the kernel version of make_root's /boot
 
 need_tools() {
 	for t in "$@"; do
@@ -58,6 +59,21 @@ make_root() {
 	ln -s /usr/lib/systemd/system/sshd.service "$d"/etc/systemd/system/multi-user.target.wants/sshd.service
 	: >"$d"/home/alice/.ssh/authorized_keys     # empty: no key, allowed
 	printf 'partition=LABEL=CUSTOMIMG\n' >"$d"/etc/osconf.conf
+	# GRUB's default entry: a kernel and initramfs in /boot, the root by UUID
+	mkdir -p "$d"/boot/grub
+	printf 'kernel stand-in\n' >"$d"/boot/vmlinuz-$KVER
+	printf 'initramfs stand-in\n' >"$d"/boot/initrd.img-$KVER
+	cat >"$d"/boot/grub/grub.cfg <<GRUB
+if [ "\${next_entry}" ] ; then
+   set default="\${next_entry}"
+else
+   set default="0"
+fi
+menuentry 'Debian GNU/Linux' --class debian \$menuentry_id_option 'gnulinux-simple-$ROOT_UUID' {
+	linux	/boot/vmlinuz-$KVER root=UUID=$ROOT_UUID ro quiet
+	initrd	/boot/initrd.img-$KVER
+}
+GRUB
 }
 
 # make_image OUT LABEL(dos|gpt) P1(vfat|ext4|ext4-ro|xfs|fat16|none|absent) ROOTDIR [SIZE] [CUSTOM(1|0)]
@@ -92,6 +108,8 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 	else
 		sfdisk -q "$out"
 	fi
+	# boot code in the MBR (GRUB's boot.img starts with a jump), as grub-install leaves it
+	printf '\353\143\220' | dd of="$out" conv=notrunc status=none
 	local cdir
 	cdir=$(mktemp -d "$SCRATCH/custom.XXXXXX")
 	[ "$custom" = 1 ] && mkdir "$cdir/aliyun_custom_image"
@@ -119,7 +137,7 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 }
 
 # The checks that read the root file system, in table order (each a warning when it cannot be read).
-ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,ssh-login,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
+ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,bootloader,ssh-login,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
 
 # json_expect FILE RESULT [FAILING_ID] [WARN_IDS]: the JSON has the documented structure, the
 # overall result, exactly the one failing check named (none when empty), and exactly the
@@ -136,7 +154,7 @@ for k in ("target", "mode", "format", "virtual_size", "partition_table", "partit
 ids = [c["id"] for c in d["checks"]]
 assert ids == ["format", "virtual-size", "partition-table", "partition-1", "partition-1-writable",
                "custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys",
-               "ssh-host-keys", "fstab", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall",
+               "ssh-host-keys", "fstab", "bootloader", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall",
                "lib-links", "space"], ids
 for c in d["checks"]:
     assert set(c) == {"id", "title", "status", "message", "advice", "details"}, c
