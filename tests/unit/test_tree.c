@@ -10,6 +10,7 @@
 
 #include "sys/atomic.h"
 #include "tree/agent.h"
+#include "tree/bootcfg.h"
 #include "tree/fstab.h"
 #include "tree/fsview.h"
 #include "tree/init.h"
@@ -115,6 +116,68 @@ static void test_sshd_config(void **state)
 	t = "Include deep.conf\n";
 	assert_int_equal(sshd_config_parse("main", t, strlen(t), &c, fake_include, &calls, 0), 0);
 	assert_int_equal(calls, SSHD_DEPTH_MAX + 1);
+}
+
+static void test_bootcfg(void **state)
+{
+	(void)state;
+	struct bootcfg c;
+	struct grubenv env = { 0 };
+	const char *t = "set default=\"${next_entry}\"\nset default=\"1>0\"\n"
+			"menuentry 'A' --id a {\n linux /vmlinuz-1 root=/dev/sda1\n}\n"
+			"submenu 'Adv' {\n  menuentry \"B\" {\n    linuxefi ($root)/vmlinuz-2.0-x root=UUID=u quiet\n"
+			"    initrdefi /ucode.img /initrd-2\n  }\n  menuentry 'C' { \n linux /k3\n }\n}\n";
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_int_equal(c.loader, BOOT_GRUB);
+	assert_int_equal(c.nentries, 3);
+	assert_true(c.has_default);
+	assert_string_equal(c.def.title, "B");
+	assert_string_equal(c.def.kernel, "/vmlinuz-2.0-x");
+	assert_string_equal(c.def.version, "2.0-x");
+	assert_string_equal(c.def.cmdline, "root=UUID=u quiet");
+	assert_int_equal(c.def.ninitrd, 2);
+	assert_string_equal(c.def.initrd[1], "/initrd-2");
+	t = "set default=\"${saved_entry}\"\nmenuentry 'A' --id a {\n linux /k1\n}\nmenuentry 'Z' $menuentry_id_option 'z-id' {\n linux /k2\n}\n";
+	snprintf(env.saved_entry, sizeof(env.saved_entry), "z-id");
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_string_equal(c.def.kernel, "/k2");
+	env.saved_entry[0] = '\0';                          /* no saved entry: the first */
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_string_equal(c.def.kernel, "/k1");
+	t = "set default=7\nmenuentry 'A' {\n linux /k1\n}\n";   /* names no entry */
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_false(c.has_default);
+	t = "blscfg\n";
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_int_equal(c.loader, BOOT_BLS);
+	t = "# GRUB Environment Block\nsaved_entry=x\nkernelopts=root=/dev/mapper/rl-root ro\n####";
+	grubenv_parse(t, strlen(t), &env);
+	assert_string_equal(env.saved_entry, "x");
+	struct boot_entry e;
+	t = "title T\nversion 5.14\nlinux /vmlinuz-5.14\ninitrd /initramfs-5.14.img\noptions $kernelopts rhgb\n";
+	bls_entry_parse("m-5.14", t, strlen(t), &env, &e);
+	assert_string_equal(e.cmdline, "root=/dev/mapper/rl-root ro rhgb");
+	assert_string_equal(e.id, "m-5.14");
+	t = "default b\nlabel a\nkernel /a\nLABEL b\n  LINUX vmlinuz\n  APPEND initrd=initrd.gz,x root=LABEL=r\n";
+	extlinux_parse(t, strlen(t), "/boot/extlinux", &c);
+	assert_true(c.has_default);
+	assert_string_equal(c.def.kernel, "/boot/extlinux/vmlinuz");
+	assert_string_equal(c.def.initrd[0], "/boot/extlinux/initrd.gz");
+	t = "label a\nkernel /a\nlabel b\n menu default\n kernel /b\n";
+	extlinux_parse(t, strlen(t), "", &c);
+	assert_string_equal(c.def.kernel, "/b");
+	char rootv[64];
+	cmdline_root("ro root=/dev/sda1 myroot=x root=UUID=abc quiet", rootv, sizeof(rootv));
+	assert_string_equal(rootv, "UUID=abc");
+	cmdline_root("ro quiet", rootv, sizeof(rootv));
+	assert_string_equal(rootv, "");
+	assert_null(root_spec_kind("/dev/vda2"));
+	assert_null(root_spec_kind("/dev/nvme0n1p2"));
+	assert_string_equal(root_spec_kind("/dev/mapper/centos-root"), "LVM");
+	assert_string_equal(root_spec_kind("/dev/centos/root"), "LVM");
+	assert_string_equal(root_spec_kind("/dev/disk/by-uuid/x"), "UUID");
+	assert_string_equal(root_spec_kind("PARTLABEL=root"), "PARTLABEL");
+	assert_string_equal(root_spec_kind("ZFS=rpool/ROOT"), "other");
 }
 
 static void test_fstab(void **state)
@@ -290,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_agent_conf),
 		cmocka_unit_test(test_fstab),
 		cmocka_unit_test(test_sysconf),
+		cmocka_unit_test(test_bootcfg),
 		cmocka_unit_test(test_sshd_config),
 		cmocka_unit_test(test_osrelease),
 		cmocka_unit_test(test_osrelease_read),
