@@ -77,6 +77,7 @@ static const struct check checks[] = {
 	{ "ssh-host-keys", "No baked-in SSH host private keys", check_host_keys },
 	{ "fstab", "fstab by UUID/LABEL, not device name", check_fstab },
 	{ "bootloader", "Default boot entry boots, root= not a device name", check_bootloader },
+	{ "drivers", "Kernel has virtio disk and NIC drivers at boot", check_drivers },
 	{ "ssh-login", "sshd enabled, root may log in with a password", check_ssh_login },
 	{ "shadow-attributes", "/etc/shadow and /etc/passwd can be changed", check_shadow_attrs },
 	{ "selinux", "SELinux not enforcing", check_selinux },

@@ -22,7 +22,7 @@ p1, p2 = d["partitions"]
 assert (p1["number"], p1["fstype"], p1["fsversion"], p1["label"]) == (1, "vfat", "FAT32", "CUSTOMIMG"), p1
 assert (p2["number"], p2["fstype"], p2["uuid"]) == (2, "ext4", "5eed0002-0000-4000-8000-000000000002"), p2
 assert d["root"]["partition"] == 2 and "os-release" in d["root"]["how"], d["root"]
-assert d["summary"] == {"pass": 20, "warn": 0, "fail": 0, "skip": 0}, d["summary"]
+assert d["summary"] == {"pass": 21, "warn": 0, "fail": 0, "skip": 0}, d["summary"]
 PY
 
 out=$("$OSCONF" image check "$SCRATCH/pass.img" 2>&1) && echo "$out" | grep -q '^Result: PASS' &&
@@ -103,7 +103,7 @@ assert d["mode"] == "directory" and d["result"] == "pass", d
 for k in ("format", "virtual-size", "partition-table", "partition-1", "partition-1-writable"):
     assert st[k] == "skip", (k, st[k])
 for k in ("custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys", "ssh-host-keys", "fstab",
-          "bootloader", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall", "lib-links", "space"):
+          "bootloader", "drivers", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall", "lib-links", "space"):
     assert st[k] == "pass", (k, st[k])
 PY
 

@@ -31,6 +31,29 @@ elf_fixture() {
 	cp "$f" "$out"
 }
 
+# make_initramfs OUT COMPRESSOR MODULE...: a cpio newc initramfs holding empty files named as the
+# kernel modules given (under usr/lib/modules/$KVER/kernel/drivers/), compressed by COMPRESSOR
+# (cat, gzip, "xz --check=crc32", zstd, "lz4 -l" …); with EARLY=1 an uncompressed early-microcode
+# archive comes first, as dracut and initramfs-tools make them.
+make_initramfs() {
+	local out=$1 comp=$2 d e
+	shift 2
+	command -v cpio >/dev/null || skip_all "needs cpio (mk/deps.sh check installs it)"
+	d=$(mktemp -d "$SCRATCH/initramfs.XXXXXX")
+	mkdir -p "$d/usr/lib/modules/$KVER/kernel/drivers"
+	printf '#!/bin/sh\n' >"$d/init"
+	for m in "$@"; do : >"$d/usr/lib/modules/$KVER/kernel/drivers/$m"; done
+	: >"$out"
+	if [ "${EARLY:-0}" = 1 ]; then
+		e=$(mktemp -d "$SCRATCH/early.XXXXXX")
+		mkdir -p "$e/kernel/x86/microcode" && printf 'ucode' >"$e/kernel/x86/microcode/GenuineIntel.bin"
+		(cd "$e" && find . | cpio -o -H newc --quiet) >>"$out"
+		rm -rf "$e"
+	fi
+	(cd "$d" && find . | cpio -o -H newc --quiet) | $comp >>"$out"
+	rm -rf "$d"
+}
+
 # make_root DIR: a root tree that passes every check (systemd, osconf enabled, root locked).
 # osconf, systemd and /bin/sh are one static program of the host's machine.
 make_root() {
@@ -62,7 +85,13 @@ make_root() {
 	# GRUB's default entry: a kernel and initramfs in /boot, the root by UUID
 	mkdir -p "$d"/boot/grub
 	printf 'kernel stand-in\n' >"$d"/boot/vmlinuz-$KVER
-	printf 'initramfs stand-in\n' >"$d"/boot/initrd.img-$KVER
+	# the virtio disk drivers in the initramfs, the NIC's a module on the root, NVMe built in
+	make_initramfs "$d"/boot/initrd.img-$KVER gzip virtio_blk.ko.xz virtio_pci.ko.xz
+	printf 'CONFIG_VIRTIO_BLK=m\nCONFIG_VIRTIO_PCI=m\nCONFIG_VIRTIO_NET=m\nCONFIG_BLK_DEV_NVME=y\n' >"$d"/boot/config-$KVER
+	mkdir -p "$d"/lib/modules/$KVER
+	printf 'kernel/drivers/net/virtio_net.ko.xz: kernel/drivers/net/net_failover.ko.xz\nkernel/drivers/block/virtio_blk.ko.xz:\n' \
+		>"$d"/lib/modules/$KVER/modules.dep
+	printf 'kernel/drivers/nvme/host/nvme.ko\n' >"$d"/lib/modules/$KVER/modules.builtin
 	cat >"$d"/boot/grub/grub.cfg <<GRUB
 if [ "\${next_entry}" ] ; then
    set default="\${next_entry}"
@@ -137,7 +166,7 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 }
 
 # The checks that read the root file system, in table order (each a warning when it cannot be read).
-ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,bootloader,ssh-login,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
+ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,bootloader,drivers,ssh-login,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
 
 # json_expect FILE RESULT [FAILING_ID] [WARN_IDS]: the JSON has the documented structure, the
 # overall result, exactly the one failing check named (none when empty), and exactly the
@@ -154,7 +183,7 @@ for k in ("target", "mode", "format", "virtual_size", "partition_table", "partit
 ids = [c["id"] for c in d["checks"]]
 assert ids == ["format", "virtual-size", "partition-table", "partition-1", "partition-1-writable",
                "custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys",
-               "ssh-host-keys", "fstab", "bootloader", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall",
+               "ssh-host-keys", "fstab", "bootloader", "drivers", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall",
                "lib-links", "space"], ids
 for c in d["checks"]:
     assert set(c) == {"id", "title", "status", "message", "advice", "details"}, c
