@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "sys/atomic.h"
 #include "tree/agent.h"
@@ -14,6 +15,8 @@
 #include "tree/fstab.h"
 #include "tree/fsview.h"
 #include "tree/init.h"
+#include "tree/initramfs.h"
+#include "tree/kmod.h"
 #include "tree/osrelease.h"
 #include "tree/sshd.h"
 #include "tree/sysconf.h"
@@ -178,6 +181,77 @@ static void test_bootcfg(void **state)
 	assert_string_equal(root_spec_kind("/dev/disk/by-uuid/x"), "UUID");
 	assert_string_equal(root_spec_kind("PARTLABEL=root"), "PARTLABEL");
 	assert_string_equal(root_spec_kind("ZFS=rpool/ROOT"), "other");
+}
+
+/* A cpio newc entry (header, name, data) appended to b. */
+static void newc(struct buf *b, const char *name, const char *data)
+{
+	size_t n = strlen(name) + 1, d = strlen(data);
+	buf_printf(b, "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1, 0100644, 0, 0, 1, 0, d, 0, 0, 0, 0, n, 0);
+	buf_append(b, name, n);
+	while (b->len % 4)
+		buf_append(b, "", 1);
+	buf_append(b, data, d);
+	while (b->len % 4)
+		buf_append(b, "", 1);
+}
+
+static int collect(const char *name, void *userdata)
+{
+	buf_printf(userdata, "%s;", name);
+	return 0;
+}
+
+static void test_initramfs(void **state)
+{
+	(void)state;
+	_cleanup_buf_ struct buf a = BUF_INIT, names = BUF_INIT;
+	newc(&a, "kernel/x86/microcode/GenuineIntel.bin", "ucode");
+	newc(&a, "TRAILER!!!", "");
+	buf_append(&a, "\0\0\0\0\0\0\0\0", 8);   /* padding before the next archive */
+	/* a gzip member holding an archive of two entries */
+	_cleanup_buf_ struct buf inner = BUF_INIT;
+	newc(&inner, "usr/lib/modules/6.1/kernel/drivers/block/virtio_blk.ko.xz", "x");
+	newc(&inner, "init", "#!/bin/sh\n");
+	newc(&inner, "TRAILER!!!", "");
+	uint8_t gz[4096];
+	z_stream z = { .next_in = (Bytef *)inner.data, .avail_in = (uInt)inner.len, .next_out = gz, .avail_out = sizeof(gz) };
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	buf_append(&a, gz, z.total_out);
+	deflateEnd(&z);
+	struct initramfs_info info;
+	char err[160] = "";
+	assert_int_equal(initramfs_scan((uint8_t *)a.data, a.len, collect, &names, &info, err, sizeof(err)), 0);
+	assert_string_equal(names.data, "kernel/x86/microcode/GenuineIntel.bin;usr/lib/modules/6.1/kernel/drivers/block/virtio_blk.ko.xz;init;");
+	assert_string_equal(info.formats, "cpio+gzip");
+	assert_int_equal(info.entries, 5);
+	/* cut short: the names before the cut stand, the error says where */
+	assert_int_equal(initramfs_scan((uint8_t *)a.data, a.len - 10, NULL, NULL, &info, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "gzip archive at offset"));
+	assert_int_equal(initramfs_scan((uint8_t *)"BZh91AY", 7, NULL, NULL, &info, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(initramfs_scan((uint8_t *)"hello", 5, NULL, NULL, &info, err, sizeof(err)), -EINVAL);
+	assert_int_equal(initramfs_scan((uint8_t *)"", 0, NULL, NULL, &info, err, sizeof(err)), 0);
+	/* a name size past the bound */
+	_cleanup_buf_ struct buf bad = BUF_INIT;
+	buf_printf(&bad, "070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x", 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x7fffffff, 0);
+	assert_int_equal(initramfs_scan((uint8_t *)bad.data, bad.len, NULL, NULL, &info, err, sizeof(err)), -EINVAL);
+
+	const char *cfg = "CONFIG_VIRTIO=y\nCONFIG_VIRTIO_BLK=m\n# CONFIG_VIRTIO_NET is not set\nCONFIG_VIRTIO_PCI=y\n";
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_BLK"), 'm');
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_NET"), 'n');
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_PCI"), 'y');
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_PCI_LEGACY"), 0);
+	const char *dep = "kernel/drivers/nvme/host/nvme-core.ko.zst:\nkernel/drivers/net/virtio_net.ko: kernel/net/core/failover.ko\n";
+	assert_true(modlist_has(dep, strlen(dep), "nvme_core"));
+	assert_true(modlist_has(dep, strlen(dep), "virtio_net"));
+	assert_false(modlist_has(dep, strlen(dep), "failover"));   /* a dependency, not a line of its own */
+	assert_false(modlist_has(dep, strlen(dep), "nvme"));
+	char m[32];
+	kmod_name("a/b/virtio-blk.ko.xz", m, sizeof(m));
+	assert_string_equal(m, "virtio_blk");
+	kmod_name("a/b/virtio_blk.kofoo", m, sizeof(m));
+	assert_string_equal(m, "");
 }
 
 static void test_fstab(void **state)
@@ -353,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_agent_conf),
 		cmocka_unit_test(test_fstab),
 		cmocka_unit_test(test_sysconf),
+		cmocka_unit_test(test_initramfs),
 		cmocka_unit_test(test_bootcfg),
 		cmocka_unit_test(test_sshd_config),
 		cmocka_unit_test(test_osrelease),
