@@ -54,6 +54,8 @@ const struct kmod_facts *kmod_facts(struct inspect *ctx, int *rc);
 /* "built in", "in the initramfs", "a module on the root only", "not in this kernel", "not found". */
 const char *kmod_where(const struct kmod_state *m);
 void check_drivers(struct inspect *ctx, struct check_result *c);
+/* hints.c: the import hints of the image (after the checks, which found the facts). */
+void import_hints(struct inspect *ctx, struct report_import *imp);
 /* check_ssh.c: sshd reachable with os.conf's root password. */
 void check_ssh_login(struct inspect *ctx, struct check_result *c);
 /* check_system.c: settings of the root that keep osconf or SSH from working. */

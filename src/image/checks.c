@@ -120,5 +120,6 @@ int image_checks_run(struct inspect *ctx, struct report *r)
 			return -ENOMEM;
 		checks[i].run(ctx, c);
 	}
+	import_hints(ctx, &r->import);
 	return 0;
 }
