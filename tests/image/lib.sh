@@ -105,6 +105,9 @@ menuentry 'Debian GNU/Linux' --class debian \$menuentry_id_option 'gnulinux-simp
 GRUB
 }
 
+# mbr_boot_code IMAGE: boot code in the MBR (GRUB's boot.img starts with a jump), as grub-install leaves it
+mbr_boot_code() { printf '\353\143\220' | dd of="$1" conv=notrunc status=none; }
+
 # make_image OUT LABEL(dos|gpt) P1(vfat|ext4|ext4-ro|xfs|fat16|none|absent) ROOTDIR [SIZE] [CUSTOM(1|0)]
 # (xfs needs P1_SECTORS of at least 300 MiB, P2_START after it)
 make_image() {
@@ -137,8 +140,7 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 	else
 		sfdisk -q "$out"
 	fi
-	# boot code in the MBR (GRUB's boot.img starts with a jump), as grub-install leaves it
-	printf '\353\143\220' | dd of="$out" conv=notrunc status=none
+	mbr_boot_code "$out"
 	local cdir
 	cdir=$(mktemp -d "$SCRATCH/custom.XXXXXX")
 	[ "$custom" = 1 ] && mkdir "$cdir/aliyun_custom_image"
