@@ -24,10 +24,18 @@ const struct kmod_facts *kmod_facts(struct inspect *ctx, int *rc)
 	}
 	b->kmods_done = true;
 	const struct boot_entry *e = &b->cfg.def;
-	char version[64], path[160];
+	bool files = fs_is_file(b->bootfs, e->kernel);
+	for (int i = 0; i < e->ninitrd; i++)
+		files = files && fs_is_file(b->bootfs, e->initrd[i]);
+	if (!files)   /* the bootloader check fails it */
+		return *rc = b->kmods_rc = -ENOENT, NULL;
+	/* the version of the kernel's file name, else (no modules or config of that name: Arch's
+	 * vmlinuz-linux) the one directory of /lib/modules */
+	char version[64], mods[160], cfg[160];
 	snprintf(version, sizeof(version), "%s", e->version);
-	snprintf(path, sizeof(path), "/lib/modules/%s", version);
-	if (!version[0] || !fs_is_dir(ctx->root, path))
+	snprintf(mods, sizeof(mods), "/lib/modules/%s", version);
+	snprintf(cfg, sizeof(cfg), "%s/config-%s", b->prefix, version);
+	if (!version[0] || (!fs_is_dir(ctx->root, mods) && !fs_exists(b->bootfs, cfg)))
 		kmod_only_version(ctx->root, version, sizeof(version));
 	b->kmods_rc = kmod_read(ctx->root, b->bootfs, b->prefix, version, e->initrd, e->ninitrd, &b->kmods);
 	*rc = b->kmods_rc;
@@ -48,7 +56,7 @@ void check_drivers(struct inspect *ctx, struct check_result *c)
 	const struct kmod_facts *k = kmod_facts(ctx, &rc);
 	if (!k) {
 		if (rc == -ENOENT)
-			result_set(c, CHECK_SKIP, NULL, "no default boot entry (see bootloader)");
+			result_set(c, CHECK_SKIP, NULL, "no default boot entry with its files (see bootloader)");
 		else
 			result_set(c, CHECK_WARN, "check the kernel's drivers by hand", "cannot read the kernel's files: %s", strerror(-rc));
 		return;

@@ -19,7 +19,7 @@ msg() {   # msg TEXT: the bootloader result of the last run mentions TEXT
 # GRUB: the saved entry inside a submenu ("1>1"), linux16/initrd16 with an early-microcode initrd
 variant submenu
 printf 'kernel\n' >"$SCRATCH/submenu/boot/vmlinuz-5.10.0-old"
-printf 'ucode\n' >"$SCRATCH/submenu/boot/intel-ucode.img"
+make_initramfs "$SCRATCH/submenu/boot/intel-ucode.img" cat   # early microcode: no modules
 mkdir -p "$SCRATCH/submenu/boot/grub"
 cat >"$SCRATCH/submenu/boot/grub/grub.cfg" <<G
 set default="\${saved_entry}"
@@ -36,7 +36,7 @@ submenu 'Advanced options' {
 	}
 	menuentry 'Debian, with Linux 5.10.0-old' --id old {
 		linux16 /boot/vmlinuz-5.10.0-old root=LABEL=rootfs ro
-		initrd16 /boot/intel-ucode.img
+		initrd16 /boot/intel-ucode.img /boot/initrd.img-$KVER
 	}
 }
 G
@@ -57,7 +57,7 @@ for v in 4.18.0-80 4.18.0-513; do
 		$v $v $v $v >"$SCRATCH/bls/boot/loader/entries/abc-$v.conf"
 done
 printf 'k\n' >"$SCRATCH/bls/boot/vmlinuz-4.18.0-513"
-printf 'i\n' >"$SCRATCH/bls/boot/initramfs-4.18.0-513.img"
+make_initramfs "$SCRATCH/bls/boot/initramfs-4.18.0-513.img" gzip virtio_blk.ko.xz virtio_pci.ko.xz
 make_image "$SCRATCH/b.img" dos vfat "$SCRATCH/bls" 2>/dev/null
 run_check "BLS: the newest entry, root from kernelopts" "$SCRATCH/b.img" pass 0
 msg "the newest BLS entry (abc-4.18.0-513)"

@@ -67,6 +67,7 @@ run_check "ufw ENABLED=yes: warning" "$SCRATCH/ufw.img" pass 0 "" firewall
 
 variant liblink
 mkdir -p "$SCRATCH/liblink/usr/lib"
+mv "$SCRATCH/liblink/lib/modules" "$SCRATCH/liblink/usr/lib/" && rmdir "$SCRATCH/liblink/lib"
 ln -s /usr/lib "$SCRATCH/liblink/lib"
 ln -s usr/lib "$SCRATCH/liblink/lib64"
 make_image "$SCRATCH/liblink.img" dos vfat "$SCRATCH/liblink" 2>/dev/null
