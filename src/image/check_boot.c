@@ -40,26 +40,48 @@ static void find_bootfs(struct inspect *ctx, struct boot_facts *b)
 	snprintf(b->bootfs_how, sizeof(b->bootfs_how), "fstab mounts /boot from %.100s, which names no partition", e->spec);
 }
 
+struct efi_scan {
+	struct fsview *fs;
+	const char *prefix;
+	char *how;
+	size_t len;
+	bool found;
+};
+
+/* A vendor directory of EFI/ with a shim or GRUB loader of its own. */
+static int efi_vendor_cb(const char *name, enum fs_type type, void *userdata)
+{
+	static const char *const loaders[] = { "shimx64.efi", "grubx64.efi", "shimaa64.efi", "grubaa64.efi" };
+	struct efi_scan *s = userdata;
+	for (size_t i = 0; type == FS_DIR && i < ARRAY_SIZE(loaders); i++) {
+		char path[300];
+		snprintf(path, sizeof(path), "%s/EFI/%s/%s", s->prefix, name, loaders[i]);
+		if (fs_is_file(s->fs, path)) {
+			snprintf(s->how, s->len, "%.250s (no EFI/BOOT fallback loader)", path);
+			s->found = true;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* An EFI loader in an ESP (fs at prefix): the removable-media path, else a distro's. */
 static bool efi_loader(struct fsview *fs, const char *prefix, char *how, size_t len)
 {
 	static const char *const fallback[] = { "BOOTX64.EFI", "BOOTAA64.EFI" };
-	static const char *const distro[] = { "shimx64.efi", "grubx64.efi", "shimaa64.efi", "grubaa64.efi" };
-	static const char *const vendors[] = { "debian", "ubuntu", "centos", "redhat", "rocky", "almalinux", "fedora",
-					       "opensuse", "sles", "alinux", "anolis", "openEuler", "arch", "grub" };
 	char path[160];
+	snprintf(path, sizeof(path), "%s/EFI", prefix);
+	if (!fs_is_dir(fs, path))
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(fallback); i++) {
 		snprintf(path, sizeof(path), "%s/EFI/BOOT/%s", prefix, fallback[i]);
 		if (fs_is_file(fs, path))
 			return snprintf(how, len, "%s", path), true;
 	}
-	for (size_t v = 0; v < ARRAY_SIZE(vendors); v++)
-		for (size_t i = 0; i < ARRAY_SIZE(distro); i++) {
-			snprintf(path, sizeof(path), "%s/EFI/%s/%s", prefix, vendors[v], distro[i]);
-			if (fs_is_file(fs, path))
-				return snprintf(how, len, "%s (no EFI/BOOT fallback loader)", path), true;
-		}
-	return false;
+	struct efi_scan s = { fs, prefix, how, len, false };
+	snprintf(path, sizeof(path), "%s/EFI", prefix);
+	fs_list_dir(fs, path, efi_vendor_cb, &s);
+	return s.found;
 }
 
 static void find_boot_mode(struct inspect *ctx, struct boot_facts *b)

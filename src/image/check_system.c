@@ -66,6 +66,23 @@ void check_selinux(struct inspect *ctx, struct check_result *c)
 
 /* --- services that are enabled --------------------------------------------------------- */
 
+/* Whether a service is installed at all: its unit file or init script. Only then can it be
+ * enabled, and looking for it is much cheaper than looking for its enable links. */
+static bool service_installed(struct fsview *fs, const char *name)
+{
+	static const struct {
+		const char *dir, *suffix;
+	} forms[] = { { "/usr/lib/systemd/system", ".service" }, { "/lib/systemd/system", ".service" },
+		      { "/etc/systemd/system", ".service" }, { "/etc/init.d", "" }, { "/etc/rc.d/init.d", "" } };
+	for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+		char path[160];
+		snprintf(path, sizeof(path), "%s/%s%s", forms[i].dir, name, forms[i].suffix);
+		if (fs_exists(fs, path))
+			return true;
+	}
+	return false;
+}
+
 /* Records each of names the root starts at boot as a detail; returns how many. */
 static int enabled_services(struct inspect *ctx, const char *const *names, size_t n, struct check_result *c)
 {
@@ -74,7 +91,7 @@ static int enabled_services(struct inspect *ctx, const char *const *names, size_
 	int found = 0;
 	for (size_t i = 0; i < n; i++) {
 		char how[300];
-		if (!init_unit_enabled(ctx->root, info, names[i], how, sizeof(how)))
+		if (!service_installed(ctx->root, names[i]) || !init_unit_enabled(ctx->root, info, names[i], how, sizeof(how)))
 			continue;
 		if (streq(names[i], "ufw")) {   /* Ubuntu enables the unit; ufw.conf says if it filters */
 			struct ufw_conf u;
