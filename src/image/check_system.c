@@ -45,6 +45,17 @@ void check_shadow_attrs(struct inspect *ctx, struct check_result *c)
 
 /* --- selinux ---------------------------------------------------------------------------- */
 
+/* The default boot entry's word that keeps SELinux from enforcing, or NULL. */
+static const char *selinux_off_at_boot(struct inspect *ctx)
+{
+	static const char *const words[] = { "selinux=0", "enforcing=0" };
+	struct boot_facts *b = boot_facts(ctx);
+	for (size_t i = 0; b && b->cfg.has_default && i < ARRAY_SIZE(words); i++)
+		if (cmdline_has_word(b->cfg.def.cmdline, words[i]))
+			return words[i];
+	return NULL;
+}
+
 void check_selinux(struct inspect *ctx, struct check_result *c)
 {
 	if (!root_ready(ctx, c))
@@ -55,6 +66,9 @@ void check_selinux(struct inspect *ctx, struct check_result *c)
 		result_set(c, CHECK_WARN, "check /etc/selinux/config by hand", "cannot read /etc/selinux/config: %s", strerror(-r));
 	else if (!s.exists)
 		result_set(c, CHECK_PASS, NULL, "no /etc/selinux/config");
+	else if (streq(s.mode, "enforcing") && selinux_off_at_boot(ctx))
+		result_set(c, CHECK_PASS, NULL, "SELinux is enforcing in /etc/selinux/config, but the default boot entry turns it off (%s)",
+			   selinux_off_at_boot(ctx));
 	else if (streq(s.mode, "enforcing"))
 		result_set(c, CHECK_WARN,
 			   "set SELINUX=permissive (or disabled) in /etc/selinux/config, or make sure the files osconf writes keep their labels (restorecon)",

@@ -354,6 +354,15 @@ void cmdline_root(const char *cmdline, char *out, size_t len)
 		}
 }
 
+bool cmdline_has_word(const char *cmdline, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = cmdline; (p = strstr(p, word)); p += n)
+		if ((p == cmdline || p[-1] == ' ' || p[-1] == '\t') && (!p[n] || p[n] == ' ' || p[n] == '\t'))
+			return true;
+	return false;
+}
+
 const char *root_spec_kind(const char *spec)
 {
 	static const struct {

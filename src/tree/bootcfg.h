@@ -54,6 +54,8 @@ void extlinux_parse(const char *data, size_t len, const char *dir, struct bootcf
 
 /* The value of root= in a command line into out ("" when none). */
 void cmdline_root(const char *cmdline, char *out, size_t len);
+/* Whether a command line has word as one of its blank-separated words ("selinux=0"). */
+bool cmdline_has_word(const char *cmdline, const char *word);
 /* How root= names the root: "UUID", "LABEL", "PARTUUID", "PARTLABEL", "by-path link", "LVM"
  * (/dev/mapper/…, /dev/VG/LV), or NULL for a kernel device name (/dev/sda2, /dev/vda1,
  * /dev/xvda1, /dev/nvme0n1p2, /dev/hda1) that changes between instance types. */

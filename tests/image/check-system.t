@@ -34,6 +34,10 @@ mkdir -p "$SCRATCH/selinux/etc/selinux"
 printf '# comment\nSELINUX=Enforcing\nSELINUXTYPE=targeted\n' >"$SCRATCH/selinux/etc/selinux/config"
 make_image "$SCRATCH/selinux.img" dos vfat "$SCRATCH/selinux" 2>/dev/null
 run_check "SELinux enforcing: warning" "$SCRATCH/selinux.img" pass 0 "" selinux
+sed -i 's/ ro quiet/ ro quiet enforcing=0/' "$SCRATCH/selinux/boot/grub/grub.cfg"
+make_image "$SCRATCH/selinux.img" dos vfat "$SCRATCH/selinux" 2>/dev/null
+run_check "SELinux enforcing, but enforcing=0 on the kernel command line" "$SCRATCH/selinux.img" pass 0
+grep -q 'turns it off (enforcing=0)' "$SCRATCH/out.json" && ok "says the command line turns it off" || fail "enforcing=0 message"
 sed -i 's/=Enforcing/=permissive/' "$SCRATCH/selinux/etc/selinux/config"
 make_image "$SCRATCH/selinux.img" dos vfat "$SCRATCH/selinux" 2>/dev/null
 run_check "SELinux permissive passes" "$SCRATCH/selinux.img" pass 0

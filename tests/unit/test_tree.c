@@ -172,6 +172,8 @@ static void test_bootcfg(void **state)
 	char rootv[64];
 	cmdline_root("ro root=/dev/sda1 myroot=x root=UUID=abc quiet", rootv, sizeof(rootv));
 	assert_string_equal(rootv, "UUID=abc");
+	assert_true(cmdline_has_word("ro selinux=0", "selinux=0"));
+	assert_false(cmdline_has_word("ro noselinux=0 selinux=01", "selinux=0"));
 	cmdline_root("ro quiet", rootv, sizeof(rootv));
 	assert_string_equal(rootv, "");
 	assert_null(root_spec_kind("/dev/vda2"));
