@@ -111,6 +111,27 @@ static void find_boot_mode(struct inspect *ctx, struct boot_facts *b)
 	}
 }
 
+/* The EFI system partition: a tree's /boot/efi; the partition fstab mounts there, else the first
+ * FAT partition with an EFI directory. */
+static struct fsview *find_esp(struct inspect *ctx, const char **prefix)
+{
+	*prefix = ctx->directory ? "/boot/efi" : "";
+	if (ctx->directory)
+		return ctx->root;
+	_cleanup_(fstab_free) struct fstab f = FSTAB_INIT;
+	const struct fstab_entry *e = fstab_read(ctx->root, &f) == 0 ? fstab_find_dir(&f, "/boot/efi") : NULL;
+	const char *err;
+	for (int j = 0; e && j < ctx->disk.nparts; j++)
+		if (spec_names_partition(e->spec, &ctx->disk.parts[j]))
+			return inspect_fs(ctx, j, &err);
+	for (int j = 0; j < ctx->disk.nparts; j++) {
+		struct fsview *fs = streq(ctx->disk.parts[j].fstype, "vfat") ? inspect_fs(ctx, j, &err) : NULL;
+		if (fs && fs_is_dir(fs, "/EFI"))
+			return fs;
+	}
+	return NULL;
+}
+
 struct boot_facts *boot_facts(struct inspect *ctx)
 {
 	if (ctx->boot)
@@ -119,7 +140,9 @@ struct boot_facts *boot_facts(struct inspect *ctx)
 	if (!b)
 		return NULL;
 	find_bootfs(ctx, b);
-	b->rc = b->bootfs ? bootcfg_read(b->bootfs, b->prefix, &b->cfg) : -ENOENT;
+	const char *esp_prefix;
+	struct fsview *esp = find_esp(ctx, &esp_prefix);
+	b->rc = b->bootfs ? bootcfg_read(b->bootfs, b->prefix, esp, esp_prefix, &b->cfg) : -ENOENT;
 	find_boot_mode(ctx, b);
 	return ctx->boot = b;
 }

@@ -440,34 +440,61 @@ static int read_bls(struct fsview *fs, const char *prefix, const struct grubenv 
 	return r == -ENOENT ? 0 : s.err ? s.err : r < 0 ? r : 0;
 }
 
-int bootcfg_read(struct fsview *boot, const char *prefix, struct bootcfg *out)
+/* grub.cfg and grubenv in dir of cfgfs (BLS entries in boot): 1 when read, 0 when absent. */
+static int read_grub(struct fsview *cfgfs, const char *dir, struct fsview *boot, const char *prefix, struct bootcfg *out)
+{
+	_cleanup_buf_ struct buf b = BUF_INIT, envb = BUF_INIT;
+	char path[300], envpath[300];
+	snprintf(path, sizeof(path), "%s/grub.cfg", dir);
+	int r = read_cfg(cfgfs, path, &b);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r;
+	struct grubenv env = { 0 };
+	snprintf(envpath, sizeof(envpath), "%s/grubenv", dir);
+	if ((r = fs_read_file(cfgfs, envpath, 64 * 1024, &envb)) == 0)
+		grubenv_parse(envb.data ? envb.data : "", envb.len, &env);
+	else if (r != -ENOENT)
+		return r;
+	struct bootcfg c;
+	grub_cfg_parse(b.data ? b.data : "", b.len, &env, &c);
+	if (c.loader == BOOT_BLS && (r = read_bls(boot, prefix, &env, &c)) < 0)
+		return r;
+	copy(c.path, sizeof(c.path), path);
+	*out = c;
+	return 1;
+}
+
+struct esp_scan {
+	struct fsview *esp, *boot;
+	const char *esp_prefix, *prefix;
+	struct bootcfg *out;
+	int r;
+};
+
+/* A vendor directory of the ESP's EFI/ with a grub.cfg (RHEL 8's UEFI configuration). */
+static int esp_cb(const char *name, enum fs_type type, void *userdata)
+{
+	struct esp_scan *s = userdata;
+	if (type != FS_DIR || !strcasecmp(name, "BOOT"))
+		return 0;
+	char dir[300];
+	snprintf(dir, sizeof(dir), "%s/EFI/%s", s->esp_prefix, name);
+	s->r = read_grub(s->esp, dir, s->boot, s->prefix, s->out);
+	return s->r != 0;
+}
+
+int bootcfg_read(struct fsview *boot, const char *prefix, struct fsview *esp, const char *esp_prefix,
+		 struct bootcfg *out)
 {
 	static const char *const grubs[] = { "grub2", "grub" };
 	static const char *const exts[] = { "/extlinux/extlinux.conf", "/syslinux/syslinux.cfg", "/extlinux.conf",
 					    "/syslinux.cfg" };
 	char path[128];
 	for (size_t i = 0; i < ARRAY_SIZE(grubs); i++) {
-		_cleanup_buf_ struct buf b = BUF_INIT, envb = BUF_INIT;
-		snprintf(path, sizeof(path), "%s/%s/grub.cfg", prefix, grubs[i]);
-		int r = read_cfg(boot, path, &b);
-		if (r == -ENOENT)
-			continue;
-		if (r < 0)
-			return r;
-		struct grubenv env = { 0 };
-		char envpath[128];
-		snprintf(envpath, sizeof(envpath), "%s/%s/grubenv", prefix, grubs[i]);
-		if ((r = fs_read_file(boot, envpath, 64 * 1024, &envb)) == 0)
-			grubenv_parse(envb.data ? envb.data : "", envb.len, &env);
-		else if (r != -ENOENT)
-			return r;
-		struct bootcfg c;
-		grub_cfg_parse(b.data ? b.data : "", b.len, &env, &c);
-		if (c.loader == BOOT_BLS && (r = read_bls(boot, prefix, &env, &c)) < 0)
-			return r;
-		snprintf(c.path, sizeof(c.path), "%s", path);
-		*out = c;
-		return 0;
+		snprintf(path, sizeof(path), "%s/%s", prefix, grubs[i]);
+		int r = read_grub(boot, path, boot, prefix, out);
+		if (r)
+			return r < 0 ? r : 0;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(exts); i++) {
 		_cleanup_buf_ struct buf b = BUF_INIT;
@@ -484,6 +511,15 @@ int bootcfg_read(struct fsview *boot, const char *prefix, struct bootcfg *out)
 		snprintf(c.path, sizeof(c.path), "%s", path);
 		*out = c;
 		return 0;
+	}
+	if (esp) {
+		struct esp_scan s = { esp, boot, esp_prefix, prefix, out, 0 };
+		snprintf(path, sizeof(path), "%s/EFI", esp_prefix);
+		int r = fs_list_dir(esp, path, esp_cb, &s);
+		if (s.r)
+			return s.r < 0 ? s.r : 0;
+		if (r < 0 && r != -ENOENT)
+			return r;
 	}
 	*out = (struct bootcfg){ 0 };
 	return 0;

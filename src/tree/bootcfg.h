@@ -65,6 +65,8 @@ const char *root_spec_kind(const char *spec);
 /* The configuration in the file system holding /boot: boot with prefix "/boot" when that is the
  * root file system, "" when /boot is a separate one. Looked for in order: grub2/grub.cfg,
  * grub/grub.cfg (BLS entries under loader/entries when it calls blscfg), extlinux/extlinux.conf,
- * syslinux/syslinux.cfg, extlinux.conf. None: loader BOOT_NONE and 0. Errors other than ENOENT
- * are returned (negative errno), *out untouched. */
-int bootcfg_read(struct fsview *boot, const char *prefix, struct bootcfg *out);
+ * syslinux/syslinux.cfg, extlinux.conf; then (esp not NULL) the EFI system partition's
+ * EFI/VENDOR/grub.cfg with its grubenv (RHEL 8 under UEFI), at esp_prefix in esp. None: loader
+ * BOOT_NONE and 0. Errors other than ENOENT are returned (negative errno), *out untouched. */
+int bootcfg_read(struct fsview *boot, const char *prefix, struct fsview *esp, const char *esp_prefix,
+		 struct bootcfg *out);

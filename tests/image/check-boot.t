@@ -68,6 +68,18 @@ make_image "$SCRATCH/b.img" dos vfat "$SCRATCH/bls" 2>/dev/null
 run_check "BLS saved_entry whose kernel is missing" "$SCRATCH/b.img" fail 1 bootloader
 msg "/boot/vmlinuz-4.18.0-80, which is not in the image"
 
+# RHEL 8 under UEFI: grub.cfg and grubenv in the ESP's EFI/redhat/, BLS entries in /boot
+rm -rf "$SCRATCH/bls/boot/grub2"
+mkdir -p "$SCRATCH/esp/EFI/redhat" "$SCRATCH/esp/EFI/BOOT"
+printf 'set default="${saved_entry}"\nblscfg\n' >"$SCRATCH/esp/EFI/redhat/grub.cfg"
+printf 'saved_entry=abc-4.18.0-513\nkernelopts=root=UUID=%s ro\n' "$ROOT_UUID" >"$SCRATCH/esp/EFI/redhat/grubenv"
+printf 'MZ\n' >"$SCRATCH/esp/EFI/BOOT/BOOTX64.EFI"
+make_image "$SCRATCH/b.img" gpt vfat "$SCRATCH/bls" 2>/dev/null
+dd if=/dev/zero of="$SCRATCH/b.img" bs=440 count=1 conv=notrunc status=none
+mcopy -s -i "$SCRATCH/b.img@@$((P1_START * 512))" "$SCRATCH/esp/EFI" ::/
+run_check "RHEL 8 UEFI: grub.cfg in the ESP, BLS entries in /boot" "$SCRATCH/b.img" pass 0
+msg "/EFI/redhat/grub.cfg: GRUB with BLS entries, default \\\"Rocky (4.18.0-513)\\\" (saved_entry=abc-4.18.0-513)"
+
 # extlinux, relative paths, initrd= in APPEND
 variant ext
 rm -rf "$SCRATCH/ext/boot/grub"
