@@ -7,7 +7,7 @@ CC         ?= cc
 PKG_CONFIG ?= pkg-config
 # The agent is one static binary: the same file runs in any image, whatever its C library.
 # Every library comes from the static archive its Debian -dev package ships.
-PKGS       := blkid libcrypt ext2fs com_err zlib
+PKGS       := blkid libcrypt ext2fs com_err zlib liblzma libzstd liblz4
 BUILD      := build
 PREFIX     ?= /usr
 SBINDIR    ?= $(PREFIX)/sbin

@@ -7,7 +7,7 @@
 # into $ARM64_SYSROOT (build-arm64/sysroot), static archives and headers only.
 # SPDX-License-Identifier: Apache-2.0
 set -eu
-build="gcc make pkg-config libc6-dev libblkid-dev libcrypt-dev libext2fs-dev comerr-dev zlib1g-dev"
+build="gcc make pkg-config libc6-dev libblkid-dev libcrypt-dev libext2fs-dev comerr-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev"
 check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 btrfs-progs
        ifupdown netplan.io network-manager python3-gi gir1.2-nm-1.0 dbus-daemon systemd qemu-system-x86 qemu-utils
        debootstrap busybox-static cpio kmod fusefat rpm dpkg-dev fakeroot valgrind man-db python3-seccomp"
@@ -15,7 +15,7 @@ fuzz="$build clang libclang-rt-14-dev"
 bench="$build valgrind hyperfine iproute2 util-linux time strace python3 fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 qemu-utils"
 pkg="$build dpkg-dev fakeroot rpm"
 cross="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libcrypt-dev:arm64 libcmocka-dev:arm64"
-arm64_sysroot="libblkid-dev uuid-dev libext2fs-dev comerr-dev zlib1g-dev"
+arm64_sysroot="libblkid-dev uuid-dev libext2fs-dev comerr-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev"
 arm64="$build file $cross"
 check="$check file $cross"
 eval "want=\$$1"

@@ -313,6 +313,17 @@ static struct elf_file *image_machine(struct fsview *fs, const char **from)
 	return NULL;
 }
 
+int image_machine_name(struct fsview *fs, char *out, size_t len)
+{
+	const char *from;
+	_cleanup_elf_ struct elf_file *f = image_machine(fs, &from);
+	const char *n = f ? elf_machine_name(&f->e) : NULL;
+	if (!n)
+		return -ENOENT;
+	snprintf(out, len, "%s", n);
+	return 0;
+}
+
 /* Dynamic: FAIL (msg set) when the interpreter, a library or a version is missing. */
 static enum check_status check_deps(struct fsview *fs, const struct elf_info *e, struct check_result *c,
 				    char *msg, size_t len)

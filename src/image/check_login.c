@@ -208,15 +208,6 @@ void check_host_keys(struct inspect *ctx, struct check_result *c)
 
 /* --- fstab ------------------------------------------------------------------------------ */
 
-bool fstab_spec_is_device_name(const char *spec)
-{
-	static const char *const prefixes[] = { "/dev/sd", "/dev/vd", "/dev/xvd", "/dev/hd", "/dev/nvme" };
-	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
-		if (strncmp(spec, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	return false;
-}
-
 void check_fstab(struct inspect *ctx, struct check_result *c)
 {
 	if (!root_ready(ctx, c))

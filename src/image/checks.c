@@ -76,6 +76,15 @@ static const struct check checks[] = {
 	{ "ssh-authorized-keys", "No baked-in authorized_keys", check_authorized_keys },
 	{ "ssh-host-keys", "No baked-in SSH host private keys", check_host_keys },
 	{ "fstab", "fstab by UUID/LABEL, not device name", check_fstab },
+	{ "bootloader", "Default boot entry boots, root= not a device name", check_bootloader },
+	{ "drivers", "Kernel has virtio disk and NIC drivers at boot", check_drivers },
+	{ "ssh-login", "sshd enabled, root may log in with a password", check_ssh_login },
+	{ "shadow-attributes", "/etc/shadow and /etc/passwd can be changed", check_shadow_attrs },
+	{ "selinux", "SELinux not enforcing", check_selinux },
+	{ "guest-agent", "qemu-guest-agent not enabled", check_guest_agent },
+	{ "firewall", "No firewall service that may close port 22", check_firewall },
+	{ "lib-links", "/lib, /lib64, /bin, /sbin not absolute symlinks", check_lib_links },
+	{ "space", "Root and partition 1 at most 90% full", check_space },
 };
 
 int image_checks_run(struct inspect *ctx, struct report *r)
@@ -113,5 +122,6 @@ int image_checks_run(struct inspect *ctx, struct report *r)
 			return -ENOMEM;
 		checks[i].run(ctx, c);
 	}
+	import_hints(ctx, &r->import);
 	return 0;
 }

@@ -17,8 +17,6 @@ int image_checks_run(struct inspect *ctx, struct report *r);
 /* Root's /etc/shadow fields 2 and 3 → PASS (locked, or must change at first login) or
  * FAIL (usable or empty); *why says which. */
 enum check_status root_password_status(const char *hash, const char *lastchg, const char **why);
-/* An fstab spec naming a kernel device (/dev/sda1, /dev/vdb, /dev/xvda2, /dev/nvme0n1p1 …). */
-bool fstab_spec_is_device_name(const char *spec);
 /* ext2/3/4 superblock (1024 bytes): 0 writable, 1 unwritable, 2 writable with a caveat
  * (reason in why), -EINVAL when not an ext superblock. */
 int ext_superblock_unwritable(const uint8_t *sb, char *why, size_t whylen);

@@ -309,18 +309,27 @@ static int fat_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *
 	return fat_walk(f, e.cluster, list_cb, &l);
 }
 
-/* Free clusters are counted in the FAT itself: FSInfo's count is only a hint that may be stale. */
+/* Free clusters are counted in the FAT itself (FSInfo's count is only a hint that may be stale),
+ * read in chunks of FAT_USAGE_CHUNK bytes rather than a sector at a time. */
+#define FAT_USAGE_CHUNK (64u << 10)
 static int fat_usage(struct fsview *v, struct fs_usage *out)
 {
 	struct fat *f = v->priv;
-	uint64_t free_clusters = 0;
-	for (uint32_t c = 2; c - 2 < f->clusters; c++) {
-		uint32_t next;
-		int r = fat_next(f, c, &next);
-		if (r < 0)
+	uint64_t free_clusters = 0, end = ((uint64_t)f->clusters + 2) * 4;
+	uint8_t *chunk = malloc(FAT_USAGE_CHUNK);
+	if (!chunk)
+		return -ENOMEM;
+	for (uint64_t pos = 0; pos < end; pos += FAT_USAGE_CHUNK) {
+		size_t n = end - pos < FAT_USAGE_CHUNK ? (size_t)(end - pos) : FAT_USAGE_CHUNK;
+		int r = fat_read(f, chunk, n, f->fat_off + pos);
+		if (r < 0) {
+			free(chunk);
 			return r;
-		free_clusters += next == 0;
+		}
+		for (size_t i = pos ? 0 : 8; i + 4 <= n; i += 4)   /* entries 0 and 1 are no clusters */
+			free_clusters += (get_le32(chunk + i) & 0x0fffffffu) == 0;
 	}
+	free(chunk);
 	*out = (struct fs_usage){
 		.block_size = (uint64_t)f->bps * f->spc,
 		.blocks = f->clusters,

@@ -353,6 +353,8 @@ void inspect_free(struct inspect *ctx)
 	free(ctx->pfs);
 	free(ctx->lvfs);
 	lvm_free(&ctx->lvm);
+	free(ctx->boot);
+	ctx->boot = NULL;
 	disk_free(&ctx->disk);
 	image_close(&ctx->img);
 	ctx->root = NULL;

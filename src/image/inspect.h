@@ -33,6 +33,7 @@ struct inspect {
 	char root_how[400];      /* how the root was determined (or why not) */
 	struct fsview *root;     /* the root file system, or NULL (root_err says why) */
 	char root_err[200];
+	struct boot_facts *boot; /* what check_boot.c found, on first use (freed with ctx) */
 };
 
 int inspect_image(const char *path, struct inspect *ctx);

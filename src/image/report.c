@@ -96,6 +96,41 @@ static void human_size(unsigned long long bytes, char *out, size_t len)
 		snprintf(out, len, "%.1f GiB", (double)bytes / (1024.0 * 1024 * 1024));
 }
 
+int report_import_cli(const struct report_import *imp, struct buf *out)
+{
+	buf_puts(out, "aliyun ecs ImportImage --RegionId REGION --ImageName NAME --OSType linux --Platform \"Customized Linux\"");
+	if (imp->architecture[0])
+		buf_printf(out, " --Architecture %s", imp->architecture);
+	if (imp->boot_mode[0])
+		buf_printf(out, " --BootMode %s", imp->boot_mode);
+	if (imp->nvme[0])
+		buf_printf(out, " --Features.NvmeSupport %s", imp->nvme);
+	buf_puts(out, " --DiskDeviceMapping.1.OSSBucket BUCKET --DiskDeviceMapping.1.OSSObject OBJECT");
+	if (imp->format[0])
+		buf_printf(out, " --DiskDeviceMapping.1.Format %s", imp->format);
+	if (imp->disk_gib)
+		buf_printf(out, " --DiskDeviceMapping.1.DiskImageSize %llu", imp->disk_gib);
+	return buf_error(out);
+}
+
+static void render_import_text(const struct report_import *imp, struct buf *out)
+{
+	if (!imp->known)
+		return;
+	buf_puts(out, "Import (the console's form, or aliyun ecs ImportImage):\n");
+	buf_printf(out, "  platform Customized Linux, OS type linux, architecture %s, boot mode %s, format %s",
+		   imp->architecture[0] ? imp->architecture : imp->machine[0] ? imp->machine : "not known",
+		   imp->boot_mode[0] ? imp->boot_mode : "not known", imp->format[0] ? imp->format : "not known");
+	if (imp->disk_gib)
+		buf_printf(out, ", system disk at least %llu GiB", imp->disk_gib);
+	buf_printf(out, ", NVMe %s\n", imp->nvme[0] ? imp->nvme : "not known");
+	for (int i = 0; i < imp->nnotes; i++)
+		buf_printf(out, "  note: %s\n", imp->notes[i]);
+	buf_puts(out, "  ");
+	report_import_cli(imp, out);
+	buf_puts(out, "\n");
+}
+
 int report_render_text(const struct report *r, struct buf *out)
 {
 	static const char *tags[] = { "PASS", "WARN", "FAIL", "SKIP" };
@@ -133,6 +168,7 @@ int report_render_text(const struct report *r, struct buf *out)
 		if (c->advice && (c->status == CHECK_FAIL || c->status == CHECK_WARN))
 			buf_printf(out, "      %-21s -> %s\n", "", c->advice);
 	}
+	render_import_text(&r->import, out);
 	size_t fails = report_count(r, CHECK_FAIL), warns = report_count(r, CHECK_WARN);
 	buf_printf(out, "Result: %s (%zu passed, %zu failed, %zu warnings, %zu skipped)\n",
 		   fails ? "FAIL" : "PASS", report_count(r, CHECK_PASS), fails, warns,
@@ -147,6 +183,35 @@ static void kv_str(struct json *j, const char *key, const char *s)
 		json_string(j, s);
 	else
 		json_null(j);
+}
+
+static void render_import_json(struct json *j, const struct report_import *imp)
+{
+	json_key(j, "import");
+	if (!imp->known) {
+		json_null(j);
+		return;
+	}
+	json_object(j);
+	kv_str(j, "platform", "Customized Linux");
+	kv_str(j, "os_type", "linux");
+	kv_str(j, "architecture", imp->architecture);
+	kv_str(j, "machine", imp->machine);
+	kv_str(j, "boot_mode", imp->boot_mode);
+	kv_str(j, "format", imp->format);
+	json_key(j, "disk_image_size_gib");
+	imp->disk_gib ? json_int(j, (long long)imp->disk_gib) : json_null(j);
+	kv_str(j, "nvme_support", imp->nvme);
+	json_key(j, "notes");
+	json_array(j);
+	for (int i = 0; i < imp->nnotes; i++)
+		json_string(j, imp->notes[i]);
+	json_close(j, ']');
+	struct buf cli = BUF_INIT;
+	report_import_cli(imp, &cli);
+	kv_str(j, "cli", cli.err ? NULL : cli.data);
+	buf_free(&cli);
+	json_close(j, '}');
 }
 
 void report_render_json(const struct report *r, FILE *out)
@@ -208,6 +273,7 @@ void report_render_json(const struct report *r, FILE *out)
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
+	render_import_json(&j, &r->import);
 	json_key(&j, "summary");
 	json_object(&j);
 	for (enum check_status st = CHECK_PASS; st <= CHECK_SKIP; st++)

@@ -26,6 +26,21 @@ struct report_partition {
 	const char *type, *fstype, *fsversion, *uuid, *label, *partuuid, *partname;
 };
 
+/* What the import form and `aliyun ecs ImportImage` need, as found in the image (hints.c). An
+ * empty field was not found and is not printed. Parameter names and values from the ECS API
+ * (ImportImage, version 2014-05-26). */
+struct report_import {
+	bool known;                   /* filled in */
+	char architecture[16];        /* Architecture: i386, x86_64, arm64 */
+	char machine[24];             /* the root's ELF machine, also when ImportImage has no value for it */
+	char boot_mode[8];            /* BootMode: BIOS, UEFI */
+	char format[8];               /* DiskDeviceMapping.1.Format: RAW, VHD, QCOW2, VMDK */
+	unsigned long long disk_gib;  /* DiskDeviceMapping.1.DiskImageSize: virtual size rounded up */
+	char nvme[16];                /* Features.NvmeSupport: supported, unsupported */
+	char notes[4][160];
+	int nnotes;
+};
+
 struct report {
 	const char *target;           /* image path or directory */
 	bool directory;               /* --root DIR */
@@ -39,6 +54,7 @@ struct report {
 	const char *root_how;
 	struct check_result *results;
 	size_t nresults;
+	struct report_import import;
 };
 
 /* Start a result for check id; later calls set its outcome. NULL on ENOMEM. */
@@ -53,5 +69,7 @@ const char *check_status_name(enum check_status st);
 /* Count of results with this status. */
 size_t report_count(const struct report *r, enum check_status st);
 
+/* The ImportImage command line of the import hints (placeholders REGION, NAME, BUCKET, OBJECT). */
+int report_import_cli(const struct report_import *imp, struct buf *out);
 int report_render_text(const struct report *r, struct buf *out);
 void report_render_json(const struct report *r, FILE *out);   /* one object, util/json.h */

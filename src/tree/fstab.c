@@ -125,3 +125,12 @@ bool fstab_mounted_at_boot(const struct fstab_entry *e)
 {
 	return !strstr(e->opts, "noauto") && !streq(e->type, "swap");
 }
+
+bool fstab_spec_is_device_name(const char *spec)
+{
+	static const char *const prefixes[] = { "/dev/sd", "/dev/vd", "/dev/xvd", "/dev/hd", "/dev/nvme" };
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (strncmp(spec, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}

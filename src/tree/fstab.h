@@ -39,3 +39,6 @@ const struct fstab_entry *fstab_find_dir(const struct fstab *f, const char *dir)
 bool fstab_spec_matches(const char *field, const char *spec);
 /* Whether the entry is mounted at boot (not noauto, not swap). */
 bool fstab_mounted_at_boot(const struct fstab_entry *e);
+/* A spec naming a kernel device (/dev/sda1, /dev/vdb, /dev/xvda2, /dev/hda1, /dev/nvme0n1p1):
+ * such names change between instance types (also used for the kernel's root=). */
+bool fstab_spec_is_device_name(const char *spec);

@@ -45,6 +45,24 @@ static const struct {
 	{ "PRETTY_NAME", offsetof(struct osrelease, pretty_name), sizeof(((struct osrelease *)0)->pretty_name) },
 };
 
+bool shell_var_get(const char *data, size_t len, const char *key, char *out, size_t outlen)
+{
+	bool found = false;
+	size_t klen = strlen(key);
+	const char *p = data, *end = data + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *le = nl ? nl : end;
+		while (p < le && (*p == ' ' || *p == '\t'))
+			p++;
+		if ((size_t)(le - p) > klen && p[klen] == '=' && !strncmp(p, key, klen)) {
+			unquote(p + klen + 1, le, out, outlen);
+			found = true;
+		}
+		p = le + 1;
+	}
+	return found;
+}
+
 void osrelease_parse(const char *data, size_t len, struct osrelease *out)
 {
 	struct osrelease o = { .exists = true };

@@ -22,6 +22,9 @@ struct osrelease {
  * escapes, unquoted with \ escapes); # comments and blank lines skipped; the last assignment
  * of a key wins; values too long for their field are cut. */
 void osrelease_parse(const char *data, size_t len, struct osrelease *out);
+/* Pure: the value of the last KEY=VALUE line for key in the same syntax (other files of this
+ * form: /etc/selinux/config, /etc/ufw/ufw.conf); false (out untouched) when key is not set. */
+bool shell_var_get(const char *data, size_t len, const char *key, char *out, size_t outlen);
 /* /etc/os-release, else (missing) /usr/lib/os-release. Neither there: 0 with exists false;
  * any other error is returned (negative errno) and *out is untouched. */
 int osrelease_read(struct fsview *fs, struct osrelease *out);

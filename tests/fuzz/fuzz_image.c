@@ -1,5 +1,6 @@
 /* fuzz_image.c — libFuzzer target: input bytes as a disk image through `image check`: container,
- * partition table, file systems, ELF reader, every check, text and JSON reports. */
+ * partition table, file systems, ELF reader, every check, text and JSON reports; and the same
+ * bytes as an initramfs (cpio newc, compressed or not). */
 /* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include "image/inspect.h"
 #include "image/report.h"
 #include "sys/anonfile.h"
+#include "tree/initramfs.h"
 #include "util/buf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,8 +35,20 @@ static int image_file(const uint8_t *data, size_t size)
 	return fd;
 }
 
+static int count_name(const char *name, void *userdata)
+{
+	*(size_t *)userdata += name[0] != '\0';
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* the same bytes as an initramfs (the drivers check reads one inside an image) */
+	struct initramfs_info info;
+	char err[160];
+	size_t names = 0;
+	initramfs_scan(data, size, count_name, &names, &info, err, sizeof(err));
+
 	int fd = image_file(data, size);
 	if (fd < 0)
 		return 0;

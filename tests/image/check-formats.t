@@ -40,6 +40,7 @@ done
 truncate -s 6G "$SCRATCH/logical.img"
 printf 'label: dos\nunit: sectors\nstart=2048, size=131072, type=c\nstart=133120, size=1048576, type=5\nstart=135168, size=131072, type=83\nstart=268288, size=131072, type=83\n' |
 	sfdisk -q "$SCRATCH/logical.img"
+mbr_boot_code "$SCRATCH/logical.img"
 mkfs.vfat -F 32 -s 1 -n CUSTOMIMG --offset=2048 "$SCRATCH/logical.img" 65536 >/dev/null 2>&1
 mkdir -p "$SCRATCH/c/aliyun_custom_image"
 mcopy -s -i "$SCRATCH/logical.img@@$((2048 * 512))" "$SCRATCH/c/aliyun_custom_image" ::/
@@ -55,7 +56,7 @@ rm -f "$SCRATCH"/logical.*
 # a container whose contents are not read is said clearly: warnings, never a pass
 if qemu-img convert -c -O qcow2 -o compression_type=zstd "$SCRATCH/pass.img" "$SCRATCH/zstd.qcow2" 2>/dev/null; then
 	run_check "zstd-compressed qcow2: contents not inspected, warnings" "$SCRATCH/zstd.qcow2" pass 0 "" \
-		format,partition-table,partition-1,partition-1-writable,custom-dir,root-fs,agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab
+		format,partition-table,partition-1,partition-1-writable,custom-dir,root-fs,$ROOT_CHECKS
 	grep -q 'contents not inspected' "$SCRATCH/out.json" && ok "format says contents not inspected" || fail "not inspected"
 else
 	skip "qemu-img without zstd"

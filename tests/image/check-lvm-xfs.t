@@ -120,6 +120,7 @@ make_xfs "$SCRATCH/two" "$SCRATCH/two.xfs" 2G -m uuid=$XFS_UUID
 rm -f "$SCRATCH/two.img" && truncate -s 6G "$SCRATCH/two.img"
 printf 'label: dos\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, size=4194304, type=8e\nstart=%s, type=8e\n' \
 	$P1_START $P1_SECTORS $P2_START $((P2_START + 4194304)) | sfdisk -q "$SCRATCH/two.img"
+mbr_boot_code "$SCRATCH/two.img"
 mkfs.vfat -F 32 -s 1 -n CUSTOMIMG --offset=$P1_START "$SCRATCH/two.img" $((P1_SECTORS / 2)) >/dev/null 2>&1
 mcopy -s -i "$SCRATCH/two.img@@$((P1_START * 512))" "$SCRATCH/custom/aliyun_custom_image" ::/
 p2=$((P2_START * 512)) p3=$(((P2_START + 4194304) * 512))

@@ -9,6 +9,7 @@ P2_START=$((P1_START + P1_SECTORS))
 P2_SECTORS=131072        # 64 MiB root file system; the rest of the disk stays unallocated
 P1_UUID_EXT=5eed0001-0000-4000-8000-000000000001
 ROOT_UUID=5eed0002-0000-4000-8000-000000000002
+KVER=6.1.0-osconf            # the kernel version of make_root's /boot
 
 need_tools() {
 	for t in "$@"; do
@@ -30,6 +31,29 @@ elf_fixture() {
 	cp "$f" "$out"
 }
 
+# make_initramfs OUT COMPRESSOR MODULE...: a cpio newc initramfs holding empty files named as the
+# kernel modules given (under usr/lib/modules/$KVER/kernel/drivers/), compressed by COMPRESSOR
+# (cat, gzip, "xz --check=crc32", zstd, "lz4 -l" …); with EARLY=1 an uncompressed early-microcode
+# archive comes first, as dracut and initramfs-tools make them.
+make_initramfs() {
+	local out=$1 comp=$2 d e
+	shift 2
+	command -v cpio >/dev/null || skip_all "needs cpio (mk/deps.sh check installs it)"
+	d=$(mktemp -d "$SCRATCH/initramfs.XXXXXX")
+	mkdir -p "$d/usr/lib/modules/$KVER/kernel/drivers"
+	printf '#!/bin/sh\n' >"$d/init"
+	for m in "$@"; do : >"$d/usr/lib/modules/$KVER/kernel/drivers/$m"; done
+	: >"$out"
+	if [ "${EARLY:-0}" = 1 ]; then
+		e=$(mktemp -d "$SCRATCH/early.XXXXXX")
+		mkdir -p "$e/kernel/x86/microcode" && printf 'ucode' >"$e/kernel/x86/microcode/GenuineIntel.bin"
+		(cd "$e" && find . | cpio -o -H newc --quiet) >>"$out"
+		rm -rf "$e"
+	fi
+	(cd "$d" && find . | cpio -o -H newc --quiet) | $comp >>"$out"
+	rm -rf "$d"
+}
+
 # make_root DIR: a root tree that passes every check (systemd, osconf enabled, root locked).
 # osconf, systemd and /bin/sh are one static program of the host's machine.
 make_root() {
@@ -48,9 +72,41 @@ make_root() {
 		>"$d"/usr/lib/systemd/system/osconf.service
 	ln -s /usr/lib/systemd/system/osconf.service "$d"/etc/systemd/system/sysinit.target.wants/osconf.service
 	printf 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFake host\n' >"$d"/etc/ssh/ssh_host_ed25519_key.pub
+	# sshd enabled, root may log in with a password (set in an included file), host keys made at boot
+	mkdir -p "$d"/etc/ssh/sshd_config.d "$d"/etc/systemd/system/multi-user.target.wants
+	elf_fixture static "$d"/usr/sbin/sshd
+	printf 'Include /etc/ssh/sshd_config.d/*.conf\nPermitRootLogin no\n' >"$d"/etc/ssh/sshd_config
+	printf 'PermitRootLogin yes\n' >"$d"/etc/ssh/sshd_config.d/50-root.conf
+	printf '[Service]\nExecStart=/usr/sbin/sshd -D\n' >"$d"/usr/lib/systemd/system/sshd.service
+	printf '[Service]\nExecStart=/usr/bin/ssh-keygen -A\n' >"$d"/usr/lib/systemd/system/sshd-keygen@.service
+	ln -s /usr/lib/systemd/system/sshd.service "$d"/etc/systemd/system/multi-user.target.wants/sshd.service
 	: >"$d"/home/alice/.ssh/authorized_keys     # empty: no key, allowed
 	printf 'partition=LABEL=CUSTOMIMG\n' >"$d"/etc/osconf.conf
+	# GRUB's default entry: a kernel and initramfs in /boot, the root by UUID
+	mkdir -p "$d"/boot/grub
+	printf 'kernel stand-in\n' >"$d"/boot/vmlinuz-$KVER
+	# the virtio disk drivers in the initramfs, the NIC's a module on the root, NVMe built in
+	make_initramfs "$d"/boot/initrd.img-$KVER gzip virtio_blk.ko.xz virtio_pci.ko.xz
+	printf 'CONFIG_VIRTIO_BLK=m\nCONFIG_VIRTIO_PCI=m\nCONFIG_VIRTIO_NET=m\nCONFIG_BLK_DEV_NVME=y\n' >"$d"/boot/config-$KVER
+	mkdir -p "$d"/lib/modules/$KVER
+	printf 'kernel/drivers/net/virtio_net.ko.xz: kernel/drivers/net/net_failover.ko.xz\nkernel/drivers/block/virtio_blk.ko.xz:\n' \
+		>"$d"/lib/modules/$KVER/modules.dep
+	printf 'kernel/drivers/nvme/host/nvme.ko\n' >"$d"/lib/modules/$KVER/modules.builtin
+	cat >"$d"/boot/grub/grub.cfg <<GRUB
+if [ "\${next_entry}" ] ; then
+   set default="\${next_entry}"
+else
+   set default="0"
+fi
+menuentry 'Debian GNU/Linux' --class debian \$menuentry_id_option 'gnulinux-simple-$ROOT_UUID' {
+	linux	/boot/vmlinuz-$KVER root=UUID=$ROOT_UUID ro quiet
+	initrd	/boot/initrd.img-$KVER
 }
+GRUB
+}
+
+# mbr_boot_code IMAGE: boot code in the MBR (GRUB's boot.img starts with a jump), as grub-install leaves it
+mbr_boot_code() { printf '\353\143\220' | dd of="$1" conv=notrunc status=none; }
 
 # make_image OUT LABEL(dos|gpt) P1(vfat|ext4|ext4-ro|xfs|fat16|none|absent) ROOTDIR [SIZE] [CUSTOM(1|0)]
 # (the root file system: ROOT_FS=ext4, the default, btrfs or xfs)
@@ -85,6 +141,7 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 	else
 		sfdisk -q "$out"
 	fi
+	mbr_boot_code "$out"
 	local cdir
 	cdir=$(mktemp -d "$SCRATCH/custom.XXXXXX")
 	[ "$custom" = 1 ] && mkdir "$cdir/aliyun_custom_image"
@@ -126,6 +183,9 @@ label-id: 5EED0000-0000-4000-8000-000000000001"
 	esac
 }
 
+# The checks that read the root file system, in table order (each a warning when it cannot be read).
+ROOT_CHECKS=agent,root-password,ssh-authorized-keys,ssh-host-keys,fstab,bootloader,drivers,ssh-login,shadow-attributes,selinux,guest-agent,firewall,lib-links,space
+
 # json_expect FILE RESULT [FAILING_ID] [WARN_IDS]: the JSON has the documented structure, the
 # overall result, exactly the one failing check named (none when empty), and exactly the
 # warnings listed (comma-separated; none when empty; "*" = any).
@@ -141,7 +201,8 @@ for k in ("target", "mode", "format", "virtual_size", "partition_table", "partit
 ids = [c["id"] for c in d["checks"]]
 assert ids == ["format", "virtual-size", "partition-table", "partition-1", "partition-1-writable",
                "custom-dir", "root-fs", "agent", "root-password", "ssh-authorized-keys",
-               "ssh-host-keys", "fstab"], ids
+               "ssh-host-keys", "fstab", "bootloader", "drivers", "ssh-login", "shadow-attributes", "selinux", "guest-agent", "firewall",
+               "lib-links", "space"], ids
 for c in d["checks"]:
     assert set(c) == {"id", "title", "status", "message", "advice", "details"}, c
     assert c["status"] in ("pass", "warn", "fail", "skip"), c
@@ -307,4 +368,5 @@ make_lvm_image() {
 	if [ -n "${XFS_HOOK:-}" ]; then "$XFS_HOOK" "$SCRATCH/root.xfs" || return 1; fi
 	dd if="$SCRATCH/root.xfs" of="$out" bs=1M seek=$(((p2 + pe) >> 20)) conv=notrunc,sparse status=none
 	rm -f "$SCRATCH/root.xfs"
+	mbr_boot_code "$out"
 }

@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "image/checks.h"
+#include "tree/fstab.h"
 #include "image/container.h"
 #include "image/format.h"
 #include "image/inspect.h"

@@ -7,13 +7,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "sys/atomic.h"
 #include "tree/agent.h"
+#include "tree/bootcfg.h"
 #include "tree/fstab.h"
 #include "tree/fsview.h"
 #include "tree/init.h"
+#include "tree/initramfs.h"
+#include "tree/kmod.h"
 #include "tree/osrelease.h"
+#include "tree/sshd.h"
+#include "tree/sysconf.h"
 #include "util/macros.h"
 
 #include "scratch_root.h"
@@ -68,6 +74,211 @@ static void test_agent_lock_wait(void **state)
 		else
 			assert_string_equal(c.lock_wait_error, "");
 	}
+}
+
+static void test_sysconf(void **state)
+{
+	(void)state;
+	struct selinux_conf s;
+	const char *t = "# SELINUX=enforcing\nSELINUX=Enforcing\n  SELINUXTYPE=\"targeted\" # policy\nSELINUXX=disabled\n";
+	selinux_conf_parse(t, strlen(t), &s);
+	assert_true(s.exists);
+	assert_string_equal(s.mode, "enforcing");   /* case folded, comments and other keys ignored */
+	assert_string_equal(s.type, "targeted");
+	t = "SELINUX=enforcing\nSELINUX=permissive";      /* the last one wins, no final newline */
+	selinux_conf_parse(t, strlen(t), &s);
+	assert_string_equal(s.mode, "permissive");
+	selinux_conf_parse("", 0, &s);
+	assert_string_equal(s.mode, "");
+	struct ufw_conf u;
+	t = "# ENABLED=yes\nENABLED=no\nLOGLEVEL=low\n";
+	ufw_conf_parse(t, strlen(t), &u);
+	assert_true(u.exists);
+	assert_false(u.enabled);
+	t = "ENABLED='YES'\n";
+	ufw_conf_parse(t, strlen(t), &u);
+	assert_true(u.enabled);
+}
+
+/* Include patterns resolve to in-memory files: "/etc/ssh/a.conf" and "/etc/ssh/deep.conf". */
+static int fake_include(void *userdata, const char *pattern, struct sshd_config *cfg, int depth)
+{
+	int *calls = userdata;
+	(*calls)++;
+	if (depth > SSHD_DEPTH_MAX)
+		return 0;
+	const char *t = !strcmp(pattern, "/etc/ssh/a.conf")    ? "Match User x\nPasswordAuthentication no\n"
+			: !strcmp(pattern, "/etc/ssh/deep.conf") ? "Include deep.conf\n"
+								 : NULL;
+	return t ? sshd_config_parse(pattern, t, strlen(t), cfg, fake_include, userdata, depth) : 0;
+}
+
+static void test_sshd_config(void **state)
+{
+	(void)state;
+	struct sshd_config c = { 0 };
+	int calls = 0;
+	const char *t = "# PermitRootLogin yes\n  permitrootlogin=\"Without-Password\"\nPermitRootLogin yes\n"
+			"Include a.conf /abs/none.conf\nPasswordAuthentication yes\nHostKey /k1\n"
+			"Match Address 10.*\nPasswordAuthentication no\nHostKey /k2\nMatch all\nHostKey /k3\n";
+	assert_int_equal(sshd_config_parse("main", t, strlen(t), &c, fake_include, &calls, 0), 0);
+	assert_int_equal(calls, 2);
+	assert_string_equal(c.permit_root_login.value, "without-password");   /* first wins, lower-cased */
+	assert_string_equal(c.permit_root_login.at, "main:2");
+	/* the Match in a.conf ended with that file: main's line 5 is global again */
+	assert_string_equal(c.password_auth.value, "yes");
+	assert_string_equal(c.password_auth.at, "main:5");
+	assert_int_equal(c.nhostkeys, 2);
+	assert_string_equal(c.hostkeys[1], "/k3");
+	assert_int_equal(c.files, 2);
+	const char *why;
+	assert_false(sshd_root_password_allowed(&c, &why));
+	strcpy(c.permit_root_login.value, "yes");
+	assert_true(sshd_root_password_allowed(&c, &why));
+	strcpy(c.password_auth.value, "no");
+	assert_false(sshd_root_password_allowed(&c, &why));
+	c = (struct sshd_config){ 0 };
+	assert_false(sshd_root_password_allowed(&c, &why));   /* unset: prohibit-password */
+	/* a self-including file stops at the depth bound */
+	calls = 0;
+	t = "Include deep.conf\n";
+	assert_int_equal(sshd_config_parse("main", t, strlen(t), &c, fake_include, &calls, 0), 0);
+	assert_int_equal(calls, SSHD_DEPTH_MAX + 1);
+}
+
+static void test_bootcfg(void **state)
+{
+	(void)state;
+	struct bootcfg c;
+	struct grubenv env = { 0 };
+	const char *t = "set default=\"${next_entry}\"\nset default=\"1>0\"\n"
+			"menuentry 'A' --id a {\n linux /vmlinuz-1 root=/dev/sda1\n}\n"
+			"submenu 'Adv' {\n  menuentry \"B\" {\n    linuxefi ($root)/vmlinuz-2.0-x root=UUID=u quiet\n"
+			"    initrdefi /ucode.img /initrd-2\n  }\n  menuentry 'C' { \n linux /k3\n }\n}\n";
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_int_equal(c.loader, BOOT_GRUB);
+	assert_int_equal(c.nentries, 3);
+	assert_true(c.has_default);
+	assert_string_equal(c.def.title, "B");
+	assert_string_equal(c.def.kernel, "/vmlinuz-2.0-x");
+	assert_string_equal(c.def.version, "2.0-x");
+	assert_string_equal(c.def.cmdline, "root=UUID=u quiet");
+	assert_int_equal(c.def.ninitrd, 2);
+	assert_string_equal(c.def.initrd[1], "/initrd-2");
+	t = "set default=\"${saved_entry}\"\nmenuentry 'A' --id a {\n linux /k1\n}\nmenuentry 'Z' $menuentry_id_option 'z-id' {\n linux /k2\n}\n";
+	snprintf(env.saved_entry, sizeof(env.saved_entry), "z-id");
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_string_equal(c.def.kernel, "/k2");
+	env.saved_entry[0] = '\0';                          /* no saved entry: the first */
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_string_equal(c.def.kernel, "/k1");
+	t = "set default=7\nmenuentry 'A' {\n linux /k1\n}\n";   /* names no entry */
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_false(c.has_default);
+	t = "blscfg\n";
+	grub_cfg_parse(t, strlen(t), &env, &c);
+	assert_int_equal(c.loader, BOOT_BLS);
+	t = "# GRUB Environment Block\nsaved_entry=x\nkernelopts=root=/dev/mapper/rl-root ro\n####";
+	grubenv_parse(t, strlen(t), &env);
+	assert_string_equal(env.saved_entry, "x");
+	struct boot_entry e;
+	t = "title T\nversion 5.14\nlinux /vmlinuz-5.14\ninitrd /initramfs-5.14.img\noptions $kernelopts rhgb\n";
+	bls_entry_parse("m-5.14", t, strlen(t), &env, &e);
+	assert_string_equal(e.cmdline, "root=/dev/mapper/rl-root ro rhgb");
+	assert_string_equal(e.id, "m-5.14");
+	t = "default b\nlabel a\nkernel /a\nLABEL b\n  LINUX vmlinuz\n  APPEND initrd=initrd.gz,x root=LABEL=r\n";
+	extlinux_parse(t, strlen(t), "/boot/extlinux", &c);
+	assert_true(c.has_default);
+	assert_string_equal(c.def.kernel, "/boot/extlinux/vmlinuz");
+	assert_string_equal(c.def.initrd[0], "/boot/extlinux/initrd.gz");
+	t = "label a\nkernel /a\nlabel b\n menu default\n kernel /b\n";
+	extlinux_parse(t, strlen(t), "", &c);
+	assert_string_equal(c.def.kernel, "/b");
+	char rootv[64];
+	cmdline_root("ro root=/dev/sda1 myroot=x root=UUID=abc quiet", rootv, sizeof(rootv));
+	assert_string_equal(rootv, "UUID=abc");
+	assert_true(cmdline_has_word("ro selinux=0", "selinux=0"));
+	assert_false(cmdline_has_word("ro noselinux=0 selinux=01", "selinux=0"));
+	cmdline_root("ro quiet", rootv, sizeof(rootv));
+	assert_string_equal(rootv, "");
+	assert_null(root_spec_kind("/dev/vda2"));
+	assert_null(root_spec_kind("/dev/nvme0n1p2"));
+	assert_string_equal(root_spec_kind("/dev/mapper/centos-root"), "LVM");
+	assert_string_equal(root_spec_kind("/dev/centos/root"), "LVM");
+	assert_string_equal(root_spec_kind("/dev/disk/by-uuid/x"), "UUID");
+	assert_string_equal(root_spec_kind("PARTLABEL=root"), "PARTLABEL");
+	assert_string_equal(root_spec_kind("ZFS=rpool/ROOT"), "other");
+}
+
+/* A cpio newc entry (header, name, data) appended to b. */
+static void newc(struct buf *b, const char *name, const char *data)
+{
+	size_t n = strlen(name) + 1, d = strlen(data);
+	buf_printf(b, "070701%08x%08x%08x%08x%08x%08x%08zx%08x%08x%08x%08x%08zx%08x", 1, 0100644, 0, 0, 1, 0, d, 0, 0, 0, 0, n, 0);
+	buf_append(b, name, n);
+	while (b->len % 4)
+		buf_append(b, "", 1);
+	buf_append(b, data, d);
+	while (b->len % 4)
+		buf_append(b, "", 1);
+}
+
+static int collect(const char *name, void *userdata)
+{
+	buf_printf(userdata, "%s;", name);
+	return 0;
+}
+
+static void test_initramfs(void **state)
+{
+	(void)state;
+	_cleanup_buf_ struct buf a = BUF_INIT, names = BUF_INIT;
+	newc(&a, "kernel/x86/microcode/GenuineIntel.bin", "ucode");
+	newc(&a, "TRAILER!!!", "");
+	buf_append(&a, "\0\0\0\0\0\0\0\0", 8);   /* padding before the next archive */
+	/* a gzip member holding an archive of two entries */
+	_cleanup_buf_ struct buf inner = BUF_INIT;
+	newc(&inner, "usr/lib/modules/6.1/kernel/drivers/block/virtio_blk.ko.xz", "x");
+	newc(&inner, "init", "#!/bin/sh\n");
+	newc(&inner, "TRAILER!!!", "");
+	uint8_t gz[4096];
+	z_stream z = { .next_in = (Bytef *)inner.data, .avail_in = (uInt)inner.len, .next_out = gz, .avail_out = sizeof(gz) };
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	buf_append(&a, gz, z.total_out);
+	deflateEnd(&z);
+	struct initramfs_info info;
+	char err[160] = "";
+	assert_int_equal(initramfs_scan((uint8_t *)a.data, a.len, collect, &names, &info, err, sizeof(err)), 0);
+	assert_string_equal(names.data, "kernel/x86/microcode/GenuineIntel.bin;usr/lib/modules/6.1/kernel/drivers/block/virtio_blk.ko.xz;init;");
+	assert_string_equal(info.formats, "cpio+gzip");
+	assert_int_equal(info.entries, 5);
+	/* cut short: the names before the cut stand, the error says where */
+	assert_int_equal(initramfs_scan((uint8_t *)a.data, a.len - 10, NULL, NULL, &info, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "gzip archive at offset"));
+	assert_int_equal(initramfs_scan((uint8_t *)"BZh91AY", 7, NULL, NULL, &info, err, sizeof(err)), -ENOTSUP);
+	assert_int_equal(initramfs_scan((uint8_t *)"hello", 5, NULL, NULL, &info, err, sizeof(err)), -EINVAL);
+	assert_int_equal(initramfs_scan((uint8_t *)"", 0, NULL, NULL, &info, err, sizeof(err)), 0);
+	/* a name size past the bound */
+	_cleanup_buf_ struct buf bad = BUF_INIT;
+	buf_printf(&bad, "070701%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x%08x", 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0x7fffffff, 0);
+	assert_int_equal(initramfs_scan((uint8_t *)bad.data, bad.len, NULL, NULL, &info, err, sizeof(err)), -EINVAL);
+
+	const char *cfg = "CONFIG_VIRTIO=y\nCONFIG_VIRTIO_BLK=m\n# CONFIG_VIRTIO_NET is not set\nCONFIG_VIRTIO_PCI=y\n";
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_BLK"), 'm');
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_NET"), 'n');
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_PCI"), 'y');
+	assert_int_equal(kconfig_value(cfg, strlen(cfg), "CONFIG_VIRTIO_PCI_LEGACY"), 0);
+	const char *dep = "kernel/drivers/nvme/host/nvme-core.ko.zst:\nkernel/drivers/net/virtio_net.ko: kernel/net/core/failover.ko\n";
+	assert_true(modlist_has(dep, strlen(dep), "nvme_core"));
+	assert_true(modlist_has(dep, strlen(dep), "virtio_net"));
+	assert_false(modlist_has(dep, strlen(dep), "failover"));   /* a dependency, not a line of its own */
+	assert_false(modlist_has(dep, strlen(dep), "nvme"));
+	char m[32];
+	kmod_name("a/b/virtio-blk.ko.xz", m, sizeof(m));
+	assert_string_equal(m, "virtio_blk");
+	kmod_name("a/b/virtio_blk.kofoo", m, sizeof(m));
+	assert_string_equal(m, "");
 }
 
 static void test_fstab(void **state)
@@ -243,6 +454,10 @@ int main(void)
 		cmocka_unit_test(test_agent_conf),
 		cmocka_unit_test(test_agent_lock_wait),
 		cmocka_unit_test(test_fstab),
+		cmocka_unit_test(test_sysconf),
+		cmocka_unit_test(test_initramfs),
+		cmocka_unit_test(test_bootcfg),
+		cmocka_unit_test(test_sshd_config),
 		cmocka_unit_test(test_osrelease),
 		cmocka_unit_test(test_osrelease_read),
 		cmocka_unit_test(test_init_layout_table),

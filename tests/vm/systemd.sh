@@ -65,7 +65,22 @@ vm_systemd_image() {
 	# no login prompt on the serial line: its vhangup would cut the report off
 	ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
 	mkdir -p "$p1/aliyun_custom_image" && vm_sample_conf >"$p1/aliyun_custom_image/os.conf"
-	vm_mkimg "$img" "$p1" "$root" >"$SCRATCH/mkimg.log" 2>&1
+	vm_boot_files "$root" "$p1" "${2:-}"
+	vm_mkimg "$img" "$p1" "$root" >"$SCRATCH/mkimg.log" 2>&1 || return 1
+	# boot code in the MBR, as grub-install leaves it (QEMU boots the kernel directly)
+	printf '\353\143\220' | dd of="$img" conv=notrunc status=none
+}
+
+# vm_boot_files ROOT P1 [boot]: the VM's kernel, its config and initramfs in /boot (on partition 1
+# with "boot") and a grub.cfg naming them, so that image check finds what an ECS instance boots.
+vm_boot_files() {
+	local dir=$1/boot prefix=/boot
+	[ "${3:-}" = boot ] && dir=$2 prefix=
+	mkdir -p "$dir/grub"
+	cp "$VM_KERNEL" "$dir/vmlinuz-$VM_KVER" && cp "$VM_KROOT/boot/config-$VM_KVER" "$dir/" &&
+		cp "$VM_INITRD" "$dir/initrd.img-$VM_KVER" || return 1
+	printf "menuentry 'Debian' {\n\tlinux %s/vmlinuz-%s root=LABEL=rootfs ro\n\tinitrd %s/initrd.img-%s\n}\n" \
+		"$prefix" "$VM_KVER" "$prefix" "$VM_KVER" >"$dir/grub/grub.cfg"
 }
 
 # vm_systemd_build MODE: builds $IMG (partition 1 at /boot when $PARTITION_MOUNTED) and checks it

@@ -1,0 +1,96 @@
+#!/bin/bash
+# tests/image/check-ssh.t — ssh-login: sshd missing or not enabled, root password login refused by the
+# effective sshd_config (Includes, first value wins, Match blocks), host keys absent with and without
+# a way to make them at boot; one image and unpacked trees, each warning or failing for exactly it.
+# SPDX-License-Identifier: Apache-2.0
+. "$(dirname "$0")/../lib/tap.sh"
+scratch
+. "$(dirname "$0")/lib.sh"
+need_tools sfdisk mkfs.vfat mcopy mkfs.ext4 python3
+[ -x "$OSCONF" ] || skip_all "build/osconf not built"
+
+make_root "$SCRATCH/root"
+mkdir -p "$SCRATCH/root/boot/efi/aliyun_custom_image"
+variant() { rm -rf "$SCRATCH/$1"; cp -a "$SCRATCH/root" "$SCRATCH/$1"; }
+# tree NAME RESULT EXIT [FAIL_ID] [WARN_ID]: image check --root on variant NAME
+tree() {
+	local rc=0 out
+	"$OSCONF" image check --json --root "$SCRATCH/$1" >"$SCRATCH/out.json" 2>"$SCRATCH/err" || rc=$?
+	if [ "$rc" = "$3" ] && out=$(json_expect "$SCRATCH/out.json" "$2" "${4:-}" "${5:-}" 2>&1); then
+		ok "$1: $2${4:+, fails $4}${5:+, warns $5}"
+	else
+		fail "$1: exit $rc"
+		diag "$out"
+		diag "$("$OSCONF" image check --root "$SCRATCH/$1" 2>&1)"
+	fi
+}
+detail() {   # detail TEXT: the ssh-login result of the last run mentions TEXT
+	python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["checks"] if c["id"]=="ssh-login"][0]; assert sys.argv[2] in json.dumps(c), c' \
+		"$SCRATCH/out.json" "$1" && ok "says: $1" || fail "ssh-login does not say: $1"
+}
+
+tree root pass 0
+detail "PermitRootLogin yes (/etc/ssh/sshd_config.d/50-root.conf:1)"
+detail "made at boot by sshd-keygen@.service"
+
+variant nosshd
+rm "$SCRATCH/nosshd/usr/sbin/sshd"
+tree nosshd pass 0 "" ssh-login
+variant off
+rm "$SCRATCH/off/etc/systemd/system/multi-user.target.wants/sshd.service"
+tree off pass 0 "" ssh-login
+detail "installed but not enabled"
+variant socket   # Debian's socket activation counts
+rm "$SCRATCH/socket/etc/systemd/system/multi-user.target.wants/sshd.service"
+mkdir -p "$SCRATCH/socket/etc/systemd/system/sockets.target.wants"
+printf '[Socket]\nListenStream=22\n' >"$SCRATCH/socket/usr/lib/systemd/system/ssh.socket"
+ln -s /usr/lib/systemd/system/ssh.socket "$SCRATCH/socket/etc/systemd/system/sockets.target.wants/"
+tree socket pass 0
+
+# the first value wins: an included file read earlier decides
+variant prohibit
+printf 'PermitRootLogin prohibit-password\n' >"$SCRATCH/prohibit/etc/ssh/sshd_config.d/10-cloud.conf"
+tree prohibit pass 0 "" ssh-login
+detail "os.conf's password works only on the console"
+detail "10-cloud.conf:1"
+# relative Include (under /etc/ssh), quoted value and Key=value form
+variant relative
+printf 'Include "sshd_config.d/*.conf"\nPasswordAuthentication=no\n' >"$SCRATCH/relative/etc/ssh/sshd_config"
+tree relative pass 0 "" ssh-login
+detail "PasswordAuthentication is no"
+# a Match block's settings are not global
+variant match
+printf 'PasswordAuthentication yes\nMatch Address 10.0.0.0/8\n  PermitRootLogin yes\n' >"$SCRATCH/match/etc/ssh/sshd_config"
+tree match pass 0 "" ssh-login
+detail "PermitRootLogin is not set"
+# ... but a Match in an included file ends with that file
+variant matchinc
+printf 'Match User alice\n PasswordAuthentication no\n' >"$SCRATCH/matchinc/etc/ssh/sshd_config.d/00-alice.conf"
+tree matchinc pass 0
+variant noconf
+rm -r "$SCRATCH/noconf/etc/ssh/sshd_config" "$SCRATCH/noconf/etc/ssh/sshd_config.d"
+tree noconf pass 0 "" ssh-login
+
+# host keys: absent with nothing to make them (Debian without cloud-init) fails, in an image too
+variant nokeygen
+rm "$SCRATCH/nokeygen/usr/lib/systemd/system/sshd-keygen@.service"
+tree nokeygen fail 1 ssh-login
+detail "nothing in the image makes them at boot"
+make_image "$SCRATCH/nokeygen.img" dos vfat "$SCRATCH/nokeygen" 2>/dev/null
+run_check "image without host keys or a way to make them" "$SCRATCH/nokeygen.img" fail 1 ssh-login
+rm -f "$SCRATCH/nokeygen.img"
+# ... passes with cloud-init enabled, or with the keys there (a HostKey elsewhere)
+variant cloudinit
+rm "$SCRATCH/cloudinit/usr/lib/systemd/system/sshd-keygen@.service"
+mkdir -p "$SCRATCH/cloudinit/etc/systemd/system/cloud-init.target.wants"
+printf '[Service]\nExecStart=/usr/bin/cloud-init init\n' >"$SCRATCH/cloudinit/usr/lib/systemd/system/cloud-init.service"
+ln -s /usr/lib/systemd/system/cloud-init.service "$SCRATCH/cloudinit/etc/systemd/system/cloud-init.target.wants/"
+tree cloudinit pass 0
+detail "cloud-init"
+variant hostkey
+rm "$SCRATCH/hostkey/usr/lib/systemd/system/sshd-keygen@.service"
+mkdir -p "$SCRATCH/hostkey/var/lib/ssh"
+printf 'HostKey /var/lib/ssh/host_key\n' >>"$SCRATCH/hostkey/etc/ssh/sshd_config"
+printf 'key\n' >"$SCRATCH/hostkey/var/lib/ssh/host_key"
+tree hostkey pass 0
+done_testing
