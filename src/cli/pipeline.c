@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/grow_step.h"
 #include "cli/report.h"
 #include "cli/status.h"
 #include "conf/validate.h"
@@ -19,6 +20,8 @@
 #include "sys/digest.h"
 #include "sys/lock.h"
 #include "targets/target.h"
+#include "tree/agent.h"
+#include "tree/fsview.h"
 #include "util/log.h"
 #include "util/macros.h"
 
@@ -197,10 +200,10 @@ static void set_result(struct run_status *st)
  * record that cannot be written keeps os.conf (exit 1, applied again next time), and a run
  * killed between the two leaves os.conf and a record, never an applied run without one. */
 static int finish(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		  const struct osconf_model *m, unsigned failed, unsigned changed)
+		  const struct osconf_model *m, unsigned failed, unsigned changed, const struct grow_status *gs)
 {
 	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
-				 .failed = failed, .changed = changed & ~failed };
+				 .failed = failed, .changed = changed & ~failed, .grow = gs->state, .grow_detail = gs->detail };
 	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
 	bool removing = !failed && !m->invalid && !o->keep;
 	st.removed = removing;
@@ -236,7 +239,7 @@ static int finish(const struct run_opts *o, struct root *root, struct conf_sourc
 }
 
 static int run_loaded(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		      struct osconf_model *m)
+		      struct osconf_model *m, const struct grow_status *gs)
 {
 	struct target_ctx ctx = { .m = m, .root = root, .live = root->is_host && !o->no_live };
 	struct plan p;
@@ -266,9 +269,22 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
 		report_apply(&p);
-		rc = finish(o, root, src, applied, m, failed, changed_sections(&p));
+		rc = finish(o, root, src, applied, m, failed, changed_sections(&p), gs);
 	}
 	plan_free(&p);
+	return rc;
+}
+
+/* No os.conf, but the root was grown (or growing failed): the record says so. */
+static int record_growth(struct root *root, const char *conf, const struct grow_status *gs, int rc)
+{
+	struct run_status st = { .conf = conf, .result = "no-conf", .exit_status = rc, .grow = gs->state,
+				 .grow_detail = gs->detail };
+	int r = status_write(root->fd, &st);
+	if (r < 0) {
+		log_error("writing the status record: %s", strerror(-r));
+		return EXIT_FAILED;
+	}
 	return rc;
 }
 
@@ -291,13 +307,26 @@ int run_pipeline(const struct run_opts *o)
 			  ROOT_LOCK_PATH, root_lock_strerror(lock));
 		goto out;
 	}
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	if ((r = agent_conf_read(fs_borrow_root(root.fd, &fb), &ac)) < 0) {
+		log_error("reading %s: %s", AGENT_CONF_PATH, strerror(-r));
+		goto out;
+	}
+	if (ac.switch_error[0])
+		log_warn("%s", ac.switch_error);
+	/* growing the root comes first and does not depend on os.conf */
+	struct grow_status gs;
+	bool grow_failed = grow_step(o, &root, &ac, &gs) < 0;
 	if ((r = source_open(o, &root, &src, &content)) < 0) {
 		rc = r == -EFBIG ? EXIT_INVALID : EXIT_FAILED; /* too large is invalid input, as with check */
 		goto out;
 	}
 	if (!src.present) {
-		log_info("no os.conf at %s: nothing to do", src.path);
-		rc = EXIT_APPLIED;
+		log_info("no os.conf at %s: nothing else to do", src.path);
+		rc = grow_failed ? EXIT_FAILED : EXIT_APPLIED;
+		if (!o->dry_run && grow_status_noteworthy(&gs))
+			rc = record_growth(&root, src.path, &gs, rc);
 		goto out;
 	}
 	struct osconf_model m;
@@ -308,10 +337,12 @@ int run_pipeline(const struct run_opts *o)
 		log_error("out of memory (or no random bytes)");
 	} else {
 		report_diags(src.path, &d);
-		rc = run_loaded(o, &root, &src, &content, &m); /* content's digest: compared before removing */
+		rc = run_loaded(o, &root, &src, &content, &m, &gs); /* content's digest: compared before removing */
 	}
 	model_free(&m);
 	diags_free(&d);
+	if (grow_failed && rc == EXIT_APPLIED)
+		rc = EXIT_FAILED;
 out:
 	buf_free(&content);
 	located_release(&src.loc);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tree/fsview.h"
 #include "util/macros.h"
@@ -72,6 +73,27 @@ static void take_partition(struct agent_conf *c, const char *v, size_t len, unsi
 		 "%s:%u: partition= needs UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=… and a value", AGENT_CONF_PATH, n);
 }
 
+/* grow= and identity_reset=: yes or no (also true/false, on/off, 1/0); else an error. */
+static void take_switch(struct agent_conf *c, enum agent_switch *sw, const char *key, const char *v, size_t len,
+			unsigned n)
+{
+	static const struct {
+		const char *word;
+		enum agent_switch value;
+	} words[] = {
+		{ "yes", AGENT_YES }, { "true", AGENT_YES }, { "on", AGENT_YES }, { "1", AGENT_YES },
+		{ "no", AGENT_NO }, { "false", AGENT_NO }, { "off", AGENT_NO }, { "0", AGENT_NO },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i].word) == len && strncasecmp(words[i].word, v, len) == 0) {
+			*sw = words[i].value;
+			return;
+		}
+	*sw = AGENT_DEFAULT;
+	snprintf(c->switch_error, sizeof(c->switch_error), "%s:%u: %s= needs yes or no; taken as yes",
+		 AGENT_CONF_PATH, n, key);
+}
+
 void agent_conf_parse(const char *data, size_t len, struct agent_conf *out)
 {
 	struct agent_conf c = { .exists = true };
@@ -84,6 +106,10 @@ void agent_conf_parse(const char *data, size_t len, struct agent_conf *out)
 			take_partition(&c, v, vlen, n);
 		else if ((v = line_value(p, l, "backend", &vlen)))
 			snprintf(c.backend, sizeof(c.backend), "%.*s", (int)vlen, v);
+		else if ((v = line_value(p, l, "grow", &vlen)))
+			take_switch(&c, &c.grow, "grow", v, vlen, n);
+		else if ((v = line_value(p, l, "identity_reset", &vlen)))
+			take_switch(&c, &c.identity_reset, "identity_reset", v, vlen, n);
 		p += l + 1;
 	}
 	*out = c;

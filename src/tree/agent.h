@@ -10,12 +10,20 @@
 
 struct fsview;
 
+/* A yes/no setting: AGENT_DEFAULT when not set (both default to on). */
+enum agent_switch { AGENT_DEFAULT, AGENT_YES, AGENT_NO };
+/* Whether a switch is on (set to yes, or not set). */
+static inline bool agent_on(enum agent_switch s) { return s != AGENT_NO; }
+
 struct agent_conf {
 	bool exists;              /* the file is there */
 	char partition[256];      /* the recorded partition spec ("UUID=…", …), "" when none */
 	unsigned partition_line;  /* line of the partition= that counts (the last), 0 = none */
 	char partition_error[192]; /* "/etc/osconf.conf:N: …" when that line is not a valid spec */
 	char backend[32];         /* network backend override, "" when none */
+	enum agent_switch grow;   /* grow=: extend the root partition and file system at boot */
+	enum agent_switch identity_reset; /* identity_reset=: new host keys, machine-id, seed on a new instance */
+	char switch_error[192];   /* "/etc/osconf.conf:N: …" for a grow=/identity_reset= that is not yes or no */
 };
 
 /* Whether spec is a partition spec osconf records and resolves: UUID=, LABEL=, PARTUUID= or
