@@ -48,7 +48,7 @@ static void grow_host(const struct run_opts *o, struct root *root, struct grow_s
 	}
 	grow_describe(&g, line, sizeof(line));
 	if (o->dry_run) {
-		say(o, gs, "planned", line + strlen("grow "));
+		say(o, gs, "planned", line);
 		return grow_facts_free(&g.f);
 	}
 	struct plan p;
@@ -61,7 +61,7 @@ static void grow_host(const struct run_opts *o, struct root *root, struct grow_s
 	if (e->result < 0)
 		say(o, gs, "failed", e->report);
 	else
-		say(o, gs, "grown", e->report + strlen("grow "));
+		say(o, gs, "grown", e->report);
 	plan_free(&p);
 }
 

@@ -14,6 +14,7 @@
 #include "cli/report.h"
 #include "cli/status.h"
 #include "conf/validate.h"
+#include "identity/identity.h"
 #include "locate/locate.h"
 #include "net/backend.h"
 #include "sys/consume.h"
@@ -183,6 +184,37 @@ static unsigned plan_targets(const struct run_opts *o, struct target_ctx *ctx, s
 	return failed;
 }
 
+/* What a run does besides os.conf's sections: growing the root, the identity reset. */
+struct run_extra {
+	const struct agent_conf *ac;
+	struct grow_status gs;
+	struct identity_status ids;
+	bool failed;            /* either failed: the exit status says so */
+};
+
+/* A run that located os.conf (as at boot) tells a new instance by its NICs' MACs. */
+static void plan_identity(const struct run_opts *o, struct root *root, const struct osconf_model *m, struct plan *p,
+			  struct run_extra *x)
+{
+	char err[400] = "";
+	if (o->conf)
+		return;
+	if (identity_plan(root->fd, m, x->ac, p, &x->ids, err, sizeof(err)) < 0) {
+		log_error("identity: %s", err[0] ? err : "out of memory");
+		x->failed = true;
+	}
+}
+
+/* The identity entries carry no section: a failed one fails the run. */
+static void identity_result(const struct plan *p, struct run_extra *x)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->entries[i].sections && p->entries[i].result < 0) {
+			x->failed = true;
+			x->ids.state = "failed";
+		}
+}
+
 static unsigned changed_sections(const struct plan *p)
 {
 	unsigned s = 0;
@@ -200,10 +232,11 @@ static void set_result(struct run_status *st)
  * record that cannot be written keeps os.conf (exit 1, applied again next time), and a run
  * killed between the two leaves os.conf and a record, never an applied run without one. */
 static int finish(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		  const struct osconf_model *m, unsigned failed, unsigned changed, const struct grow_status *gs)
+		  const struct osconf_model *m, unsigned failed, unsigned changed, const struct run_extra *x)
 {
 	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
-				 .failed = failed, .changed = changed & ~failed, .grow = gs->state, .grow_detail = gs->detail };
+				 .failed = failed, .changed = changed & ~failed, .grow = x->gs.state,
+				 .grow_detail = x->gs.detail, .identity = x->ids.state };
 	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
 	bool removing = !failed && !m->invalid && !o->keep;
 	st.removed = removing;
@@ -239,7 +272,7 @@ static int finish(const struct run_opts *o, struct root *root, struct conf_sourc
 }
 
 static int run_loaded(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		      struct osconf_model *m, const struct grow_status *gs)
+		      struct osconf_model *m, struct run_extra *x)
 {
 	struct target_ctx ctx = { .m = m, .root = root, .live = root->is_host && !o->no_live };
 	struct plan p;
@@ -255,6 +288,7 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 		log_warn("%s has refused lines (see above): the other settings are applied, the file is kept",
 			 src->path);
 	unsigned failed = plan_targets(o, &ctx, &p);
+	plan_identity(o, root, m, &p, x);
 	model_drop_password(m); /* the plan holds the one copy it needs, wiped once hashed */
 	plan_prune(&p);
 	int rc;
@@ -269,7 +303,8 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
 		report_apply(&p);
-		rc = finish(o, root, src, applied, m, failed, changed_sections(&p), gs);
+		identity_result(&p, x);
+		rc = finish(o, root, src, applied, m, failed, changed_sections(&p), x);
 	}
 	plan_free(&p);
 	return rc;
@@ -316,17 +351,17 @@ int run_pipeline(const struct run_opts *o)
 	if (ac.switch_error[0])
 		log_warn("%s", ac.switch_error);
 	/* growing the root comes first and does not depend on os.conf */
-	struct grow_status gs;
-	bool grow_failed = grow_step(o, &root, &ac, &gs) < 0;
+	struct run_extra x = { .ac = &ac };
+	x.failed = grow_step(o, &root, &ac, &x.gs) < 0;
 	if ((r = source_open(o, &root, &src, &content)) < 0) {
 		rc = r == -EFBIG ? EXIT_INVALID : EXIT_FAILED; /* too large is invalid input, as with check */
 		goto out;
 	}
 	if (!src.present) {
 		log_info("no os.conf at %s: nothing else to do", src.path);
-		rc = grow_failed ? EXIT_FAILED : EXIT_APPLIED;
-		if (!o->dry_run && grow_status_noteworthy(&gs))
-			rc = record_growth(&root, src.path, &gs, rc);
+		rc = x.failed ? EXIT_FAILED : EXIT_APPLIED;
+		if (!o->dry_run && grow_status_noteworthy(&x.gs))
+			rc = record_growth(&root, src.path, &x.gs, rc);
 		goto out;
 	}
 	struct osconf_model m;
@@ -337,11 +372,11 @@ int run_pipeline(const struct run_opts *o)
 		log_error("out of memory (or no random bytes)");
 	} else {
 		report_diags(src.path, &d);
-		rc = run_loaded(o, &root, &src, &content, &m, &gs); /* content's digest: compared before removing */
+		rc = run_loaded(o, &root, &src, &content, &m, &x); /* content's digest: compared before removing */
 	}
 	model_free(&m);
 	diags_free(&d);
-	if (grow_failed && rc == EXIT_APPLIED)
+	if (x.failed && rc == EXIT_APPLIED)
 		rc = EXIT_FAILED;
 out:
 	buf_free(&content);

@@ -44,6 +44,8 @@ int status_write(int rootfd, const struct run_status *s)
 	for (int i = 0; i < SEC_COUNT; i++)
 		json_kv_string(&j, section_name(i), section_state(s, i));
 	json_close(&j, '}');
+	if (s->identity)
+		json_kv_string(&j, "identity", s->identity);
 	if (s->grow) {
 		json_key(&j, "grow");
 		json_object(&j);

@@ -14,6 +14,7 @@ struct run_status {
 	int exit_status;
 	const char *grow;          /* the growth step's state (grow_step.h), NULL: not recorded */
 	const char *grow_detail;
+	const char *identity;      /* the identity reset's state (identity.h), NULL: not recorded */
 };
 
 /* Write both records inside the root (best effort; returns negative errno on failure). */

@@ -90,7 +90,7 @@ void grow_describe(const struct grow_plan *g, char *out, size_t size)
 {
 	char a[32], b[32];
 	size_t n = 0;
-	n += (size_t)snprintf(out + n, size - n, "grow /: %s on %s", g->f.fstype, g->f.part);
+	n += (size_t)snprintf(out + n, size - n, "%s on %s", g->f.fstype, g->f.part);
 	if (g->table && n < size)
 		n += (size_t)snprintf(out + n, size - n, "; %s partition %u of %s: sectors %llu-%llu -> %llu-%llu (to %s)%s",
 				      ptable_type_name(g->f.pt.type), g->f.partno, g->f.disk,
