@@ -350,13 +350,18 @@ int run_pipeline(const struct run_opts *o)
 	}
 	if (ac.switch_error[0])
 		log_warn("%s", ac.switch_error);
-	/* growing the root comes first and does not depend on os.conf */
 	struct run_extra x = { .ac = &ac };
-	x.failed = grow_step(o, &root, &ac, &x.gs) < 0;
+	/* growing the running system's root comes first and does not depend on os.conf; for
+	 * another tree there is only the setting to show, once os.conf is found */
+	bool grows = root.is_host && !o->no_live;
+	if (grows)
+		x.failed = grow_step(o, &root, &ac, &x.gs) < 0;
 	if ((r = source_open(o, &root, &src, &content)) < 0) {
 		rc = r == -EFBIG ? EXIT_INVALID : EXIT_FAILED; /* too large is invalid input, as with check */
 		goto out;
 	}
+	if (!grows)
+		grow_step(o, &root, &ac, &x.gs);
 	if (!src.present) {
 		log_info("no os.conf at %s: nothing else to do", src.path);
 		rc = x.failed ? EXIT_FAILED : EXIT_APPLIED;

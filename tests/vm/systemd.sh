@@ -48,7 +48,7 @@ vm_systemd_image() {
 	local img=$1 root=$SCRATCH/rootfs p1=$SCRATCH/p1
 	rm -rf "$root" "$p1" && cp -a "$ROOTFS" "$root" || return 1
 	rm -f "$root/.complete"
-	printf 'LABEL=rootfs / ext4 rw 0 0\n' >"$root/etc/fstab"
+	printf 'LABEL=rootfs / %s rw 0 0\n' "${VM_ROOT_FS:-ext4}" >"$root/etc/fstab"
 	if [ "${2:-}" = boot ]; then
 		printf 'UUID=5EED-0001 /boot vfat rw,umask=022 0 0\n' >>"$root/etc/fstab"
 		: >"$root/etc/vm-path-test"

@@ -11,7 +11,9 @@ VM_MIRROR=${OSCONF_VM_MIRROR:-http://deb.debian.org/debian}
 # the sysvinit guest: sysvinit-core with ifupdown's networking script.
 VM_PKGS="systemd,systemd-sysv,udev,iproute2,kmod"
 VM_PKGS_SYSV="sysvinit-core,ifupdown,iproute2,kmod"
-VM_MODULES="virtio_pci virtio_blk virtio_net ext4 vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8"
+VM_MODULES_BASE="virtio_pci virtio_blk virtio_net ext4 vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8"
+# a test may add modules (VM_MODULES="$VM_MODULES_BASE xfs" before vm_prepare): its own cached initramfs
+VM_MODULES=${VM_MODULES:-$VM_MODULES_BASE}
 
 vm_log() { echo "# vm: $*" >&2; }
 
@@ -116,6 +118,8 @@ vm_initrd_modules() {
 # loaded for the real system, which has no /lib/modules) and switch_roots to root=. Sets VM_INITRD.
 vm_initrd() {
 	VM_INITRD="$OSCONF_VM_CACHE/initrd-$VM_KVER.cpio.gz"
+	[ "$VM_MODULES" = "$VM_MODULES_BASE" ] ||
+		VM_INITRD="$OSCONF_VM_CACHE/initrd-$VM_KVER-$(echo "$VM_MODULES" | sha256sum | cut -c1-8).cpio.gz"
 	[ -s "$VM_INITRD" ] && return 0
 	_st=$(mktemp -d "${TMPDIR:-/tmp}/osconf-initrd.XXXXXX")
 	mkdir -p "$_st/bin" "$_st/dev" "$_st/proc" "$_st/sys" "$_st/newroot" "$_st/etc"
@@ -162,8 +166,26 @@ vm_mkimg() {
 		mcopy -s -i "$_out@@$VM_P1_OFFSET" "$_conf"/* ::/ || return 1
 	fi
 	VM_P2_OFFSET=$((_p2s * 512))
+	[ "${VM_ROOT_FS:-ext4}" = xfs ] && { vm_mkimg_xfs "$_out" "$_root" $_p2n; return; }
 	mkfs.ext4 -q -F -L rootfs -U 5eed0002-0000-4000-8000-000000000002 -E offset=$VM_P2_OFFSET \
 		-d "$_root" "$_out" $((_p2n / 2))k || return 1
+}
+
+# vm_mkimg_xfs OUT ROOTDIR SECTORS: partition 2 as XFS (VM_ROOT_FS=xfs), made in a file of its own,
+# filled through a loop device mounted in a private mount namespace (both gone afterwards), and
+# copied into OUT at VM_P2_OFFSET.
+vm_mkimg_xfs() {
+	local x=$1.xfs l m rc
+	rm -f "$x" && truncate -s $(($3 * 512)) "$x" && mkfs.xfs -q -f -L rootfs "$x" || return 1
+	l=$(losetup -f --show "$x") || return 1
+	m=$(mktemp -d "${TMPDIR:-/tmp}/osconf-xfs.XXXXXX")
+	unshare -m --propagation private sh -c 'mount -t xfs "$1" "$2" && cp -a "$3"/. "$2"/ && umount "$2"' sh "$l" "$m" "$2"
+	rc=$?
+	losetup -d "$l"; rmdir "$m"
+	[ $rc = 0 ] && dd if="$x" of="$1" bs=1M seek=$((VM_P2_OFFSET / 1048576)) conv=sparse,notrunc status=none
+	rc=$?
+	rm -f "$x"
+	return $rc
 }
 
 # vm_boot LOG DISK "APPEND" [TIMEOUT]: boots under TCG with one virtio NIC ($VM_MAC), serial on stdout.
