@@ -2,12 +2,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "identity/identity.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan/plan.h"
+#include "sys/atomic.h"
 #include "sys/entropy.h"
 #include "sys/root.h"
 #include "tree/agent.h"
@@ -187,4 +191,59 @@ int identity_plan(int rootfd, const struct osconf_model *m, const struct agent_c
 	plan_mark_free(&mk);
 	st->state = r < 0 ? "failed" : agent_on(ac->identity_reset) ? "new" : "new-kept";
 	return r;
+}
+
+/* A NIC of the running system with a device behind it (not lo, veth, bridges): its MAC. */
+static bool host_nic_mac(int netfd, const char *name, char mac[18])
+{
+	char path[300];
+	snprintf(path, sizeof(path), "%s/device", name);
+	if (faccessat(netfd, path, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/address", name);
+	_cleanup_close_ int fd = openat(netfd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, mac, 17);
+	if (n != 17)
+		return false;
+	mac[17] = '\0';
+	return true;
+}
+
+int identity_record_host(int rootfd, bool *written)
+{
+	*written = false;
+	struct stat st;
+	int r = root_lstat(rootfd, IDENTITY_RECORD, &st);
+	if (r != -ENOENT)
+		return r; /* there already (or an error): kept */
+	DIR *d = opendir("/sys/class/net");
+	if (!d)
+		return negerrno();
+	struct osconf_model m;
+	model_init(&m);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d)) && n < OSCONF_MAX_NICS;) {
+		char mac[18];
+		unsigned b[6];
+		if (e->d_name[0] == '.' || !host_nic_mac(dirfd(d), e->d_name, mac) ||
+		    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6)
+			continue;
+		m.nics[n].present = m.nics[n].has_mac = true;
+		for (int i = 0; i < 6; i++)
+			m.nics[n].mac[i] = (uint8_t)b[i];
+		n++;
+	}
+	closedir(d);
+	char key[IDENTITY_RECORD_MAX];
+	r = identity_key(&m, key, sizeof(key));
+	model_free(&m);
+	if (r < 0 || !key[0])
+		return r;
+	_cleanup_buf_ struct buf content = BUF_INIT;
+	struct file_meta meta = { .mode = 0644 };
+	r = buf_printf(&content, "# NIC MACs of the instance osconf was installed on (other MACs: a new instance)\n%s", key);
+	if (r == 0)
+		r = atomic_write(rootfd, IDENTITY_RECORD, &content, &meta, 0);
+	*written = r >= 0;
+	return r < 0 ? r : 0;
 }

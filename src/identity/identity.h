@@ -36,3 +36,8 @@ struct identity_status {
  * file could not be read (nothing planned then). */
 int identity_plan(int rootfd, const struct osconf_model *m, const struct agent_conf *ac, struct plan *p,
 		  struct identity_status *st, char *err, size_t errsize);
+
+/* `osconf install` on the running system: the instance it runs on is the one configured last
+ * (its NICs' MACs, those with a device behind them), so installing osconf on a running
+ * instance never resets it. Writes IDENTITY_RECORD only when there is none; *written says. */
+int identity_record_host(int rootfd, bool *written);

@@ -640,6 +640,10 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 	r = enable(root.fd, init, spec, log, err, errlen);
 	if (r < 0)
 		return r;
+	bool recorded;
+	if (root.is_host && identity_record_host(root.fd, &recorded) == 0 && recorded)
+		buf_printf(log, "recorded this instance's NIC MACs in %s (a new instance is told by other MACs)\n",
+			   IDENTITY_RECORD);
 	return root.is_host ? 0 : make_conf_dir(root.fd, spec, log, err, errlen);
 }
 
