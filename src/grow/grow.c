@@ -60,6 +60,12 @@ int grow_decide(struct grow_facts *f, struct grow_plan *out, char *err, size_t e
 		return 0;
 	}
 	g.part_bytes = f->ksize;
+	if (f->kind == GROW_PARTITION && f->pt.type == PT_DOS && f->partno > 4) {
+		snprintf(g.note, sizeof(g.note), "/ is on %s, a logical partition: not grown", f->part);
+		*out = g;
+		f->have_pt = false;
+		return 0;
+	}
 	if (f->kind == GROW_PARTITION) {
 		const struct ptable *pt = &f->pt;
 		int r = ptable_growth(pt, f->partno, GROW_MIN_BYTES, &g.g, err, errsize);

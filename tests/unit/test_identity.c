@@ -113,11 +113,35 @@ static void test_plan_reset(void **state)
 	model_free(&m);
 }
 
+/* install's record of the machine it runs on: read from this machine's /sys, written into the
+ * scratch root only, never over a record that is there. */
+static void test_record_host(void **state)
+{
+	(void)state;
+	bool written;
+	unlinkat(root.fd, IDENTITY_RECORD + 1, 0);
+	assert_int_equal(identity_record_host(root.fd, &written), 0);
+	struct buf b = BUF_INIT;
+	if (written) {
+		assert_int_equal(root_read_file(root.fd, IDENTITY_RECORD, 4096, &b), 0);
+		assert_non_null(strstr(b.data, "# NIC MACs of the instance osconf was installed on"));
+		assert_non_null(strchr(strchr(b.data, '\n') + 1, ':'));
+		buf_free(&b);
+	}
+	scratch_put(IDENTITY_RECORD + 1, "kept\n");
+	assert_int_equal(identity_record_host(root.fd, &written), 0);
+	assert_false(written);
+	assert_int_equal(root_read_file(root.fd, IDENTITY_RECORD, 4096, &b), 0);
+	assert_string_equal(b.data, "kept\n");
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_and_record),
 		cmocka_unit_test(test_plan_reset),
+		cmocka_unit_test(test_record_host),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
