@@ -238,6 +238,14 @@ static void test_decide(void **state)
 	assert_int_equal(grow_decide(&f, &g, err, sizeof(err)), 0);
 	assert_false(grow_needed(&g));
 	grow_facts_free(&g.f);
+	/* a logical partition (MBR 5 and up): left alone, no failure */
+	assert_int_equal(read_table(&f.pt, err), 0);
+	f.have_pt = true, f.partno = 5;
+	assert_int_equal(grow_decide(&f, &g, err, sizeof(err)), 0);
+	assert_false(grow_needed(&g));
+	assert_non_null(strstr(g.note, "a logical partition"));
+	grow_facts_free(&g.f);
+	grow_facts_free(&f);
 	struct grow_facts lvm = { .kind = GROW_LVM, .other = "logical volume vg-root on vda3" };
 	assert_int_equal(grow_decide(&lvm, &g, err, sizeof(err)), 0);
 	assert_false(grow_needed(&g));
