@@ -363,7 +363,7 @@ int run_pipeline(const struct run_opts *o)
 	if (!grows)
 		grow_step(o, &root, &ac, &x.gs);
 	if (!src.present) {
-		log_info("no os.conf at %s: nothing else to do", src.path);
+		log_info("no os.conf at %s: nothing to do", src.path);
 		rc = x.failed ? EXIT_FAILED : EXIT_APPLIED;
 		if (!o->dry_run && grow_status_noteworthy(&x.gs))
 			rc = record_growth(&root, src.path, &x.gs, rc);
