@@ -172,11 +172,13 @@ install: $(BUILD)/osconf
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
 	sed 's|/usr/sbin/osconf|$(SBINDIR)/osconf|' dist/systemd/osconf.service > $(DESTDIR)$(UNITDIR)/osconf.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/osconf.service
+	install -m 0644 dist/systemd/osconf-ssh-keygen.service dist/systemd/osconf-machine-id.service $(DESTDIR)$(UNITDIR)/
 	install -m 0644 man/osconf.8 $(DESTDIR)$(MANDIR)/man8/osconf.8
 	install -m 0644 man/os.conf.5 $(DESTDIR)$(MANDIR)/man5/os.conf.5
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/osconf $(DESTDIR)$(UNITDIR)/osconf.service \
+		$(DESTDIR)$(UNITDIR)/osconf-ssh-keygen.service $(DESTDIR)$(UNITDIR)/osconf-machine-id.service \
 		$(DESTDIR)$(MANDIR)/man8/osconf.8 $(DESTDIR)$(MANDIR)/man5/os.conf.5
 
 # Packages (unit enabled by the deb's postinst / the rpm's preset); `make check` tests both.

@@ -10,9 +10,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/grow_step.h"
 #include "cli/report.h"
 #include "cli/status.h"
 #include "conf/validate.h"
+#include "identity/identity.h"
 #include "locate/locate.h"
 #include "net/backend.h"
 #include "sys/consume.h"
@@ -182,6 +184,37 @@ static unsigned plan_targets(const struct run_opts *o, struct target_ctx *ctx, s
 	return failed;
 }
 
+/* What a run does besides os.conf's sections: growing the root, the identity reset. */
+struct run_extra {
+	const struct agent_conf *ac;
+	struct grow_status gs;
+	struct identity_status ids;
+	bool failed;            /* either failed: the exit status says so */
+};
+
+/* A run that located os.conf (as at boot) tells a new instance by its NICs' MACs. */
+static void plan_identity(const struct run_opts *o, struct root *root, const struct osconf_model *m, struct plan *p,
+			  struct run_extra *x)
+{
+	char err[400] = "";
+	if (o->conf)
+		return;
+	if (identity_plan(root->fd, m, x->ac, p, &x->ids, err, sizeof(err)) < 0) {
+		log_error("identity: %s", err[0] ? err : "out of memory");
+		x->failed = true;
+	}
+}
+
+/* The identity entries carry no section: a failed one fails the run. */
+static void identity_result(const struct plan *p, struct run_extra *x)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->entries[i].sections && p->entries[i].result < 0) {
+			x->failed = true;
+			x->ids.state = "failed";
+		}
+}
+
 static unsigned changed_sections(const struct plan *p)
 {
 	unsigned s = 0;
@@ -199,10 +232,11 @@ static void set_result(struct run_status *st)
  * record that cannot be written keeps os.conf (exit 1, applied again next time), and a run
  * killed between the two leaves os.conf and a record, never an applied run without one. */
 static int finish(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		  const struct osconf_model *m, unsigned failed, unsigned changed)
+		  const struct osconf_model *m, unsigned failed, unsigned changed, const struct run_extra *x)
 {
 	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
-				 .failed = failed, .changed = changed & ~failed };
+				 .failed = failed, .changed = changed & ~failed, .grow = x->gs.state,
+				 .grow_detail = x->gs.detail, .identity = x->ids.state };
 	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
 	bool removing = !failed && !m->invalid && !o->keep;
 	st.removed = removing;
@@ -238,7 +272,7 @@ static int finish(const struct run_opts *o, struct root *root, struct conf_sourc
 }
 
 static int run_loaded(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		      struct osconf_model *m)
+		      struct osconf_model *m, struct run_extra *x)
 {
 	struct target_ctx ctx = { .m = m, .root = root, .live = root->is_host && !o->no_live };
 	struct plan p;
@@ -254,6 +288,7 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 		log_warn("%s has refused lines (see above): the other settings are applied, the file is kept",
 			 src->path);
 	unsigned failed = plan_targets(o, &ctx, &p);
+	plan_identity(o, root, m, &p, x);
 	model_drop_password(m); /* the plan holds the one copy it needs, wiped once hashed */
 	plan_prune(&p);
 	int rc;
@@ -268,7 +303,8 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
 		report_apply(&p);
-		rc = finish(o, root, src, applied, m, failed, changed_sections(&p));
+		identity_result(&p, x);
+		rc = finish(o, root, src, applied, m, failed, changed_sections(&p), x);
 	}
 	plan_free(&p);
 	return rc;
@@ -289,6 +325,19 @@ static int lock_wait(const struct root *root)
 	if (ac.lock_wait_error[0])
 		log_warn("%s", ac.lock_wait_error);
 	return ac.lock_wait_ms;
+}
+
+/* No os.conf, but the root was grown (or growing failed): the record says so. */
+static int record_growth(struct root *root, const char *conf, const struct grow_status *gs, int rc)
+{
+	struct run_status st = { .conf = conf, .result = "no-conf", .exit_status = rc, .grow = gs->state,
+				 .grow_detail = gs->detail };
+	int r = status_write(root->fd, &st);
+	if (r < 0) {
+		log_error("writing the status record: %s", strerror(-r));
+		return EXIT_FAILED;
+	}
+	return rc;
 }
 
 int run_pipeline(const struct run_opts *o)
@@ -312,13 +361,31 @@ int run_pipeline(const struct run_opts *o)
 				  ROOT_LOCK_PATH, root_lock_strerror(lock));
 		goto out;
 	}
+	struct agent_conf ac;
+	struct fs_borrowed fb;
+	if ((r = agent_conf_read(fs_borrow_root(root.fd, &fb), &ac)) < 0) {
+		log_error("reading %s: %s", AGENT_CONF_PATH, strerror(-r));
+		goto out;
+	}
+	if (ac.switch_error[0])
+		log_warn("%s", ac.switch_error);
+	struct run_extra x = { .ac = &ac };
+	/* growing the running system's root comes first and does not depend on os.conf; for
+	 * another tree there is only the setting to show, once os.conf is found */
+	bool grows = root.is_host && !o->no_live;
+	if (grows)
+		x.failed = grow_step(o, &root, &ac, &x.gs) < 0;
 	if ((r = source_open(o, &root, &src, &content)) < 0) {
 		rc = r == -EFBIG ? EXIT_INVALID : EXIT_FAILED; /* too large is invalid input, as with check */
 		goto out;
 	}
+	if (!grows)
+		grow_step(o, &root, &ac, &x.gs);
 	if (!src.present) {
 		log_info("no os.conf at %s: nothing to do", src.path);
-		rc = EXIT_APPLIED;
+		rc = x.failed ? EXIT_FAILED : EXIT_APPLIED;
+		if (!o->dry_run && grow_status_noteworthy(&x.gs))
+			rc = record_growth(&root, src.path, &x.gs, rc);
 		goto out;
 	}
 	struct osconf_model m;
@@ -329,10 +396,12 @@ int run_pipeline(const struct run_opts *o)
 		log_error("out of memory (or no random bytes)");
 	} else {
 		report_diags(src.path, &d);
-		rc = run_loaded(o, &root, &src, &content, &m); /* content's digest: compared before removing */
+		rc = run_loaded(o, &root, &src, &content, &m, &x); /* content's digest: compared before removing */
 	}
 	model_free(&m);
 	diags_free(&d);
+	if (x.failed && rc == EXIT_APPLIED)
+		rc = EXIT_FAILED;
 out:
 	buf_free(&content);
 	located_release(&src.loc);

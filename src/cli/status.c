@@ -44,6 +44,15 @@ int status_write(int rootfd, const struct run_status *s)
 	for (int i = 0; i < SEC_COUNT; i++)
 		json_kv_string(&j, section_name(i), section_state(s, i));
 	json_close(&j, '}');
+	if (s->identity)
+		json_kv_string(&j, "identity", s->identity);
+	if (s->grow) {
+		json_key(&j, "grow");
+		json_object(&j);
+		json_kv_string(&j, "state", s->grow);
+		json_kv_string(&j, "detail", s->grow_detail ? s->grow_detail : "");
+		json_close(&j, '}');
+	}
 	json_end(&j);
 	fclose(f);
 	struct buf b = { .data = text, .len = len, .cap = len + 1 };

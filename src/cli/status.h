@@ -12,6 +12,9 @@ struct run_status {
 	unsigned present, invalid, failed, changed;  /* SEC_BIT()s */
 	bool removed;         /* os.conf was removed */
 	int exit_status;
+	const char *grow;          /* the growth step's state (grow_step.h), NULL: not recorded */
+	const char *grow_detail;
+	const char *identity;      /* the identity reset's state (identity.h), NULL: not recorded */
 };
 
 /* Write both records inside the root (best effort; returns negative errno on failure). */

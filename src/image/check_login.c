@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tree/sshkeys.h"
 #include "util/macros.h"
 #include "tree/fstab.h"
 
@@ -176,34 +177,36 @@ void check_authorized_keys(struct inspect *ctx, struct check_result *c)
 			   k.nhomes, k.nhomes == 1 ? "y" : "ies", empty ? "; empty files ignored" : "");
 }
 
-struct hostkey_scan {
-	struct check_result *c;
-	int found;
-};
-
-static int hostkey_cb(const char *name, enum fs_type type, void *userdata)
-{
-	struct hostkey_scan *h = userdata;
-	if (type != FS_DIR && fnmatch("ssh_host_*_key", name, 0) == 0) {
-		result_detail(h->c, "/etc/ssh/%s", name);
-		h->found++;
-	}
-	return 0;
-}
-
+/* Private host keys baked in fail; none is fine where something makes them before sshd
+ * starts (the distro's mechanism or osconf's unit), and a warning where nothing does
+ * (Debian, Ubuntu: sshd then does not start). */
 void check_host_keys(struct inspect *ctx, struct check_result *c)
 {
 	if (!root_ready(ctx, c))
 		return;
-	struct hostkey_scan h = { .c = c };
-	fs_list_dir(ctx->root, "/etc/ssh", hostkey_cb, &h);
-	if (h.found)
+	struct ssh_info s;
+	int r = ssh_info_read(ctx->root, &s);
+	if (r < 0) {
+		result_set(c, CHECK_WARN, "check /etc/ssh by hand", "cannot list /etc/ssh: %s", strerror(-r));
+		return;
+	}
+	for (int i = 0; i < s.nkeys; i++)
+		if (fnmatch("ssh_host_*_key", s.keys[i], 0) == 0)
+			result_detail(c, "/etc/ssh/%s", s.keys[i]);
+	if (s.nprivate)
 		result_set(c, CHECK_FAIL,
 			   "delete /etc/ssh/ssh_host_*_key* from the image; sshd (or ssh-keygen -A at boot) makes them per instance",
-			   "%d private SSH host key%s baked into the image: every instance would share %s", h.found,
-			   h.found == 1 ? "" : "s", h.found == 1 ? "it" : "them");
+			   "%d private SSH host key%s baked into the image: every instance would share %s", s.nprivate,
+			   s.nprivate == 1 ? "" : "s", s.nprivate == 1 ? "it" : "them");
+	else if (!s.sshd)
+		result_set(c, CHECK_PASS, NULL, "no private SSH host keys in /etc/ssh (no sshd)");
+	else if (s.regen != SSH_REGEN_NONE)
+		result_set(c, CHECK_PASS, NULL, "no private SSH host keys in /etc/ssh; %s makes them before sshd starts", s.how);
 	else
-		result_set(c, CHECK_PASS, NULL, "no private SSH host keys in /etc/ssh");
+		result_set(c, CHECK_WARN,
+			   "install osconf into the image (`osconf install --root`: its osconf-ssh-keygen.service runs "
+			   "ssh-keygen -A before sshd), or make the keys at boot otherwise",
+			   "no SSH host keys in /etc/ssh and nothing makes them at boot: sshd will not start");
 }
 
 /* --- fstab ------------------------------------------------------------------------------ */

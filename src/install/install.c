@@ -11,9 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "identity/identity.h"
 #include "tree/agent.h"
 #include "tree/fsview.h"
 #include "tree/init.h"
+#include "tree/sshkeys.h"
 #include "install/dist.h"
 #include "install/insserv.h"
 #include "install/steps.h"
@@ -438,8 +440,17 @@ static int systemd_watch(int rootfd, const struct init_layout *l, const char *sp
 	return r;
 }
 
+/* systemd: the units that give a new instance its own identity (src/identity/): host keys made
+ * before sshd, the new machine-id put in place at shutdown. */
+static const struct init_service identity_units[] = {
+	{ "osconf-ssh-keygen.service", "systemd/osconf-ssh-keygen.service", SSH_KEYGEN_UNIT, 0644, SSH_KEYGEN_UNIT,
+	  INIT_PICK_ONLY, { { { SSH_KEYGEN_LINK } } } },
+	{ "osconf-machine-id.service", "systemd/osconf-machine-id.service", IDENTITY_MACHINE_ID_UNIT, 0644,
+	  IDENTITY_MACHINE_ID_UNIT, INIT_PICK_ONLY, { { { IDENTITY_MACHINE_ID_LINK } } } },
+};
+
 /* osconf's layout for init (src/tree/init.c): the unit or script and its links, insserv's
- * boot order on Debian's sysvinit, and the watch service. */
+ * boot order on Debian's sysvinit, the watch service, and systemd's identity units. */
 static int enable(int rootfd, enum init_system init, const char *spec, struct buf *log, char *err, size_t errlen)
 {
 	const struct init_layout *l = init_layout(init);
@@ -452,6 +463,8 @@ static int enable(int rootfd, enum init_system init, const char *spec, struct bu
 	if (r > 0)
 		r = insserv_result(insserv_edit(rootfd, "etc/init.d/.depend.boot", l->boot.name, boot_deps, net_scripts,
 						true, log), "/etc/init.d/.depend.boot", err, errlen);
+	for (size_t i = 0; r == 0 && init == INIT_SYSTEMD && i < ARRAY_SIZE(identity_units); i++)
+		r = put_service(rootfd, &identity_units[i], log, err, errlen);
 	if (r < 0)
 		return r;
 	return init == INIT_SYSTEMD ? systemd_watch(rootfd, l, spec, log, err, errlen)
@@ -557,6 +570,10 @@ int osconf_install(const struct install_opts *o, struct buf *log, char *err, siz
 	r = enable(root.fd, init, spec, log, err, errlen);
 	if (r < 0)
 		return r;
+	bool recorded;
+	if (root.is_host && identity_record_host(root.fd, &recorded) == 0 && recorded)
+		buf_printf(log, "recorded this instance's NIC MACs in %s (a new instance is told by other MACs)\n",
+			   IDENTITY_RECORD);
 	return root.is_host ? 0 : make_conf_dir(root.fd, spec, log, err, errlen);
 }
 
@@ -573,7 +590,9 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 	if (lock < 0)
 		return lock;
 	const struct init_layout *sd = init_layout(INIT_SYSTEMD);
-	if ((r = remove_service(root.fd, &sd->watch, log, err, errlen)) < 0 ||
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(identity_units); i++)
+		r = remove_service(root.fd, &identity_units[i], log, err, errlen);
+	if (r < 0 || (r = remove_service(root.fd, &sd->watch, log, err, errlen)) < 0 ||
 	    (r = remove_service(root.fd, &sd->boot, log, err, errlen)) < 0)
 		return r;
 	const struct init_layout *sysv = init_layout(INIT_SYSV);

@@ -151,3 +151,22 @@ int sysfs_first_slave(const struct blockdev *d, struct blockdev *out)
 		*out = s.first;
 	return s.count;
 }
+
+int sysfs_attr(const struct blockdev *b, const char *attr, char *out, size_t size)
+{
+	return read_attr(b->syspath, attr, out, size);
+}
+
+int sysfs_attr_u64(const struct blockdev *b, const char *attr, unsigned long long *out)
+{
+	char val[32], *e;
+	int r = read_attr(b->syspath, attr, val, sizeof(val));
+	if (r < 0)
+		return r;
+	errno = 0;
+	unsigned long long v = strtoull(val, &e, 10);
+	if (!*val || *e || errno)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}

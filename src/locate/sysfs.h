@@ -28,3 +28,8 @@ int sysfs_first_partition(const struct blockdev *disk, struct blockdev *out);
 /* The devices a device-mapper or md device is built on (<syspath>/slaves/): the first by
  * name in out, the count as return value (0: none). */
 int sysfs_first_slave(const struct blockdev *d, struct blockdev *out);
+
+/* A one-line attribute of the device's sysfs directory ("size", "dm/uuid"), without '\n'. */
+int sysfs_attr(const struct blockdev *b, const char *attr, char *out, size_t size);
+/* The same, as a decimal number. */
+int sysfs_attr_u64(const struct blockdev *b, const char *attr, unsigned long long *out);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "tree/fsview.h"
 #include "util/macros.h"
@@ -89,6 +90,27 @@ static void take_lock_wait(struct agent_conf *c, const char *v, size_t len, unsi
 		 AGENT_LOCK_WAIT_MAX, AGENT_LOCK_WAIT_MS / 1000);
 }
 
+/* grow= and identity_reset=: yes or no (also true/false, on/off, 1/0); else an error. */
+static void take_switch(struct agent_conf *c, enum agent_switch *sw, const char *key, const char *v, size_t len,
+			unsigned n)
+{
+	static const struct {
+		const char *word;
+		enum agent_switch value;
+	} words[] = {
+		{ "yes", AGENT_YES }, { "true", AGENT_YES }, { "on", AGENT_YES }, { "1", AGENT_YES },
+		{ "no", AGENT_NO }, { "false", AGENT_NO }, { "off", AGENT_NO }, { "0", AGENT_NO },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strlen(words[i].word) == len && strncasecmp(words[i].word, v, len) == 0) {
+			*sw = words[i].value;
+			return;
+		}
+	*sw = AGENT_DEFAULT;
+	snprintf(c->switch_error, sizeof(c->switch_error), "%s:%u: %s= needs yes or no; taken as yes",
+		 AGENT_CONF_PATH, n, key);
+}
+
 void agent_conf_parse(const char *data, size_t len, struct agent_conf *out)
 {
 	struct agent_conf c = { .exists = true, .lock_wait_ms = AGENT_LOCK_WAIT_MS };
@@ -103,6 +125,10 @@ void agent_conf_parse(const char *data, size_t len, struct agent_conf *out)
 			snprintf(c.backend, sizeof(c.backend), "%.*s", (int)vlen, v);
 		else if ((v = line_value(p, l, "lock_wait", &vlen)))
 			take_lock_wait(&c, v, vlen, n);
+		else if ((v = line_value(p, l, "grow", &vlen)))
+			take_switch(&c, &c.grow, "grow", v, vlen, n);
+		else if ((v = line_value(p, l, "identity_reset", &vlen)))
+			take_switch(&c, &c.identity_reset, "identity_reset", v, vlen, n);
 		p += l + 1;
 	}
 	*out = c;

@@ -10,6 +10,11 @@
 
 struct fsview;
 
+/* A yes/no setting: AGENT_DEFAULT when not set (both default to on). */
+enum agent_switch { AGENT_DEFAULT, AGENT_YES, AGENT_NO };
+/* Whether a switch is on (set to yes, or not set). */
+static inline bool agent_on(enum agent_switch s) { return s != AGENT_NO; }
+
 struct agent_conf {
 	bool exists;              /* the file is there */
 	char partition[256];      /* the recorded partition spec ("UUID=…", …), "" when none */
@@ -19,6 +24,9 @@ struct agent_conf {
 	int lock_wait_ms;         /* lock_wait= SECONDS (0-3600) in ms: how long a run waits for
 				   * the run lock; AGENT_LOCK_WAIT_MS when not set or invalid */
 	char lock_wait_error[160]; /* "/etc/osconf.conf:N: …" when lock_wait= is not valid */
+	enum agent_switch grow;   /* grow=: extend the root partition and file system at boot */
+	enum agent_switch identity_reset; /* identity_reset=: new host keys, machine-id, seed on a new instance */
+	char switch_error[192];   /* "/etc/osconf.conf:N: …" for a grow=/identity_reset= that is not yes or no */
 };
 
 #define AGENT_LOCK_WAIT_MS 60000 /* the run lock's bound by default (src/sys/lock.h) */

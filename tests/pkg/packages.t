@@ -36,7 +36,7 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 	check "deb ships the Apache-2.0 copyright file" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/share/doc/osconf/copyright | grep -q '^License: Apache-2.0'"
 	check "deb's osconf is statically linked" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/sbin/osconf > $SCRATCH/deb-osconf && ! readelf -lW $SCRATCH/deb-osconf | grep -q INTERP"
 	mkdir -p $SCRATCH/debctl && dpkg-deb -e "$deb" $SCRATCH/debctl
-	check "deb postinst enables osconf.service" grep -q 'deb-systemd-helper enable osconf.service' $SCRATCH/debctl/postinst
+	check "deb postinst enables osconf.service and the identity units" grep -q 'for unit in osconf.service:sysinit osconf-machine-id.service:sysinit osconf-ssh-keygen.service:multi-user; do' $SCRATCH/debctl/postinst
 	check "deb postinst never starts it" sh -c "! grep -qE 'systemctl (start|restart)|invoke-rc.d' $SCRATCH/debctl/postinst"
 	check "deb init script is a conffile" grep -qx /etc/init.d/osconf $SCRATCH/debctl/conffiles
 	check "deb unit is dist's" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/lib/systemd/system/osconf.service | cmp - dist/systemd/osconf.service"
@@ -47,11 +47,13 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 		T=$SCRATCH/debroot && cp -a "$R" $T && cp "$deb" $T/tmp/osconf.deb
 		check "dpkg -i in a Debian 12 root" chroot $T dpkg -i /tmp/osconf.deb
 		check "postinst enabled osconf.service in sysinit.target.wants" test -L $T/etc/systemd/system/sysinit.target.wants/osconf.service
+		check "... osconf-machine-id.service in sysinit.target.wants" test -L $T/etc/systemd/system/sysinit.target.wants/osconf-machine-id.service
+		check "... osconf-ssh-keygen.service in multi-user.target.wants" test -L $T/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service
 		check "postinst put the LSB script in rcS.d (update-rc.d)" sh -c "ls $T/etc/rcS.d | grep -q '^S[0-9][0-9]osconf$'"
 		check "installed binary runs" chroot $T /usr/sbin/osconf --version
-		check "dpkg -P removes the links" sh -c "chroot $T dpkg -P osconf >/dev/null 2>&1 && test ! -L $T/etc/systemd/system/sysinit.target.wants/osconf.service && ! ls $T/etc/rcS.d | grep -q osconf"
+		check "dpkg -P removes the links" sh -c "chroot $T dpkg -P osconf >/dev/null 2>&1 && test ! -L $T/etc/systemd/system/sysinit.target.wants/osconf.service && test ! -L $T/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service && ! ls $T/etc/rcS.d | grep -q osconf"
 	else
-		skip "no cached Debian rootfs (tests/vm/boot.t builds it) or not root"; skip "-"; skip "-"; skip "-"; skip "-"
+		skip "no cached Debian rootfs (tests/vm/boot.t builds it) or not root"; skip "-"; skip "-"; skip "-"; skip "-"; skip "-"; skip "-"
 	fi
 else
 	skip "dpkg-deb not installed"

@@ -36,18 +36,19 @@ if [ -e /etc/vm-path-test ]; then
 	echo "VMR watch_removed=$([ -e /boot/aliyun_custom_image/os.conf ] && echo no || echo yes)"
 	sed 's/^/VMR watchlog /' /run/watch.log
 fi
+[ -x /usr/local/sbin/vm-report-extra ] && /usr/local/sbin/vm-report-extra
 echo "VMR END"
 systemctl poweroff
 EOF
 }
 
 # vm_systemd_image IMG [boot]: a copy of $ROOTFS with osconf installed, partition 1 with the
-# sample os.conf; with "boot", /etc/fstab mounts partition 1 at /boot (install then adds osconf.path).
+# sample os.conf (VM_LABEL, VM_REPORT_EXTRA: see vm_mkimg and below); with "boot", /etc/fstab mounts partition 1 at /boot (install then adds osconf.path).
 vm_systemd_image() {
 	local img=$1 root=$SCRATCH/rootfs p1=$SCRATCH/p1
 	rm -rf "$root" "$p1" && cp -a "$ROOTFS" "$root" || return 1
 	rm -f "$root/.complete"
-	printf 'LABEL=rootfs / ext4 rw 0 0\n' >"$root/etc/fstab"
+	printf 'LABEL=rootfs / %s rw 0 0\n' "${VM_ROOT_FS:-ext4}" >"$root/etc/fstab"
 	if [ "${2:-}" = boot ]; then
 		printf 'UUID=5EED-0001 /boot vfat rw,umask=022 0 0\n' >>"$root/etc/fstab"
 		: >"$root/etc/vm-path-test"
@@ -59,6 +60,10 @@ vm_systemd_image() {
 	mkdir -p "$root/etc/systemd/system/sockets.target.wants"
 	ln -sf /lib/systemd/system/systemd-networkd.socket "$root/etc/systemd/system/sockets.target.wants/"
 	vm_systemd_report >"$root/usr/local/sbin/vm-report" && chmod 755 "$root/usr/local/sbin/vm-report"
+	# a test's own report lines (VM_REPORT_EXTRA: a script), printed before "VMR END"
+	if [ -n "${VM_REPORT_EXTRA:-}" ]; then
+		cp "$VM_REPORT_EXTRA" "$root/usr/local/sbin/vm-report-extra" && chmod 755 "$root/usr/local/sbin/vm-report-extra" || return 1
+	fi
 	printf '[Unit]\nDescription=boot test report\nAfter=multi-user.target\n[Service]\nType=oneshot\nStandardOutput=tty\nTTYPath=/dev/ttyS0\nExecStart=/usr/local/sbin/vm-report\n[Install]\nWantedBy=multi-user.target\n' \
 		>"$root/etc/systemd/system/vm-report.service"
 	ln -sf /etc/systemd/system/vm-report.service "$root/etc/systemd/system/multi-user.target.wants/"

@@ -11,7 +11,9 @@ VM_MIRROR=${OSCONF_VM_MIRROR:-http://deb.debian.org/debian}
 # the sysvinit guest: sysvinit-core with ifupdown's networking script.
 VM_PKGS="systemd,systemd-sysv,udev,iproute2,kmod"
 VM_PKGS_SYSV="sysvinit-core,ifupdown,iproute2,kmod"
-VM_MODULES="virtio_pci virtio_blk virtio_net ext4 vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8"
+VM_MODULES_BASE="virtio_pci virtio_blk virtio_net ext4 vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8"
+# a test may add modules (VM_MODULES="$VM_MODULES_BASE xfs" before vm_prepare): its own cached initramfs
+VM_MODULES=${VM_MODULES:-$VM_MODULES_BASE}
 
 vm_log() { echo "# vm: $*" >&2; }
 
@@ -116,6 +118,8 @@ vm_initrd_modules() {
 # loaded for the real system, which has no /lib/modules) and switch_roots to root=. Sets VM_INITRD.
 vm_initrd() {
 	VM_INITRD="$OSCONF_VM_CACHE/initrd-$VM_KVER.cpio.gz"
+	[ "$VM_MODULES" = "$VM_MODULES_BASE" ] ||
+		VM_INITRD="$OSCONF_VM_CACHE/initrd-$VM_KVER-$(echo "$VM_MODULES" | sha256sum | cut -c1-8).cpio.gz"
 	[ -s "$VM_INITRD" ] && return 0
 	_st=$(mktemp -d "${TMPDIR:-/tmp}/osconf-initrd.XXXXXX")
 	mkdir -p "$_st/bin" "$_st/dev" "$_st/proc" "$_st/sys" "$_st/newroot" "$_st/etc"
@@ -138,7 +142,7 @@ INIT
 	rm -rf "$_st"
 }
 
-# vm_mkimg OUT CONFDIR ROOTDIR: a sparse 6 GiB raw disk (dos label; the documents want > 5 GiB) — partition 1 FAT32 (label CUSTOMIMG,
+# vm_mkimg OUT CONFDIR ROOTDIR: a sparse 6 GiB raw disk (dos label, gpt with VM_LABEL=gpt; the documents want > 5 GiB) — partition 1 FAT32 (label CUSTOMIMG,
 # UUID 5EED-0001) holding CONFDIR's contents, partition 2 ext4 (label rootfs) made from ROOTDIR.
 # Built without mounts or loop devices. Sets VM_P1_OFFSET (bytes) for mtools: -i "$OUT@@$VM_P1_OFFSET",
 # and VM_P2_OFFSET for e2fsprogs: debugfs "$OUT?offset=$VM_P2_OFFSET".
@@ -147,17 +151,41 @@ vm_mkimg() {
 	_p1s=2048 _p1n=$((128 * 2048)) _size_mb=${VM_DISK_MB:-6144}
 	_p2s=$((_p1s + _p1n))
 	rm -f "$_out" && truncate -s ${_size_mb}M "$_out"
-	printf 'label: dos\nlabel-id: 0x5eed0001\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=83\n' \
-		$_p1s $_p1n $_p2s | sfdisk -q "$_out" || return 1
-	_p2n=$(( _size_mb * 2048 - _p2s ))
+	if [ "${VM_LABEL:-dos}" = gpt ]; then  # partition 1 "Microsoft basic data", GPT's backup in the last 33 sectors
+		_p2n=$(( _size_mb * 2048 - _p2s - 2048 ))  # sfdisk ends partitions on a MiB
+		printf 'label: gpt\nunit: sectors\nstart=%s, size=%s, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\nstart=%s, size=%s, type=linux\n' \
+			$_p1s $_p1n $_p2s $_p2n | sfdisk -q "$_out" || return 1
+	else
+		printf 'label: dos\nlabel-id: 0x5eed0001\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=83\n' \
+			$_p1s $_p1n $_p2s | sfdisk -q "$_out" || return 1
+		_p2n=$(( _size_mb * 2048 - _p2s ))
+	fi
 	mkfs.vfat -F 32 -s 1 -n CUSTOMIMG -i 5EED0001 --offset=$_p1s "$_out" $((_p1n / 2)) >/dev/null 2>&1 || return 1
 	VM_P1_OFFSET=$((_p1s * 512))
 	if [ -n "$(ls -A "$_conf")" ]; then
 		mcopy -s -i "$_out@@$VM_P1_OFFSET" "$_conf"/* ::/ || return 1
 	fi
 	VM_P2_OFFSET=$((_p2s * 512))
+	[ "${VM_ROOT_FS:-ext4}" = xfs ] && { vm_mkimg_xfs "$_out" "$_root" $_p2n; return; }
 	mkfs.ext4 -q -F -L rootfs -U 5eed0002-0000-4000-8000-000000000002 -E offset=$VM_P2_OFFSET \
 		-d "$_root" "$_out" $((_p2n / 2))k || return 1
+}
+
+# vm_mkimg_xfs OUT ROOTDIR SECTORS: partition 2 as XFS (VM_ROOT_FS=xfs), made in a file of its own,
+# filled through a loop device mounted in a private mount namespace (both gone afterwards), and
+# copied into OUT at VM_P2_OFFSET.
+vm_mkimg_xfs() {
+	local x=$1.xfs l m rc
+	rm -f "$x" && truncate -s $(($3 * 512)) "$x" && mkfs.xfs -q -f -L rootfs "$x" || return 1
+	l=$(losetup -f --show "$x") || return 1
+	m=$(mktemp -d "${TMPDIR:-/tmp}/osconf-xfs.XXXXXX")
+	unshare -m --propagation private sh -c 'mount -t xfs "$1" "$2" && cp -a "$3"/. "$2"/ && umount "$2"' sh "$l" "$m" "$2"
+	rc=$?
+	losetup -d "$l"; rmdir "$m"
+	[ $rc = 0 ] && dd if="$x" of="$1" bs=1M seek=$((VM_P2_OFFSET / 1048576)) conv=sparse,notrunc status=none
+	rc=$?
+	rm -f "$x"
+	return $rc
 }
 
 # vm_boot LOG DISK "APPEND" [TIMEOUT]: boots under TCG with one virtio NIC ($VM_MAC), serial on stdout.
@@ -177,14 +205,15 @@ vm_sample_conf() { sample 02-vpc eth0_mac_addr="$VM_MAC"; }
 VM_HOSTNAME=$(conf_value "$VM_SAMPLE" hostname) VM_ADDR=$(conf_value "$VM_SAMPLE" eth0_ip_addr)/24
 VM_GW=$(conf_value "$VM_SAMPLE" eth0_gateway) VM_DNS=$(conf_value "$VM_SAMPLE" dns_nameserver)
 VM_PW=$(case_password 02-vpc)
-# vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC, host name,
+# vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC (a pattern:
+# VM_PROBE_MAC, e.g. '*' for any, for an image booted with several MACs), host name,
 # addresses, routes, nameservers and which test password root's hash verifies (crypt(3) in the
 # guest, through perl: the sample's, or boot.t's second one), each as a "VMR key=value" or "VMR key value" line on the console.
 vm_probe_common() {
-	sed "s/@PASSWORDS@/$VM_PW N3w-pass.2/" <<'EOF'
+	sed "s/@PASSWORDS@/$VM_PW N3w-pass.2/; s/@MAC@/${VM_PROBE_MAC:-$VM_MAC}/" <<'EOF'
 #!/bin/sh
 # vm-report — boot-test probe: print the configured state on the serial console, then power off.
-nic=$(for n in /sys/class/net/*; do [ "$(cat $n/address)" = 00:8c:fa:5e:14:23 ] && echo ${n##*/}; done)
+nic=$(for n in /sys/class/net/*; do [ "${n##*/}" = lo ] || case "$(cat $n/address)" in @MAC@) echo ${n##*/} ;; esac; done)
 i=0; while [ $i -lt 30 ] && ! ip -4 -o addr show dev "$nic" | grep -q inet; do sleep 0.5; i=$((i+1)); done
 echo "VMR nic=$nic"
 echo "VMR hostname=$(hostname)"

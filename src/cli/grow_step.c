@@ -1,0 +1,89 @@
+/* grow_step.c — the pipeline's first step at every run: plan and apply the root's growth. */
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "cli/grow_step.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "grow/grow.h"
+#include "plan/plan.h"
+#include "tree/agent.h"
+#include "tree/fsview.h"
+#include "util/log.h"
+#include "util/macros.h"
+
+static void say(const struct run_opts *o, struct grow_status *gs, const char *state, const char *detail)
+{
+	gs->state = state;
+	snprintf(gs->detail, sizeof(gs->detail), "%s", detail);
+	if (o->dry_run)
+		printf("grow: %s\n", gs->detail);
+	else if (streq(state, "failed"))
+		log_error("grow: %s", gs->detail);
+	else if (streq(state, "lvm"))
+		log_warn("grow: %s", gs->detail);
+	else
+		log_info("grow: %s", gs->detail);
+}
+
+/* The running system: read, decide, print (plan) or apply. */
+static void grow_host(const struct run_opts *o, struct root *root, struct grow_status *gs)
+{
+	char err[400] = "", line[700];
+	struct grow_facts f = { 0 };
+	struct grow_plan g = { 0 };
+	int r = grow_read_facts("/dev", &f, err, sizeof(err));
+	if (r == 0 && (r = grow_decide(&f, &g, err, sizeof(err))) < 0)
+		grow_facts_free(&f);
+	if (r < 0)
+		return say(o, gs, "failed", err[0] ? err : strerror(-r));
+	if (g.warning[0]) {
+		say(o, gs, "lvm", g.warning);
+		return grow_facts_free(&g.f);
+	}
+	if (!grow_needed(&g)) {
+		snprintf(line, sizeof(line), "nothing to grow (%s)", g.note[0] ? g.note : "the file system fills its partition");
+		say(o, gs, "unchanged", line);
+		return grow_facts_free(&g.f);
+	}
+	grow_describe(&g, line, sizeof(line));
+	if (o->dry_run) {
+		say(o, gs, "planned", line);
+		return grow_facts_free(&g.f);
+	}
+	struct plan p;
+	plan_init(&p);
+	if (grow_plan_add(&p, &g) < 0)
+		return say(o, gs, "failed", "out of memory");
+	struct apply_ctx actx = { .root = root, .live = true };
+	plan_apply(&p, &actx); /* the one entry's result and report say what happened */
+	const struct plan_entry *e = &p.entries[0];
+	if (e->result < 0)
+		say(o, gs, "failed", e->report);
+	else
+		say(o, gs, "grown", e->report);
+	plan_free(&p);
+}
+
+int grow_step(const struct run_opts *o, struct root *root, const struct agent_conf *ac, struct grow_status *gs)
+{
+	*gs = (struct grow_status){ 0 };
+	if (o->conf)
+		return 0; /* a file named by hand (tests, trials): only runs that locate os.conf grow */
+	if (!agent_on(ac->grow)) {
+		say(o, gs, "off", "off (grow=no in " AGENT_CONF_PATH ")");
+		return 0;
+	}
+	if (!root->is_host || o->no_live) {
+		/* an image tree: there is no disk to look at, only the setting to show */
+		if (o->dry_run)
+			say(o, gs, "skipped",
+			    "on: at every boot the partition holding / is extended to the end of its disk and its "
+			    "file system grown online (grow=no in " AGENT_CONF_PATH " turns it off)");
+		else
+			gs->state = "skipped";
+		return 0;
+	}
+	grow_host(o, root, gs);
+	return streq(gs->state, "failed") ? -1 : 0;
+}

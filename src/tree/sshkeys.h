@@ -1,0 +1,27 @@
+/* sshkeys.h — a tree's SSH host keys and what makes missing ones before sshd starts: its one reader. */
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdbool.h>
+
+struct fsview;
+
+#define SSH_KEYS_MAX 32
+/* osconf's own unit for systemd trees without a distro mechanism (installed by `osconf install`) */
+#define SSH_KEYGEN_UNIT "/usr/lib/systemd/system/osconf-ssh-keygen.service"
+#define SSH_KEYGEN_LINK "/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service"
+
+enum ssh_regen { SSH_REGEN_NONE, SSH_REGEN_DISTRO, SSH_REGEN_OSCONF };
+
+struct ssh_info {
+	bool sshd;                        /* /usr/sbin/sshd or /sbin/sshd is there */
+	int nkeys;                        /* /etc/ssh/ssh_host_*key and *key.pub files */
+	char keys[SSH_KEYS_MAX][80];      /* their names ("ssh_host_ed25519_key") */
+	int nprivate;                     /* of them, private keys */
+	enum ssh_regen regen;
+	char how[160];                    /* "sshd-keygen@.service (RHEL, Fedora)", … */
+};
+
+/* Reads /etc/ssh's host key names and the regeneration mechanism (table in sshkeys.c). A
+ * directory that cannot be listed (other than absent) is an error (negative errno). */
+int ssh_info_read(struct fsview *fs, struct ssh_info *out);
