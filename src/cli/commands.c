@@ -15,6 +15,7 @@ const struct command commands[] = {
 	{ "uninstall", cmd_uninstall, &uninstall_spec },
 	{ "locate", cmd_locate, &locate_spec },
 	{ "image", cmd_image, &image_check_spec },
+	{ "image", cmd_image, &image_try_spec },   /* the same command: cmd_image dispatches check and try */
 	{ "help", cmd_help, &help_spec },
 };
 const int commands_count = sizeof(commands) / sizeof(commands[0]);

@@ -1,6 +1,6 @@
 /* fat_write.c — puts one file into an existing directory of a FAT32 partition of a raw disk file (image try). */
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "image/fat_write.h"
+#include "image/write.h"
 
 #include <errno.h>
 #include <stdio.h>
