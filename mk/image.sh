@@ -1,7 +1,8 @@
 #!/bin/bash
 # mk/image.sh — `make image`: a reference Customized Linux image (Debian 12, GRUB, osconf) built from Debian packages.
-# usage: mk/image.sh OSCONF OUT [VARIANT]   (as root; VARIANT: noagent, sshnoroot, novirtio — the
-# broken copies tests/try/try.t boots; default: the reference image)
+# usage: mk/image.sh OSCONF OUT [VARIANT]   (as root; VARIANT: uefi — the same system on a GPT disk
+# booted by GRUB from the EFI system partition; noagent, sshnoroot, novirtio — the broken copies
+# tests/vm/try.t boots; default: the reference image)
 # The image: a sparse 6 GiB raw disk, DOS label; partition 1 FAT32 (128 MiB) with aliyun_custom_image/;
 # partition 2 ext4, the root: debootstrap'ed Debian 12 with linux-image-cloud-amd64 and its initramfs,
 # systemd-networkd, openssh-server allowing root to log in with a password (the cloud sets root's
@@ -13,13 +14,14 @@
 set -eu
 osconf=$(realpath "$1") out=$2 variant=${3:-reference}
 here=$(cd "$(dirname "$0")/.." && pwd)
-case $variant in reference|noagent|sshnoroot|novirtio) ;; *) echo "mk/image.sh: unknown variant $variant" >&2; exit 2 ;; esac
+case $variant in reference|uefi|noagent|sshnoroot|novirtio) ;; *) echo "mk/image.sh: unknown variant $variant" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "mk/image.sh: debootstrap and chroot need root" >&2; exit 1; }
-for t in debootstrap sfdisk mkfs.vfat mmd mkfs.ext4 grub-mkimage chroot; do
+for t in debootstrap sfdisk mkfs.vfat mmd mcopy mkfs.ext4 grub-mkimage chroot; do
 	command -v "$t" >/dev/null || { echo "mk/image.sh: missing $t (mk/deps.sh image)" >&2; exit 1; }
 done
-grubdir=/usr/lib/grub/i386-pc
-[ -e $grubdir/boot.img ] || { echo "mk/image.sh: no $grubdir (apt-get install grub-pc-bin)" >&2; exit 1; }
+if [ "$variant" = uefi ]; then grubdir=/usr/lib/grub/x86_64-efi grubpkg=grub-efi-amd64-bin grubmod=part_gpt part=gpt2
+else grubdir=/usr/lib/grub/i386-pc grubpkg=grub-pc-bin grubmod=part_msdos part=msdos2; fi
+[ -e $grubdir/moddep.lst ] || { echo "mk/image.sh: no $grubdir (apt-get install $grubpkg)" >&2; exit 1; }
 
 # the cached rootfs: vmlib.sh's debootstrap cache with the packages of a bootable cloud system
 # (vmlib's sample settings need the test helpers; the builder does not use them)
@@ -66,8 +68,8 @@ if [ "$variant" != novirtio ] && ! chroot "$root" lsinitramfs "/boot/initrd.img-
 fi
 
 # GRUB: modules and grub.cfg in /boot/grub of the root file system (partition 2)
-mkdir -p "$root/boot/grub/i386-pc"
-cp $grubdir/*.mod $grubdir/*.lst "$root/boot/grub/i386-pc/"
+mkdir -p "$root/boot/grub/${grubdir##*/}"
+cp $grubdir/*.mod $grubdir/*.lst "$root/boot/grub/${grubdir##*/}/"
 cat >"$root/boot/grub/grub.cfg" <<EOF
 # grub.cfg of the osconf reference image (written by mk/image.sh)
 serial --unit=0 --speed=115200
@@ -75,7 +77,7 @@ terminal_input serial console
 terminal_output serial console
 set timeout=1
 menuentry 'Debian GNU/Linux 12 (osconf reference image)' {
-	insmod part_msdos
+	insmod $grubmod
 	insmod ext2
 	search --no-floppy --fs-uuid --set=root $uuid
 	linux /boot/vmlinuz-$kver root=UUID=$uuid ro console=tty0 console=ttyS0,115200n8 net.ifnames=0
@@ -83,18 +85,30 @@ menuentry 'Debian GNU/Linux 12 (osconf reference image)' {
 }
 EOF
 
-# the disk: partition 1 FAT32 with aliyun_custom_image/, partition 2 ext4 (bootable) from the tree
+# the disk: partition 1 FAT32 with aliyun_custom_image/ (uefi: the EFI system partition, GPT), partition 2
+# ext4 (bootable) from the tree
 rm -f "$out" && truncate -s 6G "$out"
 p1s=2048 p1n=$((128 * 2048)) p2s=$((2048 + 128 * 2048))
-printf 'label: dos\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=83, bootable\n' $p1s $p1n $p2s | sfdisk -q "$out"
+p2n=$((6 * 1024 * 2048 - p2s))
+if [ "$variant" = uefi ]; then
+	p2n=$((p2n - 2048))   # the backup GPT at the end
+	printf 'label: gpt\nunit: sectors\nstart=%s, size=%s, type=U\nstart=%s, size=%s, type=L\n' $p1s $p1n $p2s $p2n | sfdisk -q "$out"
+else
+	printf 'label: dos\nunit: sectors\nstart=%s, size=%s, type=c\nstart=%s, type=83, bootable\n' $p1s $p1n $p2s | sfdisk -q "$out"
+fi
 mkfs.vfat -F 32 -s 1 -n CUSTOMIMG --offset=$p1s "$out" $((p1n / 2)) >/dev/null 2>&1
 mmd -i "$out@@$((p1s * 512))" ::/aliyun_custom_image
-p2n=$((6 * 1024 * 2048 - p2s))
 mkfs.ext4 -q -F -L rootfs -U "$uuid" -E offset=$((p2s * 512)) -d "$root" "$out" $((p2n / 2))k
 
+if [ "$variant" = uefi ]; then
+	# GRUB as the ESP's default loader, EFI/BOOT/BOOTX64.EFI, reading /boot/grub of partition 2
+	grub-mkimage -O x86_64-efi -o "$work/BOOTX64.EFI" -p "(hd0,$part)/boot/grub" part_gpt ext2
+	mmd -i "$out@@$((p1s * 512))" ::/EFI ::/EFI/BOOT
+	mcopy -i "$out@@$((p1s * 512))" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+else
 # GRUB in the MBR: boot.img's code (the partition table kept) loads core.img from sector 1;
 # core.img's first sector (diskboot) loads the rest, its block list patched with the length
-grub-mkimage -O i386-pc -o "$work/core.img" -p "(hd0,msdos2)/boot/grub" biosdisk part_msdos ext2
+grub-mkimage -O i386-pc -o "$work/core.img" -p "(hd0,$part)/boot/grub" biosdisk part_msdos ext2
 sectors=$(( ($(stat -c %s "$work/core.img") + 511) / 512 ))
 [ "$sectors" -lt $p1s ] || { echo "mk/image.sh: core.img ($sectors sectors) does not fit before partition 1" >&2; exit 1; }
 cp $grubdir/boot.img "$work/boot.img"
@@ -103,7 +117,8 @@ dd if="$work/boot.img" of="$out" bs=440 count=1 conv=notrunc status=none
 printf "\\x$(printf %02x $(( (sectors - 1) & 255 )))\\x$(printf %02x $(( (sectors - 1) >> 8 )))" |
 	dd of="$work/core.img" bs=1 seek=$((0x1fc)) conv=notrunc status=none
 dd if="$work/core.img" of="$out" bs=512 seek=1 conv=notrunc status=none
+fi
 
 "$osconf" image check "$out" >"$work/check.log" 2>&1 || [ "$variant" = noagent ] || {
 	cat "$work/check.log" >&2; echo "mk/image.sh: $out fails osconf image check" >&2; exit 1; }
-echo "mk/image.sh: $out ($variant; Debian 12, kernel $kver, GRUB on the MBR, root UUID $uuid)"
+echo "mk/image.sh: $out ($variant; Debian 12, kernel $kver, GRUB ${grubdir##*/}, root UUID $uuid)"

@@ -26,7 +26,7 @@ int proc_find(const char *name, char *out, size_t outlen)
 {
 	const char *path = getenv("PATH");
 	char dirs[4096];
-	snprintf(dirs, sizeof(dirs), "%s:/usr/bin:/usr/sbin", path && *path ? path : "/usr/local/bin:/bin");
+	snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
 	for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
 		if (d[0] != '/')
 			continue;   /* a relative PATH entry would depend on the working directory */

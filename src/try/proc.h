@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* The absolute path of a program in $PATH (then /usr/bin, /usr/sbin), into out; -ENOENT. */
+/* The absolute path of a program in $PATH (its absolute entries; unset: /usr/local/bin:/usr/bin:/bin), into out; -ENOENT. */
 int proc_find(const char *name, char *out, size_t outlen);
 
 /* Start argv[0] (an absolute path) with argv and envp (NULL: the current environment): stdin from

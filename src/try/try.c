@@ -329,10 +329,6 @@ static void remove_work(const struct trial *t)
 static int prepare(struct trial *t, char *err, size_t errlen)
 {
 	int r = inspect_source(t, err, errlen);
-	if (r == 0 && proc_find("ssh", t->ssh, sizeof(t->ssh)) < 0) {
-		snprintf(err, errlen, "ssh not found (Debian: apt-get install openssh-client)");
-		r = -ENOENT;
-	}
 	if (r == 0)
 		r = t->o->conf ? try_conf_load(t->o->conf, &t->conf, err, errlen) : try_conf_default(&t->conf, err, errlen);
 	if (r < 0)
@@ -349,6 +345,10 @@ static int prepare(struct trial *t, char *err, size_t errlen)
 	}
 	if ((r = vm_prepare(&t->plan, t->work, err, errlen)) < 0)
 		return r;
+	if (proc_find("ssh", t->ssh, sizeof(t->ssh)) < 0) {
+		snprintf(err, errlen, "ssh not found (Debian: apt-get install openssh-client)");
+		return -ENOENT;
+	}
 	snprintf(t->plan.mac, sizeof(t->plan.mac), "%s", t->conf.mac);
 	snprintf(t->plan.guest_ip, sizeof(t->plan.guest_ip), "%s", t->conf.addr);
 	try_conf_netopts(&t->conf, t->plan.netopts, sizeof(t->plan.netopts));
