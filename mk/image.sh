@@ -49,10 +49,16 @@ ln -sf /lib/systemd/system/systemd-networkd.socket "$root/etc/systemd/system/soc
 # sshd: root logs in with the password the cloud sets; every instance makes its own host keys
 mkdir -p "$root/etc/ssh/sshd_config.d" "$root/etc/systemd/system/ssh.service.d"
 if [ "$variant" = sshnoroot ]; then permit=prohibit-password; else permit=yes; fi
-printf '# osconf reference image: the root password comes from os.conf\nPermitRootLogin %s\nPasswordAuthentication yes\n' \
+printf '# osconf reference image: the root password comes from os.conf\nPermitRootLogin %s\nPasswordAuthentication yes\nHostKey /etc/ssh/ssh_host_ed25519_key\n' \
 	"$permit" >"$root/etc/ssh/sshd_config.d/50-osconf-image.conf"
+# one Ed25519 host key made at the first boot (RSA keys take a minute to make under TCG)
 rm -f "$root"/etc/ssh/ssh_host_*
-printf '[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n' >"$root/etc/systemd/system/ssh.service.d/host-keys.conf"
+cat >"$root/etc/systemd/system/ssh.service.d/host-keys.conf" <<'EOF'
+[Service]
+ExecStartPre=
+ExecStartPre=/bin/sh -c 'test -s /etc/ssh/ssh_host_ed25519_key || ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key'
+ExecStartPre=/usr/sbin/sshd -t
+EOF
 if [ "$variant" != noagent ]; then
 	"$osconf" install --root "$root" >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
 fi

@@ -195,7 +195,8 @@ static bool wait_login(struct trial *t, int boot, const struct vm *vm, const cha
 		int st;
 		enum console_state cs = console_scan(console, ev, sizeof(ev));
 		if (cs == CONSOLE_LOGIN) {
-			try_item_add(t->rep, boot, true, "login prompt on the serial console", "%s", ev);
+			try_item_add(t->rep, boot, true, "login prompt on the serial console", "%s\n(%.1f s after power-on)", ev,
+				     (double)(proc_now_ms() - vm->started_ms) / 1000);
 			return true;
 		}
 		if (cs == CONSOLE_FAILED) {
@@ -222,7 +223,9 @@ static bool wait_login(struct trial *t, int boot, const struct vm *vm, const cha
 /* SSH on the forwarded port until root logs in with os.conf's password and the probe answers. */
 static bool wait_ssh(struct trial *t, int boot, const struct vm *vm, const char *out)
 {
-	long long deadline = proc_now_ms() + (t->timeout_s > 120 ? t->timeout_s : 120) * 1000LL / 2;
+	long long deadline = vm->started_ms + t->timeout_s * 1000LL;
+	if (deadline < proc_now_ms() + 120 * 1000)
+		deadline = proc_now_ms() + 120 * 1000;   /* sshd may start well after the getty */
 	int denied = 0, tries = 0;
 	char ev[900] = "";
 	while (proc_now_ms() < deadline) {
@@ -232,8 +235,8 @@ static bool wait_ssh(struct trial *t, int boot, const struct vm *vm, const char 
 		if (r == 0 && code == 0 && strstr(ev, "TRY end")) {
 			t->rep->to_ssh_ms[boot] = proc_now_ms() - vm->started_ms;
 			try_item_add(t->rep, boot, true, "SSH: root logs in with os.conf's password",
-				     "root@127.0.0.1:%d (guest %s:22) accepted the password %.1f s after power-on", vm->port,
-				     t->plan.guest_ip, (double)t->rep->to_ssh_ms[boot] / 1000);
+				     "root@127.0.0.1:%d (guest %s:22) accepted the password %.1f s after power-on (attempt %d)",
+				     vm->port, t->plan.guest_ip, (double)t->rep->to_ssh_ms[boot] / 1000, tries);
 			return true;
 		}
 		if (strstr(ev, "Permission denied") && ++denied >= 3)
