@@ -193,8 +193,8 @@ const char try_probe_cmd[] =
 	"ip -4 route show default | sed 's/^/TRY route /'; "
 	"sed -n 's/^nameserver[[:space:]]*/TRY dns /p' /etc/resolv.conf; echo 'TRY end'";
 
-/* The values of the probe's "TRY key …" lines, one a line, into out. */
-static void probe_values(const struct buf *t, const char *key, char *out, size_t outlen)
+/* The values of the probe's "TRY key …" lines, joined by sep, into out. */
+static void probe_values(const struct buf *t, const char *key, const char *sep, char *out, size_t outlen)
 {
 	size_t pos = 0, o = 0, kl = strlen(key);
 	const char *line;
@@ -202,8 +202,8 @@ static void probe_values(const struct buf *t, const char *key, char *out, size_t
 	out[0] = '\0';
 	while (buf_next_line(t, &pos, &line, &len)) {
 		if (len > 4 + kl && !memcmp(line, "TRY ", 4) && !memcmp(line + 4, key, kl) && line[4 + kl] == ' ' &&
-		    o + len < outlen)
-			o += (size_t)snprintf(out + o, outlen - o, "%s%.*s", o ? "\n" : "", (int)(len - 5 - kl), line + 5 + kl);
+		    o + len + strlen(sep) < outlen)
+			o += (size_t)snprintf(out + o, outlen - o, "%s%.*s", o ? sep : "", (int)(len - 5 - kl), line + 5 + kl);
 	}
 }
 
@@ -212,29 +212,29 @@ void judge_guest(struct try_report *r, int boot, const struct try_conf *c, const
 	_cleanup_buf_ struct buf t = BUF_INIT;
 	char got[512], want[256];
 	read_clean(probe_out, &t);
-	probe_values(&t, "hostname", got, sizeof(got));
+	probe_values(&t, "hostname", " ", got, sizeof(got));
 	try_item_add(r, boot, !strcmp(got, c->hostname), "host name is os.conf's",
 		     "guest: hostname %s; os.conf: hostname=%s", got, c->hostname);
 	if (!network)
 		return;
-	probe_values(&t, "addr", got, sizeof(got));
+	probe_values(&t, "addr", "; ", got, sizeof(got));
 	snprintf(want, sizeof(want), " %s/%d", c->addr, c->prefix);
 	bool found = false;
 	for (const char *p = got; (p = strstr(p, want)); p += strlen(want))
-		found |= p[strlen(want)] == '\0' || p[strlen(want)] == '\n';
+		found |= p[strlen(want)] == '\0' || p[strlen(want)] == ';';
 	try_item_add(r, boot, found, "address is os.conf's", "guest: %s; os.conf: %s/%d", got[0] ? got : "(no address)",
 		     c->addr, c->prefix);
-	probe_values(&t, "route", got, sizeof(got));
+	probe_values(&t, "route", "\n", got, sizeof(got));
 	snprintf(want, sizeof(want), "default via %s ", c->gw);
 	bool one = !strchr(got, '\n') && !strncmp(got, want, strlen(want));
 	try_item_add(r, boot, c->gw[0] ? one : !got[0], "default route is os.conf's", "guest: %s; os.conf: via %s",
 		     got[0] ? got : "(no default route)", c->gw[0] ? c->gw : "(none)");
-	probe_values(&t, "dns", got, sizeof(got));
+	probe_values(&t, "dns", " ", got, sizeof(got));
 	size_t o = 0;
 	want[0] = '\0';
 	for (size_t i = 0; i < c->ndns && i < 3 && o < sizeof(want); i++)
-		o += (size_t)snprintf(want + o, sizeof(want) - o, "%s%s", i ? "\n" : "", c->dns[i]);
-	bool dns_ok = !strncmp(got, want, strlen(want)) && (got[strlen(want)] == '\0' || got[strlen(want)] == '\n');
+		o += (size_t)snprintf(want + o, sizeof(want) - o, "%s%s", i ? " " : "", c->dns[i]);
+	bool dns_ok = !strncmp(got, want, strlen(want)) && (got[strlen(want)] == '\0' || got[strlen(want)] == ' ');
 	try_item_add(r, boot, dns_ok, "DNS servers are os.conf's", "guest /etc/resolv.conf: %s; os.conf: %s",
 		     got[0] ? got : "(none)", want[0] ? want : "(none)");
 }

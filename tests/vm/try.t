@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/vm/try.t — `osconf image try` on the reference image of `make image` (PASS, both boots) and on
-# three broken copies (no agent, sshd refusing root's password, an initramfs without virtio_blk): each fails with its reason.
+# three broken copies (no agent, sshd refusing root's password, an initramfs without virtio_blk): each fails with its reason;
+# with OSCONF_TRY_UEFI=1 also the UEFI variant (GPT, GRUB as the ESP's loader, OVMF).
 # SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 need_root
@@ -104,6 +105,16 @@ if build novirtio; then
 		fail "novirtio: the console excerpt shows the root disk never appeared"; diag "$ev"
 	fi
 	check "novirtio: no SSH attempted, no second boot" sh -c "! grep -qE '^(PASS|FAIL)  boot (1: SSH|2:)' '$SCRATCH/novirtio.out'"
+fi
+
+# --- UEFI (OSCONF_TRY_UEFI=1: two more boots, not part of the default run): GPT, GRUB on the ESP, OVMF
+if [ -n "${OSCONF_TRY_UEFI:-}" ] && build uefi; then
+	try uefi
+	check "uefi: image try exits 0" test "$RC" = 0
+	check "uefi: booted through OVMF" has uefi '^  x86-64, UEFI \(OVMF\)'
+	check "uefi: result PASS" has uefi '^result: PASS$'
+else
+	skip "uefi: OSCONF_TRY_UEFI is not set (two more boots)"
 fi
 
 # --- errors before any boot -----------------------------------------------------------------------
