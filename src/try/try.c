@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,10 @@
 #define P1_DIR "aliyun_custom_image"
 #define ESP_TYPE_GPT "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
 #define BIOS_BOOT_GPT "21686148-6453-6f6e-744e-656564454649"
+
+/* SIGINT, SIGTERM or SIGHUP: stop the VM, remove the working copy, report what was judged. */
+static volatile sig_atomic_t interrupted;
+static void on_signal(int sig) { interrupted = sig; }
 
 struct trial {
 	const struct try_opts *o;
@@ -205,6 +210,10 @@ static bool wait_login(struct trial *t, int boot, const struct vm *vm, const cha
 			try_item_add(t->rep, boot, false, "login prompt on the serial console", "the boot stopped:\n%s", ev);
 			return false;
 		}
+		if (interrupted) {
+			try_item_add(t->rep, boot, false, "login prompt on the serial console", "interrupted (signal %d)", (int)interrupted);
+			return false;
+		}
 		if (proc_wait(vm->pid, 0, &st) == 1) {
 			console_tail(qlog, 4, ev, sizeof(ev));
 			try_item_add(t->rep, boot, false, "login prompt on the serial console", "QEMU ended: %s", ev[0] ? ev : "(no message)");
@@ -228,7 +237,7 @@ static bool wait_ssh(struct trial *t, int boot, const struct vm *vm, const char 
 		deadline = proc_now_ms() + 120 * 1000;   /* sshd may start well after the getty */
 	int denied = 0, tries = 0;
 	char ev[900] = "";
-	while (proc_now_ms() < deadline) {
+	while (proc_now_ms() < deadline && !interrupted) {
 		int code = -1, r = ssh_run(t->ssh, vm->port, t->conf.password, try_probe_cmd, out, 60 * 1000, &code);
 		tries++;
 		console_tail(out, 3, ev, sizeof(ev));
@@ -368,8 +377,12 @@ int try_image(const struct try_opts *o, struct try_report *rep, char *err, size_
 	struct trial t = { .o = o, .rep = rep };
 	*rep = (struct try_report){ .image = o->image, .to_ssh_ms = { -1, -1, -1 } };
 	err[0] = '\0';
+	struct sigaction sa = { .sa_handler = on_signal }, old[3];
+	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
 	int r = prepare(&t, err, errlen);
-	if (r == 0 && boot_once(&t, 1)) {
+	if (r == 0 && boot_once(&t, 1) && !interrupted) {
 		char e2[256] = "";
 		if (try_conf_change(&t.conf, e2, sizeof(e2)) < 0)
 			try_item_add(rep, 2, false, "changed os.conf (new host name and password)", "%s", e2);
@@ -381,5 +394,7 @@ int try_image(const struct try_opts *o, struct try_report *rep, char *err, size_
 	if (t.work[0])
 		remove_work(&t);
 	try_conf_free(&t.conf);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
 	return r;
 }
