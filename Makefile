@@ -70,7 +70,7 @@ PKG_DYNLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-check demo check faults test unit fuzz fuzz-image bench install uninstall clean deb rpm
+.PHONY: all deps deps-check demo check faults test unit fuzz fuzz-image bench image install uninstall clean deb rpm
 all: $(BUILD)/osconf
 
 deps:
@@ -155,6 +155,12 @@ check:
 		$(MAKE) --no-print-directory ARCH=arm64 WERROR=1 build-arm64/osconf $(UNIT_BINS:$(BUILD)/%=build-arm64/%); \
 	else echo "  SKIP    arm64 build: no cross compiler or sysroot (mk/deps.sh arm64)"; fi
 	@tests/run-all
+
+# The reference Customized Linux image (Debian 12 with GRUB and osconf; as root, mk/image.sh):
+# `make image && build/osconf image try $(BUILD)/osconf-debian12.raw` shows the whole flow.
+image: $(BUILD)/osconf
+	@mk/deps.sh image
+	@mk/image.sh $(BUILD)/osconf $(BUILD)/osconf-debian12.raw
 
 # tests/faults/inject.t and install-faults.t at every file-system call (make check runs a sample)
 faults:

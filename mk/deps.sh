@@ -1,6 +1,6 @@
 #!/bin/sh
 # mk/deps.sh — install the Debian packages a make target needs (as root), or print the command.
-# usage: mk/deps.sh build|check|fuzz|bench|pkg|arm64
+# usage: mk/deps.sh build|check|fuzz|bench|pkg|image|arm64
 # arm64 (also part of check): the cross compiler, qemu-aarch64 and the arm64 libraries. The -dev
 # packages that are co-installable with their amd64 twins come from apt (:arm64); the others
 # (installing them would remove or upgrade amd64 packages) are unpacked from their arm64 .debs
@@ -10,10 +10,13 @@ set -eu
 build="gcc make pkg-config libc6-dev libblkid-dev libcrypt-dev libext2fs-dev comerr-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev"
 check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 btrfs-progs
        ifupdown netplan.io network-manager python3-gi gir1.2-nm-1.0 dbus-daemon systemd qemu-system-x86 qemu-utils
-       debootstrap busybox-static cpio kmod fusefat rpm dpkg-dev fakeroot valgrind man-db python3-seccomp"
+       debootstrap busybox-static cpio kmod fusefat rpm dpkg-dev fakeroot valgrind man-db python3-seccomp
+       grub-pc-bin grub-efi-amd64-bin ovmf openssh-client"
 fuzz="$build clang libclang-rt-14-dev"
 bench="$build valgrind hyperfine iproute2 util-linux time strace python3 fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 qemu-utils"
 pkg="$build dpkg-dev fakeroot rpm"
+# make image (mk/image.sh) and `image try` (qemu, qemu-img, OVMF for UEFI images, ssh as the judge)
+image="$build debootstrap fdisk dosfstools mtools e2fsprogs grub-pc-bin grub-efi-amd64-bin qemu-system-x86 qemu-utils ovmf openssh-client"
 cross="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libcrypt-dev:arm64 libcmocka-dev:arm64"
 arm64_sysroot="libblkid-dev uuid-dev libext2fs-dev comerr-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev"
 arm64="$build file $cross"

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "try/ssh.h"
 #include "util/log.h"
 
 void usage_error(const char *cmd, const char *fmt, ...)
@@ -33,6 +34,9 @@ static void harden_process(void)
 int main(int argc, char **argv)
 {
 	harden_process();
+	int askpass;
+	if (try_askpass(&askpass))   /* the password helper of the ssh `image try` runs (try/ssh.c) */
+		return askpass;
 	struct global_opts g = { .verbosity = 1 };
 	int i, st = cli_parse(&global_spec, argc, argv, &g, &i);
 	if (st != CLI_GO)

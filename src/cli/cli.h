@@ -35,7 +35,7 @@ int cmd_image(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 extern const struct cli_spec check_spec, show_spec, plan_spec, apply_spec, watch_spec, install_spec,
-	uninstall_spec, locate_spec, image_check_spec, help_spec;
+	uninstall_spec, locate_spec, image_check_spec, image_try_spec, help_spec;
 
 /* The options before the command (-q, -v, --syslog, --version), parsed with global_spec. */
 struct global_opts {

@@ -1,6 +1,7 @@
 /* commands.c — the one table of subcommands (one row per command, implemented in cmd_*.c), and `help`. */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <limits.h>
+#include <stdio.h>
 
 #include "cli/cli.h"
 #include "util/macros.h"
@@ -15,6 +16,7 @@ const struct command commands[] = {
 	{ "uninstall", cmd_uninstall, &uninstall_spec },
 	{ "locate", cmd_locate, &locate_spec },
 	{ "image", cmd_image, &image_check_spec },
+	{ "image", cmd_image, &image_try_spec },   /* the same command: cmd_image dispatches check and try */
 	{ "help", cmd_help, &help_spec },
 };
 const int commands_count = sizeof(commands) / sizeof(commands[0]);
@@ -65,10 +67,11 @@ void commands_usage(FILE *out)
 }
 
 const struct cli_spec help_spec = {
-	.name = "help", .args = "COMMAND", .min_args = 0, .max_args = 1,
+	.name = "help", .args = "COMMAND", .min_args = 0, .max_args = 2,
 	.summary = "list the commands, or show the options of one",
 };
 
+/* `help image` shows every row of that command; `help image try` the one of that name. */
 int cmd_help(int argc, char **argv)
 {
 	int first, st = cli_parse(&help_spec, argc, argv, NULL, &first);
@@ -78,11 +81,17 @@ int cmd_help(int argc, char **argv)
 		commands_usage(stdout);
 		return EXIT_APPLIED;
 	}
+	char full[64];
+	snprintf(full, sizeof(full), "%s%s%s", argv[first], first + 1 < argc ? " " : "", first + 1 < argc ? argv[first + 1] : "");
+	bool shown = false;
 	for (int i = 0; i < commands_count; i++)
-		if (streq(argv[first], commands[i].name)) {
+		if (first + 1 < argc ? streq(full, commands[i].spec->name) : streq(argv[first], commands[i].name)) {
 			cli_print_help(commands[i].spec, stdout);
-			return EXIT_APPLIED;
+			shown = true;
 		}
-	usage_error("help", "unknown command '%s'", argv[first]);
-	return EXIT_USAGE;
+	if (!shown) {
+		usage_error("help", "unknown command '%s'", full);
+		return EXIT_USAGE;
+	}
+	return EXIT_APPLIED;
 }

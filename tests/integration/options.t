@@ -18,6 +18,7 @@ COMMANDS=(
 	"uninstall:--root="
 	"locate:--root="
 	"image check:--root= --json"
+	"image try:--conf= --timeout= --keep-logs= --json"
 	"help:"
 )
 
@@ -34,7 +35,7 @@ for row in "${COMMANDS[@]}"; do
 	"$OSCONF" "${c[@]}" --help=x >/dev/null 2>"$SCRATCH/err"; rc=$?
 	[ $rc = 2 ] && grep -q -- "--help takes no value" "$SCRATCH/err" && ok "$cmd --help=x: exit 2" || fail "$cmd --help=x (rc $rc)"
 	"$OSCONF" "${c[@]}" --help >"$SCRATCH/help" 2>&1; rc=$?
-	"$OSCONF" help "${c[0]}" >"$SCRATCH/help2" 2>&1
+	"$OSCONF" help "${c[@]}" >"$SCRATCH/help2" 2>&1
 	missing=""
 	for o in $opts --help; do
 		name=${o%=}
@@ -51,7 +52,7 @@ for row in "${COMMANDS[@]}"; do
 	done
 	[ $rc = 0 ] && [ -z "$missing" ] && grep -q "^Usage: osconf $cmd " "$SCRATCH/help" && ok "$cmd --help: exit 0, every option" \
 		|| { fail "$cmd --help (rc $rc), missing:$missing"; diag "$(cat "$SCRATCH/help")"; }
-	cmp -s "$SCRATCH/help" "$SCRATCH/help2" && ok "osconf help ${c[0]} is $cmd --help" || fail "osconf help ${c[0]} differs"
+	cmp -s "$SCRATCH/help" "$SCRATCH/help2" && ok "osconf help $cmd is $cmd --help" || fail "osconf help $cmd differs"
 done
 
 # --- the global list: every command of the table, from osconf --help and osconf help
