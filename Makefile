@@ -108,6 +108,11 @@ $(BUILD)/tests/shadow-verify: tests/tools/shadow-verify.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $< -o $@ -lcrypt
 
+$(BUILD)/tests/fsview-tree: tests/tools/fsview-tree.c $(BUILD)/libosconf.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $< -o $@ $(BUILD)/libosconf.a $(PKG_LIBS)
+
 # Corpus replay of the fuzz target, built with gcc sanitizers (the libFuzzer build is `make fuzz`).
 $(BUILD)/tests/fuzz-replay: tests/fuzz/fuzz_conf.c tests/fuzz/replay.c $(FUZZ_SRCS)
 	@mkdir -p $(dir $@)
@@ -150,7 +155,7 @@ demo: deps
 check:
 	@mk/deps.sh check
 	@$(MAKE) --no-print-directory WERROR=1 $(BUILD)/osconf $(UNIT_BINS) $(BUILD)/tests/fuzz-replay \
-		$(BUILD)/tests/fuzz-image-replay $(BUILD)/tests/shadow-verify
+		$(BUILD)/tests/fuzz-image-replay $(BUILD)/tests/shadow-verify $(BUILD)/tests/fsview-tree
 	@if command -v aarch64-linux-gnu-gcc >/dev/null && [ -e build-arm64/sysroot/.complete ]; then \
 		$(MAKE) --no-print-directory ARCH=arm64 WERROR=1 build-arm64/osconf $(UNIT_BINS:$(BUILD)/%=build-arm64/%); \
 	else echo "  SKIP    arm64 build: no cross compiler or sysroot (mk/deps.sh arm64)"; fi

@@ -43,14 +43,14 @@ struct btrfs {
 	uint64_t fs_root;                  /* the default subvolume's tree … */
 	uint8_t fs_level;
 	uint64_t root_dir;                 /* … and its top directory's inode */
-	uint8_t *node;                     /* nodesize bytes per level, for searches */
 };
 
 /* Bytes at logical address addr (through the chunk map), -EIO when unmapped. */
 int btrfs_read_logical(struct btrfs *b, void *buf, size_t len, uint64_t addr);
 
 /* Items with keys from min to max (inclusive) of the tree at root: cb gets each key and its
- * data; returns 0 to go on, >0 to stop (the search returns it), <0 an error. */
+ * data; returns 0 to go on, >0 to stop (the search returns it), <0 an error. cb may search
+ * again: each search reads into buffers of its own. */
 typedef int (*btrfs_item_cb)(const struct btrfs_key *k, const uint8_t *data, uint32_t len, void *userdata);
 int btrfs_search(struct btrfs *b, uint64_t root, uint8_t level, const struct btrfs_key *min,
 		 const struct btrfs_key *max, btrfs_item_cb cb, void *userdata);

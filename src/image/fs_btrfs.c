@@ -89,18 +89,21 @@ static int add_chunk(struct btrfs *b, uint64_t logical, const uint8_t *c, size_t
 
 /* --- B-tree search ------------------------------------------------------------------------- */
 
+/* A callback may search again (a directory listing's caller looks its entries up): the
+ * blocks on one search's path are its own, one buffer per level. */
 struct search {
 	struct btrfs *b;
 	const struct btrfs_key *min, *max;
 	btrfs_item_cb cb;
 	void *userdata;
 	unsigned nodes;
+	uint8_t *node;                     /* nodesize bytes per level */
 };
 
 static int visit(struct search *s, uint64_t addr, int level)
 {
 	struct btrfs *b = s->b;
-	uint8_t *n = b->node + (size_t)level * b->nodesize;
+	uint8_t *n = s->node + (size_t)level * b->nodesize;
 	if (++s->nodes > BTRFS_MAX_NODES)
 		return -EIO;
 	int r = btrfs_read_logical(b, n, b->nodesize, addr);
@@ -153,8 +156,11 @@ int btrfs_search(struct btrfs *b, uint64_t root, uint8_t level, const struct btr
 {
 	if (level >= BTRFS_MAX_LEVEL)
 		return -EIO;
-	struct search s = { b, min, max, cb, userdata, 0 };
+	struct search s = { b, min, max, cb, userdata, 0, malloc((size_t)b->nodesize * (level + 1u)) };
+	if (!s.node)
+		return -ENOMEM;
 	int r = visit(&s, root, level);
+	free(s.node);
 	return r == 2 ? 1 : r == 1 ? 0 : r;
 }
 
@@ -253,9 +259,6 @@ int btrfs_mount(struct btrfs *b, char *err, size_t errlen)
 	free(sb);
 	if (r < 0)
 		return r;
-	b->node = malloc((size_t)b->nodesize * BTRFS_MAX_LEVEL);
-	if (!b->node)
-		return -ENOMEM;
 	struct btrfs_key all_min = { 0, 0, 0 }, all_max = { UINT64_MAX, 255, UINT64_MAX };
 	r = btrfs_search(b, chunk_root, chunk_level, &all_min, &all_max, chunk_cb, b);
 	if (r < 0)

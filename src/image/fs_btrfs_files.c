@@ -360,10 +360,7 @@ static void bt_close(struct fsview *v)
 {
 	if (!v)
 		return;
-	struct btrfs *b = v->priv;
-	if (b)
-		free(b->node);
-	free(b);
+	free(v->priv);
 	free(v);
 }
 
@@ -392,8 +389,6 @@ int fs_open_btrfs(struct image *img, uint64_t off, uint64_t size, struct fsview 
 		r = -EIO;
 	}
 	if (r < 0) {
-		if (b)
-			free(b->node);
 		free(b);
 		free(v);
 		return r;

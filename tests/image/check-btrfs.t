@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/image/check-btrfs.t — `osconf image check` reads a btrfs root: the default subvolume
-# through the chunk tree, directories of many entries (a fs tree of several levels), symlinks;
+# through the chunk tree, directories of many entries (a fs tree of several levels), symlinks,
+# every path of the tree found while its directory is listed;
 # as root also files the kernel wrote compressed (zlib read, lzo not: said so) and a damaged
 # tree. Images are made with mkfs.btrfs --rootdir as a normal user.
 # SPDX-License-Identifier: Apache-2.0
@@ -23,6 +24,23 @@ out=$("$OSCONF" image check "$SCRATCH/btrfs.img" 2>&1)
 echo "$out" | grep -q '^PASS  root-fs .*partition 2 (btrfs): the only file system with /etc/os-release' &&
 	echo "$out" | grep -q 'openSUSE Leap 15.5' && echo "$out" | grep -q '^PASS  agent .*enabled for systemd' &&
 	ok "root found in btrfs, contents inspected" || { fail "root in btrfs"; diag "$out"; }
+
+# every path of the tree is found, each looked up from inside its directory's listing (as the
+# checks do: a unit scan stats while it lists, and the lookups read other leaves of the tree)
+tree_tool="$OSCONF_SRC/build/tests/fsview-tree"
+if [ -x "$tree_tool" ]; then
+	(cd "$SCRATCH/root" && find . -mindepth 1 \( -type d -printf 'd /%P\n' \) -o \( -type f -printf 'f /%P %s\n' \) \
+		-o \( -type l -printf 'l /%P %l\n' \) -o -printf 'o /%P\n') | LC_ALL=C sort >"$SCRATCH/tree.want"
+	"$tree_tool" "$SCRATCH/btrfs.img" 2>"$SCRATCH/tree.err" | LC_ALL=C sort >"$SCRATCH/tree.got"
+	if [ "${PIPESTATUS[0]}" = 0 ] && cmp -s "$SCRATCH/tree.want" "$SCRATCH/tree.got"; then
+		ok "all $(wc -l <"$SCRATCH/tree.want") paths of the tree are found, with their types, sizes and link targets"
+	else
+		fail "the tree read from btrfs differs from its source"
+		diag "$(cat "$SCRATCH/tree.err"; diff "$SCRATCH/tree.want" "$SCRATCH/tree.got" | head -20)"
+	fi
+else
+	skip "every path of the tree: no build/tests/fsview-tree (make check builds it)"
+fi
 
 # damaged: the superblock's root tree pointer, then every tree block of the fs tree (owner 5)
 cp --sparse=always "$SCRATCH/btrfs.img" "$SCRATCH/bad.img"
