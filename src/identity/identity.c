@@ -87,8 +87,11 @@ static int new_machine_id(struct buf *out)
 /* The host keys go only where something makes new ones before sshd starts. */
 static int plan_host_keys(int rootfd, struct fsview *fs, struct plan *p)
 {
+	struct init_info ii;
 	struct ssh_info s;
-	int r = ssh_info_read(fs, &s);
+	int r = init_read(fs, &ii);
+	if (r == 0)
+		r = ssh_info_read(fs, &ii, &s);
 	if (r < 0 || s.nkeys == 0)
 		return r;
 	if (s.regen == SSH_REGEN_NONE)

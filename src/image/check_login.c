@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tree/init.h"
 #include "tree/sshkeys.h"
 #include "util/macros.h"
 #include "tree/fstab.h"
@@ -184,8 +185,9 @@ void check_host_keys(struct inspect *ctx, struct check_result *c)
 {
 	if (!root_ready(ctx, c))
 		return;
+	struct init_info ii;
 	struct ssh_info s;
-	int r = ssh_info_read(ctx->root, &s);
+	int r = ssh_info_read(ctx->root, init_read(ctx->root, &ii) == 0 ? &ii : NULL, &s);
 	if (r < 0) {
 		result_set(c, CHECK_WARN, "check /etc/ssh by hand", "cannot list /etc/ssh: %s", strerror(-r));
 		return;

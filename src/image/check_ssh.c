@@ -10,6 +10,7 @@
 
 #include "tree/init.h"
 #include "tree/sshd.h"
+#include "tree/sshkeys.h"
 #include "util/macros.h"
 
 static const char *const sshd_binaries[] = { "/usr/sbin/sshd", "/usr/bin/sshd", "/sbin/sshd" };
@@ -83,16 +84,18 @@ void check_ssh_login(struct inspect *ctx, struct check_result *c)
 	if (cfg.error[0])
 		result_detail(c, "%s", cfg.error);
 	if (!has_host_key(ctx->root, &cfg)) {
-		char how[200];
-		r = sshd_hostkeys_regenerated(ctx->root, info, how, sizeof(how));
-		if (r == 0) {
-			result_set(c, CHECK_FAIL,
-				   "make them at every first boot: a unit that runs ssh-keygen -A before sshd, or cloud-init",
-				   "no SSH host keys and %s: sshd does not start", how);
+		struct ssh_info s;
+		r = ssh_info_read(ctx->root, info, &s);
+		if (r == 0 && s.regen == SSH_REGEN_NONE) {
+			result_set(c, CHECK_WARN,
+				   "make them at every first boot: osconf install adds osconf-ssh-keygen.service (ssh-keygen -A before sshd)",
+				   "no SSH host keys and %s: sshd does not start, os.conf's password works only on the console",
+				   s.how);
 			return;
 		}
-		result_detail(c, r > 0 ? "no host keys in the image; made at boot by %s" : "no host keys; cannot tell whether they are made at boot: %s",
-			      r > 0 ? how : strerror(-r));
+		result_detail(c, r == 0 ? "no host keys in the image; made at boot by %s"
+					: "no host keys; cannot tell whether they are made at boot: %s",
+			      r == 0 ? s.how : strerror(-r));
 	}
 	const char *why;
 	bool ok = sshd_root_password_allowed(&cfg, &why);

@@ -11,7 +11,6 @@
 #include <strings.h>
 
 #include "tree/fsview.h"
-#include "tree/init.h"
 #include "util/buf.h"
 #include "util/macros.h"
 
@@ -221,69 +220,4 @@ bool sshd_root_password_allowed(const struct sshd_config *c, const char **why)
 	}
 	*why = "PermitRootLogin yes and PasswordAuthentication not no";
 	return true;
-}
-
-/* --- host keys made at boot -------------------------------------------------------------- */
-
-enum keygen_kind {
-	KEYGEN_UNIT,     /* a systemd unit file of this name (sshd.service pulls it in) */
-	KEYGEN_FILE,     /* a program sshd's unit runs before it starts */
-	KEYGEN_SCRIPT,   /* an init script that runs ssh-keygen */
-	KEYGEN_ENABLED,  /* a service enabled for the image's init system */
-};
-
-static const struct {
-	enum keygen_kind kind;
-	const char *name, *what;
-} keygen_ways[] = {
-	{ KEYGEN_UNIT, "sshd-keygen@.service", "sshd-keygen@.service (RHEL, Fedora: sshd.service wants sshd-keygen.target)" },
-	{ KEYGEN_UNIT, "sshd-keygen.service", "sshd-keygen.service (RHEL 7, older Fedora and SUSE)" },
-	{ KEYGEN_UNIT, "sshdgenkeys.service", "sshdgenkeys.service (Arch)" },
-	{ KEYGEN_FILE, "/usr/sbin/sshd-gen-keys-start", "sshd-gen-keys-start (SUSE: sshd.service runs it first)" },
-	{ KEYGEN_SCRIPT, "/etc/init.d/sshd", "/etc/init.d/sshd runs ssh-keygen (Alpine, Gentoo, RHEL 6)" },
-	{ KEYGEN_ENABLED, "cloud-init", "cloud-init (its ssh module makes host keys at first boot)" },
-	{ KEYGEN_ENABLED, "cloud-init-local", "cloud-init (its ssh module makes host keys at first boot)" },
-};
-
-static int keygen_way(struct fsview *fs, const struct init_info *info, size_t i)
-{
-	static const char *const unit_dirs[] = { "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system" };
-	const char *name = keygen_ways[i].name;
-	switch (keygen_ways[i].kind) {
-	case KEYGEN_UNIT:
-		for (size_t d = 0; d < ARRAY_SIZE(unit_dirs); d++) {
-			char path[128];
-			snprintf(path, sizeof(path), "%s/%s", unit_dirs[d], name);
-			if (fs_is_file(fs, path))
-				return 1;
-		}
-		return 0;
-	case KEYGEN_FILE:
-		return fs_is_file(fs, name);
-	case KEYGEN_SCRIPT: {
-		_cleanup_buf_ struct buf b = BUF_INIT;
-		int r = fs_read_file(fs, name, SSHD_FILE_MAX, &b);
-		if (r == -ENOENT || r == -EFBIG)
-			return 0;
-		return r < 0 ? r : b.data && memmem(b.data, b.len, "ssh-keygen", 10) != NULL;
-	}
-	case KEYGEN_ENABLED:
-		return init_unit_enabled(fs, info, name, NULL, 0);
-	}
-	return 0;
-}
-
-int sshd_hostkeys_regenerated(struct fsview *fs, const struct init_info *info, char *how, size_t len)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(keygen_ways); i++) {
-		int r = keygen_way(fs, info, i);
-		if (r < 0)
-			return r;
-		if (r) {
-			snprintf(how, len, "%s", keygen_ways[i].what);
-			return 1;
-		}
-	}
-	snprintf(how, len, "nothing in the image makes them at boot (as on Debian and Ubuntu without cloud-init)");
-	return 0;
 }

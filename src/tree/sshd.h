@@ -6,7 +6,6 @@
 #include <stddef.h>
 
 struct fsview;
-struct init_info;
 
 #define SSHD_CONFIG "/etc/ssh/sshd_config"
 #define SSHD_FILE_MAX (1 << 20)   /* bytes of one configuration file */
@@ -49,9 +48,3 @@ int sshd_config_read(struct fsview *fs, struct sshd_config *out);
 /* Whether root may log in with a password: PermitRootLogin yes (unset: OpenSSH's default since
  * 7.0, prohibit-password) and PasswordAuthentication not no. *why says which setting decided. */
 bool sshd_root_password_allowed(const struct sshd_config *c, const char **why);
-
-/* Whether something in the image makes missing host keys at boot (RHEL/Fedora sshd-keygen
- * units, Arch's sshdgenkeys, SUSE's sshd-gen-keys-start, an sshd init script running
- * ssh-keygen as Alpine's and Gentoo's do, or cloud-init enabled; one table in sshd.c): 1 with
- * how set, 0 when nothing does (Debian and Ubuntu without cloud-init), negative errno. */
-int sshd_hostkeys_regenerated(struct fsview *fs, const struct init_info *info, char *how, size_t len);

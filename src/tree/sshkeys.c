@@ -1,4 +1,4 @@
-/* sshkeys.c — SSH host keys of a tree and the distro's (or osconf's) way of making missing ones. */
+/* sshkeys.c — SSH host keys of a tree and the distro's (or osconf's) way of making missing ones: one table. */
 /* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include "tree/sshkeys.h"
@@ -9,22 +9,64 @@
 #include <string.h>
 
 #include "tree/fsview.h"
+#include "tree/init.h"
 #include "util/buf.h"
 #include "util/macros.h"
 
-/* What makes missing host keys before sshd: a file that is there (and holds needle, when set). */
-static const struct {
-	const char *path, *needle;
-	enum ssh_regen regen;
-	const char *how;
-} regens[] = {
-	{ "/usr/lib/systemd/system/sshd-keygen@.service", NULL, SSH_REGEN_DISTRO, "sshd-keygen@.service (RHEL, Fedora)" },
-	{ "/lib/systemd/system/sshd-keygen@.service", NULL, SSH_REGEN_DISTRO, "sshd-keygen@.service (RHEL, Fedora)" },
-	{ "/usr/lib/systemd/system/sshdgenkeys.service", NULL, SSH_REGEN_DISTRO, "sshdgenkeys.service (Arch)" },
-	{ "/usr/sbin/sshd-gen-keys-start", NULL, SSH_REGEN_DISTRO, "sshd-gen-keys-start in sshd.service (SUSE)" },
-	{ "/etc/init.d/sshd", "ssh-keygen -A", SSH_REGEN_DISTRO, "/etc/init.d/sshd runs ssh-keygen -A (Alpine)" },
-	{ SSH_KEYGEN_LINK, NULL, SSH_REGEN_OSCONF, "osconf-ssh-keygen.service (installed by osconf)" },
+/* What makes missing host keys before sshd starts, in the order asked. */
+enum keygen_kind {
+	KEYGEN_UNIT,     /* a systemd unit file of this name (sshd.service pulls it in) */
+	KEYGEN_FILE,     /* a program sshd's unit runs before it starts */
+	KEYGEN_SCRIPT,   /* an init script that runs ssh-keygen */
+	KEYGEN_ENABLED,  /* a service enabled for the image's init system */
+	KEYGEN_LINK,     /* osconf's own unit, enabled by its link */
 };
+
+static const struct {
+	enum keygen_kind kind;
+	enum ssh_regen regen;
+	const char *name, *how;
+} keygen_ways[] = {
+	{ KEYGEN_UNIT, SSH_REGEN_DISTRO, "sshd-keygen@.service", "sshd-keygen@.service (RHEL, Fedora: sshd.service wants sshd-keygen.target)" },
+	{ KEYGEN_UNIT, SSH_REGEN_DISTRO, "sshd-keygen.service", "sshd-keygen.service (RHEL 7, older Fedora and SUSE)" },
+	{ KEYGEN_UNIT, SSH_REGEN_DISTRO, "sshdgenkeys.service", "sshdgenkeys.service (Arch)" },
+	{ KEYGEN_FILE, SSH_REGEN_DISTRO, "/usr/sbin/sshd-gen-keys-start", "sshd-gen-keys-start (SUSE: sshd.service runs it first)" },
+	{ KEYGEN_SCRIPT, SSH_REGEN_DISTRO, "/etc/init.d/sshd", "/etc/init.d/sshd runs ssh-keygen (Alpine, Gentoo, RHEL 6)" },
+	{ KEYGEN_ENABLED, SSH_REGEN_DISTRO, "cloud-init", "cloud-init (its ssh module makes host keys at first boot)" },
+	{ KEYGEN_ENABLED, SSH_REGEN_DISTRO, "cloud-init-local", "cloud-init (its ssh module makes host keys at first boot)" },
+	{ KEYGEN_LINK, SSH_REGEN_OSCONF, SSH_KEYGEN_LINK, "osconf-ssh-keygen.service (installed by osconf)" },
+};
+
+/* 1 when way i is in the tree, 0 when not, negative errno when that cannot be told. */
+static int keygen_way(struct fsview *fs, const struct init_info *info, size_t i)
+{
+	static const char *const unit_dirs[] = { "/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system" };
+	const char *name = keygen_ways[i].name;
+	switch (keygen_ways[i].kind) {
+	case KEYGEN_UNIT:
+		for (size_t d = 0; d < ARRAY_SIZE(unit_dirs); d++) {
+			char path[128];
+			snprintf(path, sizeof(path), "%s/%s", unit_dirs[d], name);
+			if (fs_is_file(fs, path))
+				return 1;
+		}
+		return 0;
+	case KEYGEN_FILE:
+		return fs_is_file(fs, name);
+	case KEYGEN_SCRIPT: {
+		_cleanup_buf_ struct buf b = BUF_INIT;
+		int r = fs_read_file(fs, name, SSH_SCRIPT_MAX, &b);
+		if (r == -ENOENT || r == -EFBIG)
+			return 0;
+		return r < 0 ? r : b.data && memmem(b.data, b.len, "ssh-keygen", 10) != NULL;
+	}
+	case KEYGEN_ENABLED:
+		return init_unit_enabled(fs, info, name, NULL, 0);
+	case KEYGEN_LINK:
+		return fs_exists(fs, name);
+	}
+	return 0;
+}
 
 static int key_cb(const char *name, enum fs_type type, void *userdata)
 {
@@ -39,24 +81,24 @@ static int key_cb(const char *name, enum fs_type type, void *userdata)
 	return 0;
 }
 
-static bool has_needle(struct fsview *fs, const char *path, const char *needle)
-{
-	_cleanup_buf_ struct buf b = BUF_INIT;
-	return fs_read_file(fs, path, 256 * 1024, &b) == 0 && b.data && memmem(b.data, b.len, needle, strlen(needle));
-}
-
-int ssh_info_read(struct fsview *fs, struct ssh_info *out)
+int ssh_info_read(struct fsview *fs, const struct init_info *info, struct ssh_info *out)
 {
 	struct ssh_info s = { 0 };
 	s.sshd = fs_exists(fs, "/usr/sbin/sshd") || fs_exists(fs, "/sbin/sshd");
 	int r = fs_list_dir(fs, "/etc/ssh", key_cb, &s);
 	if (r < 0 && r != -ENOENT)
 		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(regens) && !s.regen; i++)
-		if (fs_exists(fs, regens[i].path) && (!regens[i].needle || has_needle(fs, regens[i].path, regens[i].needle))) {
-			s.regen = regens[i].regen;
-			snprintf(s.how, sizeof(s.how), "%s", regens[i].how);
+	for (size_t i = 0; i < ARRAY_SIZE(keygen_ways) && !s.regen; i++) {
+		r = keygen_way(fs, info, i);
+		if (r < 0)
+			return r;
+		if (r) {
+			s.regen = keygen_ways[i].regen;
+			snprintf(s.how, sizeof(s.how), "%s", keygen_ways[i].how);
 		}
+	}
+	if (!s.regen)
+		snprintf(s.how, sizeof(s.how), "nothing in the tree makes them at boot (as on Debian and Ubuntu without cloud-init)");
 	*out = s;
 	return 0;
 }

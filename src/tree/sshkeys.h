@@ -5,8 +5,10 @@
 #include <stdbool.h>
 
 struct fsview;
+struct init_info;
 
 #define SSH_KEYS_MAX 32
+#define SSH_SCRIPT_MAX (1 << 20) /* bytes of an init script looked into for ssh-keygen */
 /* osconf's own unit for systemd trees without a distro mechanism (installed by `osconf install`) */
 #define SSH_KEYGEN_UNIT "/usr/lib/systemd/system/osconf-ssh-keygen.service"
 #define SSH_KEYGEN_LINK "/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service"
@@ -19,9 +21,13 @@ struct ssh_info {
 	char keys[SSH_KEYS_MAX][80];      /* their names ("ssh_host_ed25519_key") */
 	int nprivate;                     /* of them, private keys */
 	enum ssh_regen regen;
-	char how[160];                    /* "sshd-keygen@.service (RHEL, Fedora)", … */
+	char how[160];                    /* "sshd-keygen@.service (RHEL, Fedora: …)", …; or why none */
 };
 
-/* Reads /etc/ssh's host key names and the regeneration mechanism (table in sshkeys.c). A
- * directory that cannot be listed (other than absent) is an error (negative errno). */
-int ssh_info_read(struct fsview *fs, struct ssh_info *out);
+/* Reads /etc/ssh's host key names and what makes missing ones before sshd (one table in
+ * sshkeys.c: RHEL/Fedora sshd-keygen units, Arch's sshdgenkeys, SUSE's sshd-gen-keys-start, an
+ * sshd init script running ssh-keygen as Alpine's and Gentoo's do, cloud-init enabled, or
+ * osconf's own osconf-ssh-keygen.service). info (may be NULL: any init system) tells where to
+ * look for enabled services. What cannot be listed or read (other than absent) is an error
+ * (negative errno). */
+int ssh_info_read(struct fsview *fs, const struct init_info *info, struct ssh_info *out);
