@@ -59,6 +59,14 @@ ExecStartPre=
 ExecStartPre=/bin/sh -c 'test -s /etc/ssh/ssh_host_ed25519_key || ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key'
 ExecStartPre=/usr/sbin/sshd -t
 EOF
+# osconf-ssh-keygen.service (osconf install) makes the keys a new instance lacks before sshd
+# starts: here only the one key sshd_config names
+mkdir -p "$root/etc/systemd/system/osconf-ssh-keygen.service.d"
+cat >"$root/etc/systemd/system/osconf-ssh-keygen.service.d/ed25519.conf" <<'EOF'
+[Service]
+ExecStart=
+ExecStart=/bin/sh -c 'test -s /etc/ssh/ssh_host_ed25519_key || ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key'
+EOF
 if [ "$variant" != noagent ]; then
 	"$osconf" install --root "$root" >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
 fi
