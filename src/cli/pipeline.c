@@ -193,25 +193,62 @@ static void set_result(struct run_status *st)
 	st->result = st->exit_status == EXIT_APPLIED ? "applied" : st->exit_status == EXIT_INVALID ? "invalid" : "failed";
 }
 
-/* The status record is written first, saying os.conf is removed when it is about to be: a
- * record that cannot be written keeps os.conf (exit 1, applied again next time), and a run
- * killed between the two leaves os.conf and a record, never an applied run without one. */
-static int finish(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		  const struct osconf_model *m, unsigned failed, unsigned changed)
+/* The record of a run with these failed sections: it says os.conf is removed when it is about
+ * to be. */
+static void status_fill(struct run_status *st, const struct run_opts *o, const struct osconf_model *m,
+			unsigned failed, unsigned changed)
 {
-	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
-				 .failed = failed, .changed = changed & ~failed };
-	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
-	bool removing = !failed && !m->invalid && !o->keep;
-	st.removed = removing;
-	set_result(&st);
-	int r = status_write(root->fd, &st);
+	st->failed = failed;
+	st->changed = changed & ~failed;
+	st->exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
+	st->removed = !failed && !m->invalid && !o->keep;
+	set_result(st);
+}
+
+/* plan_apply()'s renames are made durable in one barrier with the status record's temps,
+ * written as if that barrier succeeds; the record is renamed then, and made durable in the
+ * barrier after (before os.conf goes). Should the barrier fail a section, the record staged
+ * is dropped and the true one written on its own. Returns the record's result; *failed gets
+ * the barrier's failures. */
+static int commit_with_status(const struct run_opts *o, struct root *root, struct plan *p, struct apply_ctx *actx,
+			      const struct osconf_model *m, unsigned *failed, struct run_status *st, bool run_made)
+{
+	struct atomic_group *g = actx->group;
+	status_fill(st, o, m, *failed, changed_sections(p));
+	int r = g ? status_stage(g, root->fd, st, run_made) : -ENOMEM;
+	unsigned after = plan_commit(p, actx, *failed);
+	if (!g || after != *failed) {
+		if (g)
+			status_cancel(g);
+		*failed = after;
+		status_fill(st, o, m, after, changed_sections(p));
+		r = status_write(root->fd, st, run_made);
+	} else {
+		atomic_group_rename(g);
+		atomic_group_sync(g);
+		int w = status_result(g);
+		r = r < 0 ? r : w;
+	}
+	atomic_group_free(g); /* also releases what the entries held (the passwd lock) */
+	actx->group = NULL;
+	return r;
+}
+
+/* The status record is written first (r: its result), saying os.conf is removed when it is
+ * about to be: a record that cannot be written keeps os.conf (exit 1, applied again next
+ * time), and a run killed between the two leaves os.conf and a record, never an applied run
+ * without one. */
+static int finish(struct root *root, struct conf_source *src, const struct buf *applied,
+		  const struct run_status *stp, int r, bool run_made)
+{
+	struct run_status st = *stp;
+	bool removing = st.removed;
 	if (r < 0) {
 		log_error("writing the status record: %s; %s kept: it will be applied again", strerror(-r), src->path);
 		return EXIT_FAILED;
 	}
 	if (!removing) {
-		if (failed || m->invalid)
+		if (st.failed || st.exit_status == EXIT_INVALID)
 			log_warn("%s kept: it will be applied again at the next boot", src->path);
 		return st.exit_status;
 	}
@@ -227,7 +264,7 @@ static int finish(const struct run_opts *o, struct root *root, struct conf_sourc
 		st.exit_status = EXIT_FAILED;
 		st.removed = false;
 		set_result(&st);
-		if ((r = status_write(root->fd, &st)) < 0)
+		if ((r = status_write(root->fd, &st, run_made)) < 0)
 			log_warn("writing the status record: %s", strerror(-r));
 	} else {
 		log_info("removed %s", src->path);
@@ -236,7 +273,7 @@ static int finish(const struct run_opts *o, struct root *root, struct conf_sourc
 }
 
 static int run_loaded(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		      struct osconf_model *m)
+		      struct osconf_model *m, bool run_made)
 {
 	struct target_ctx ctx = { .m = m, .root = root, .live = root->is_host && !o->no_live };
 	struct plan p;
@@ -265,8 +302,10 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 			log_info("%.*s", (int)len, line); /* the decisions behind the plan, once */
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
+		struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid };
+		int r = commit_with_status(o, root, &p, &actx, m, &failed, &st, run_made);
 		report_apply(&p);
-		rc = finish(o, root, src, applied, m, failed, changed_sections(&p));
+		rc = finish(root, src, applied, &st, r, run_made);
 	}
 	plan_free(&p);
 	return rc;
@@ -285,7 +324,8 @@ int run_pipeline(const struct run_opts *o)
 	int rc = EXIT_FAILED;
 	/* one run at a time per root (apply, watch's runs, install): taken before os.conf is
 	 * looked for, so a run that waited finds what the other left (usually nothing to do) */
-	_cleanup_close_ int lock = o->dry_run ? -1 : root_lock(root.fd, ROOT_LOCK_WAIT_MS);
+	bool run_made = false; /* the lock made /run/osconf: the status record makes it durable */
+	_cleanup_close_ int lock = o->dry_run ? -1 : root_lock(root.fd, ROOT_LOCK_WAIT_MS, &run_made);
 	if (!o->dry_run && lock < 0) {
 		log_error("--root %s: cannot take the lock %s: %s; os.conf not applied, kept", root.path,
 			  ROOT_LOCK_PATH, root_lock_strerror(lock));
@@ -308,7 +348,7 @@ int run_pipeline(const struct run_opts *o)
 		log_error("out of memory (or no random bytes)");
 	} else {
 		report_diags(src.path, &d);
-		rc = run_loaded(o, &root, &src, &content, &m); /* content's digest: compared before removing */
+		rc = run_loaded(o, &root, &src, &content, &m, run_made); /* content's digest: compared before removing */
 	}
 	model_free(&m);
 	diags_free(&d);

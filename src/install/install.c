@@ -573,7 +573,7 @@ static int pick_init(const struct install_opts *o, const struct root *root, enum
 /* The run lock (src/sys/lock.h): install and uninstall wait for a running apply or watch. */
 static int lock_root(const struct root *root, char *err, size_t errlen)
 {
-	int fd = root_lock(root->fd, ROOT_LOCK_WAIT_MS);
+	int fd = root_lock(root->fd, ROOT_LOCK_WAIT_MS, NULL);
 	if (fd < 0)
 		set_err(err, errlen, "cannot take the lock %s in %s: %s", ROOT_LOCK_PATH, root->path,
 			root_lock_strerror(fd));
