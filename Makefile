@@ -70,7 +70,7 @@ PKG_DYNLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-check demo check faults test unit fuzz fuzz-image bench image install uninstall clean deb rpm
+.PHONY: all deps deps-check demo check faults test unit fuzz fuzz-image bench bench-boot image install uninstall clean deb rpm
 all: $(BUILD)/osconf
 
 deps:
@@ -177,6 +177,12 @@ bench: deps
 	@mk/deps.sh bench
 	@$(MAKE) --no-print-directory $(BUILD)/osconf
 	@tests/bench/run
+
+# first boots under QEMU: osconf, cloud-init doing the same job, neither (tests/bench/boot)
+bench-boot: deps
+	@mk/deps.sh bench-boot
+	@$(MAKE) --no-print-directory $(BUILD)/osconf
+	@tests/bench/boot
 
 install: $(BUILD)/osconf
 	install -D -m 0755 $(BUILD)/osconf $(DESTDIR)$(SBINDIR)/osconf

@@ -1,6 +1,6 @@
 #!/bin/sh
 # mk/deps.sh — install the Debian packages a make target needs (as root), or print the command.
-# usage: mk/deps.sh build|check|fuzz|bench|pkg|image|arm64
+# usage: mk/deps.sh build|check|fuzz|bench|bench-boot|pkg|image|arm64
 # arm64 (also part of check): the cross compiler, qemu-aarch64 and the arm64 libraries. The -dev
 # packages that are co-installable with their amd64 twins come from apt (:arm64); the others
 # (installing them would remove or upgrade amd64 packages) are unpacked from their arm64 .debs
@@ -14,6 +14,7 @@ check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dos
        grub-pc-bin grub-efi-amd64-bin ovmf openssh-client"
 fuzz="$build clang libclang-rt-14-dev"
 bench="$build valgrind hyperfine iproute2 util-linux time strace python3 fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 qemu-utils"
+bench_boot="$build python3 perl fdisk dosfstools mtools e2fsprogs qemu-system-x86 debootstrap busybox-static cpio kmod"
 pkg="$build dpkg-dev fakeroot rpm"
 # make image (mk/image.sh) and `image try` (qemu, qemu-img, OVMF for UEFI images, ssh as the judge)
 image="$build debootstrap fdisk dosfstools mtools e2fsprogs grub-pc-bin grub-efi-amd64-bin qemu-system-x86 qemu-utils ovmf openssh-client"
@@ -21,7 +22,7 @@ cross="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libcrypt-dev:arm64 
 arm64_sysroot="libblkid-dev uuid-dev libext2fs-dev comerr-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev"
 arm64="$build file $cross"
 check="$check file $cross"
-eval "want=\$$1"
+eval "want=\$$(echo "$1" | tr - _)"
 sysroot=${ARM64_SYSROOT:-build-arm64/sysroot}
 root=false; [ "$(id -u)" = 0 ] && root=true
 

@@ -190,6 +190,7 @@ struct run_extra {
 	struct grow_status gs;
 	struct identity_status ids;
 	bool failed;            /* either failed: the exit status says so */
+	bool run_made;          /* the lock made /run/osconf: the status record makes it durable */
 };
 
 /* A run that located os.conf (as at boot) tells a new instance by its NICs' MACs. */
@@ -228,26 +229,62 @@ static void set_result(struct run_status *st)
 	st->result = st->exit_status == EXIT_APPLIED ? "applied" : st->exit_status == EXIT_INVALID ? "invalid" : "failed";
 }
 
-/* The status record is written first, saying os.conf is removed when it is about to be: a
- * record that cannot be written keeps os.conf (exit 1, applied again next time), and a run
- * killed between the two leaves os.conf and a record, never an applied run without one. */
-static int finish(const struct run_opts *o, struct root *root, struct conf_source *src, const struct buf *applied,
-		  const struct osconf_model *m, unsigned failed, unsigned changed, const struct run_extra *x)
+/* The record of a run with these failed sections: it says os.conf is removed when it is about
+ * to be. */
+static void status_fill(struct run_status *st, const struct run_opts *o, const struct osconf_model *m,
+			unsigned failed, unsigned changed)
 {
-	struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
-				 .failed = failed, .changed = changed & ~failed, .grow = x->gs.state,
-				 .grow_detail = x->gs.detail, .identity = x->ids.state };
-	st.exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
-	bool removing = !failed && !m->invalid && !o->keep;
-	st.removed = removing;
-	set_result(&st);
-	int r = status_write(root->fd, &st);
+	st->failed = failed;
+	st->changed = changed & ~failed;
+	st->exit_status = failed ? EXIT_FAILED : m->invalid ? EXIT_INVALID : EXIT_APPLIED;
+	st->removed = !failed && !m->invalid && !o->keep;
+	set_result(st);
+}
+
+/* plan_apply()'s renames are made durable in one barrier with the status record's temps,
+ * written as if that barrier succeeds; the record is renamed then, and made durable in the
+ * barrier after (before os.conf goes). Should the barrier fail a section, the record staged
+ * is dropped and the true one written on its own. Returns the record's result; *failed gets
+ * the barrier's failures. */
+static int commit_with_status(const struct run_opts *o, struct root *root, struct plan *p, struct apply_ctx *actx,
+			      const struct osconf_model *m, unsigned *failed, struct run_status *st, bool run_made)
+{
+	struct atomic_group *g = actx->group;
+	status_fill(st, o, m, *failed, changed_sections(p));
+	int r = g ? status_stage(g, root->fd, st, run_made) : -ENOMEM;
+	unsigned after = plan_commit(p, actx, *failed);
+	if (!g || after != *failed) {
+		if (g)
+			status_cancel(g);
+		*failed = after;
+		status_fill(st, o, m, after, changed_sections(p));
+		r = status_write(root->fd, st, run_made);
+	} else {
+		atomic_group_rename(g);
+		atomic_group_sync(g);
+		int w = status_result(g);
+		r = r < 0 ? r : w;
+	}
+	atomic_group_free(g); /* also releases what the entries held (the passwd lock) */
+	actx->group = NULL;
+	return r;
+}
+
+/* The status record is written first (r: its result), saying os.conf is removed when it is
+ * about to be: a record that cannot be written keeps os.conf (exit 1, applied again next
+ * time), and a run killed between the two leaves os.conf and a record, never an applied run
+ * without one. */
+static int finish(struct root *root, struct conf_source *src, const struct buf *applied,
+		  const struct run_status *stp, int r, bool run_made)
+{
+	struct run_status st = *stp;
+	bool removing = st.removed;
 	if (r < 0) {
 		log_error("writing the status record: %s; %s kept: it will be applied again", strerror(-r), src->path);
 		return EXIT_FAILED;
 	}
 	if (!removing) {
-		if (failed || m->invalid)
+		if (st.failed || st.exit_status == EXIT_INVALID)
 			log_warn("%s kept: it will be applied again at the next boot", src->path);
 		return st.exit_status;
 	}
@@ -263,7 +300,7 @@ static int finish(const struct run_opts *o, struct root *root, struct conf_sourc
 		st.exit_status = EXIT_FAILED;
 		st.removed = false;
 		set_result(&st);
-		if ((r = status_write(root->fd, &st)) < 0)
+		if ((r = status_write(root->fd, &st, run_made)) < 0)
 			log_warn("writing the status record: %s", strerror(-r));
 	} else {
 		log_info("removed %s", src->path);
@@ -302,9 +339,18 @@ static int run_loaded(const struct run_opts *o, struct root *root, struct conf_s
 			log_info("%.*s", (int)len, line); /* the decisions behind the plan, once */
 		struct apply_ctx actx = { .root = root, .live = ctx.live };
 		failed |= plan_apply(&p, &actx);
+		identity_result(&p, x); /* the identity entries whose temps could not be written */
+		struct run_status st = { .conf = src->path, .present = m->present, .invalid = m->invalid,
+					 .grow = x->gs.state, .grow_detail = x->gs.detail, .identity = x->ids.state };
+		int r = commit_with_status(o, root, &p, &actx, m, &failed, &st, x->run_made);
 		report_apply(&p);
-		identity_result(&p, x);
-		rc = finish(o, root, src, applied, m, failed, changed_sections(&p), x);
+		const char *staged = x->ids.state;
+		identity_result(&p, x); /* ... or renamed: the record says so */
+		if (r >= 0 && x->ids.state != staged) {
+			st.identity = x->ids.state;
+			r = status_write(root->fd, &st, x->run_made);
+		}
+		rc = finish(root, src, applied, &st, r, x->run_made);
 	}
 	plan_free(&p);
 	return rc;
@@ -328,11 +374,11 @@ static int lock_wait(const struct root *root)
 }
 
 /* No os.conf, but the root was grown (or growing failed): the record says so. */
-static int record_growth(struct root *root, const char *conf, const struct grow_status *gs, int rc)
+static int record_growth(struct root *root, const char *conf, const struct grow_status *gs, int rc, bool run_made)
 {
 	struct run_status st = { .conf = conf, .result = "no-conf", .exit_status = rc, .grow = gs->state,
 				 .grow_detail = gs->detail };
-	int r = status_write(root->fd, &st);
+	int r = status_write(root->fd, &st, run_made);
 	if (r < 0) {
 		log_error("writing the status record: %s", strerror(-r));
 		return EXIT_FAILED;
@@ -353,8 +399,9 @@ int run_pipeline(const struct run_opts *o)
 	int rc = EXIT_FAILED;
 	/* one run at a time per root (apply, watch's runs, install): taken before os.conf is
 	 * looked for, so a run that waited finds what the other left (usually nothing to do) */
+	bool run_made = false; /* the lock made /run/osconf: the status record makes it durable */
 	int wait_ms = o->dry_run ? 0 : lock_wait(&root);
-	_cleanup_close_ int lock = o->dry_run || wait_ms < 0 ? -1 : root_lock(root.fd, wait_ms);
+	_cleanup_close_ int lock = o->dry_run || wait_ms < 0 ? -1 : root_lock(root.fd, wait_ms, &run_made);
 	if (!o->dry_run && (wait_ms < 0 || lock < 0)) {
 		if (wait_ms >= 0)
 			log_error("--root %s: cannot take the lock %s: %s; os.conf not applied, kept", root.path,
@@ -369,7 +416,7 @@ int run_pipeline(const struct run_opts *o)
 	}
 	if (ac.switch_error[0])
 		log_warn("%s", ac.switch_error);
-	struct run_extra x = { .ac = &ac };
+	struct run_extra x = { .ac = &ac, .run_made = run_made };
 	/* growing the running system's root comes first and does not depend on os.conf; for
 	 * another tree there is only the setting to show, once os.conf is found */
 	bool grows = root.is_host && !o->no_live;
@@ -385,7 +432,7 @@ int run_pipeline(const struct run_opts *o)
 		log_info("no os.conf at %s: nothing to do", src.path);
 		rc = x.failed ? EXIT_FAILED : EXIT_APPLIED;
 		if (!o->dry_run && grow_status_noteworthy(&x.gs))
-			rc = record_growth(&root, src.path, &x.gs, rc);
+			rc = record_growth(&root, src.path, &x.gs, rc, run_made);
 		goto out;
 	}
 	struct osconf_model m;

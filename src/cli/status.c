@@ -23,13 +23,14 @@ static const char *section_state(const struct run_status *s, enum section sec)
 	return s->changed & bit ? "applied" : "unchanged";
 }
 
-int status_write(int rootfd, const struct run_status *s)
+static const char *const paths[] = { "/run/osconf/status.json", "/var/lib/osconf/last-result.json" };
+
+static char *render(const struct run_status *s, size_t *len)
 {
 	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	FILE *f = open_memstream(&text, len);
 	if (!f)
-		return -ENOMEM;
+		return NULL;
 	struct json j;
 	json_begin(&j, f);
 	json_kv_string(&j, "version", OSCONF_VERSION);
@@ -54,25 +55,52 @@ int status_write(int rootfd, const struct run_status *s)
 		json_close(&j, '}');
 	}
 	json_end(&j);
-	fclose(f);
+	return fclose(f) == 0 ? text : (free(text), NULL);
+}
+
+int status_stage(struct atomic_group *g, int rootfd, const struct run_status *s, bool run_made)
+{
+	size_t len = 0;
+	char *text = render(s, &len);
+	if (!text)
+		return -ENOMEM;
 	struct buf b = { .data = text, .len = len, .cap = len + 1 };
 	struct file_meta meta = { .mode = 0644 };
-	/* one group commit for both (each its own owner: one failing does not hold back the other) */
-	static const char *const paths[] = { "/run/osconf/status.json", "/var/lib/osconf/last-result.json" };
-	struct atomic_group *g = atomic_group_new();
-	int r = g ? 0 : -ENOMEM;
-	for (size_t i = 0; g && i < ARRAY_SIZE(paths); i++) {
-		int w = atomic_stage(g, paths[i], rootfd, paths[i], &b, &meta, 0);
+	/* each its own owner: one failing does not hold back the other */
+	int r = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		unsigned flags = i == 0 && run_made ? ATOMIC_DURABLE_PATH : 0;
+		int w = atomic_stage(g, paths[i], rootfd, paths[i], &b, &meta, flags);
 		r = r < 0 ? r : w < 0 ? w : 0;
 	}
-	if (g) {
-		atomic_group_sync(g);
-		atomic_group_rename(g);
-		char what[64];
-		for (size_t i = 0; i < ARRAY_SIZE(paths) && r == 0; i++)
-			r = atomic_group_result(g, paths[i], what, sizeof(what));
-	}
-	atomic_group_free(g);
 	free(text);
+	return r;
+}
+
+void status_cancel(struct atomic_group *g)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+		atomic_group_cancel(g, paths[i], -ECANCELED);
+}
+
+int status_result(const struct atomic_group *g)
+{
+	char what[64];
+	int r = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(paths) && r == 0; i++)
+		r = atomic_group_result(g, paths[i], what, sizeof(what));
+	return r;
+}
+
+int status_write(int rootfd, const struct run_status *s, bool run_made)
+{
+	struct atomic_group *g = atomic_group_new();
+	if (!g)
+		return -ENOMEM;
+	int r = status_stage(g, rootfd, s, run_made);
+	atomic_group_commit(g);
+	if (r == 0)
+		r = status_result(g);
+	atomic_group_free(g);
 	return r;
 }

@@ -17,5 +17,15 @@ struct run_status {
 	const char *identity;      /* the identity reset's state (identity.h), NULL: not recorded */
 };
 
-/* Write both records inside the root (best effort; returns negative errno on failure). */
-int status_write(int rootfd, const struct run_status *s);
+struct atomic_group;
+
+/* Stage both records in g (a group commit, src/sys/atomic.h): 0 or the first negative errno
+ * (the other record is staged still). run_made: /run/osconf was made by the run lock, not
+ * yet durable, so its entries join the barrier. */
+int status_stage(struct atomic_group *g, int rootfd, const struct run_status *s, bool run_made);
+/* Drop both staged records (not renamed). */
+void status_cancel(struct atomic_group *g);
+/* Once g is renamed and synced: 0 when both records are written, else the first failure. */
+int status_result(const struct atomic_group *g);
+/* Write both records inside the root in a group commit of their own: 0 or negative errno. */
+int status_write(int rootfd, const struct run_status *s, bool run_made);

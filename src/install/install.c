@@ -512,7 +512,7 @@ static int lock_root(const struct root *root, struct buf *log, char *err, size_t
 	}
 	if (ac.lock_wait_error[0])
 		buf_printf(log, "warning: %s\n", ac.lock_wait_error);
-	fd = root_lock(root->fd, ac.lock_wait_ms);
+	fd = root_lock(root->fd, ac.lock_wait_ms, NULL);
 	if (fd < 0)
 		set_err(err, errlen, "cannot take the lock %s in %s: %s", ROOT_LOCK_PATH, root->path,
 			root_lock_strerror(fd));

@@ -18,6 +18,7 @@
 #include "locate/blkid.h"
 #include "locate/mount.h"
 #include "locate/mountinfo.h"
+#include "locate/peek.h"
 #include "locate/sysfs.h"
 #include "sys/consume.h"
 #include "sys/root.h"
@@ -290,8 +291,10 @@ static int match_mount(const struct mount_entry *e, void *ctx)
 	return 1;
 }
 
-/* An fd for the file system's root directory: its existing mount, or a private one. */
-static int open_mount(const struct locate_env *env, struct located *l, char *err, size_t errlen)
+/* An fd for the file system's root directory: its existing mount, or a private one; or
+ * -ENOENT with *peeked set when, read without mounting it, it has no os.conf (every boot but
+ * the first). */
+static int open_mount(const struct locate_env *env, struct located *l, bool *peeked, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/self/mountinfo", env->proc);
@@ -316,7 +319,12 @@ static int open_mount(const struct locate_env *env, struct located *l, char *err
 	snprintf(l->fstype, sizeof(l->fstype), "%s", bi.fstype);
 	note(l, "%s is not mounted; libblkid says %s%s%s%s%s", l->device, bi.fstype[0] ? bi.fstype : "no file system",
 	     bi.uuid[0] ? " UUID=" : "", bi.uuid, bi.label[0] ? " LABEL=" : "", bi.label);
-	char why[160];
+	char why[PATH_MAX];
+	if (!env->no_peek && peek_absent(l->device, bi.fstype, why, sizeof(why)) == 1) {
+		note(l, "%s", why);
+		*peeked = true;
+		return -ENOENT;
+	}
 	if (mnt_own_namespace(why, sizeof(why)) < 0)
 		note(l, "%s", why);
 	r = mnt_private(l->device, bi.fstype, env->run, env->mount_ro, l->mountpoint, sizeof(l->mountpoint),
@@ -359,7 +367,12 @@ int locate_osconf(int rootfd, const struct locate_env *env, struct located *out,
 		r = from_root_disk(rootfd, env, out, err, errlen);
 	if (r < 0)
 		return r;
-	_cleanup_close_ int mfd = open_mount(env, out, err, errlen);
+	bool peeked = false;
+	_cleanup_close_ int mfd = open_mount(env, out, &peeked, err, errlen);
+	if (peeked) {
+		snprintf(out->conf_path, sizeof(out->conf_path), "%s/%s", OSCONF_DIR, OSCONF_NAME);
+		return 0;
+	}
 	if (mfd < 0)
 		return mfd;
 	if (snprintf(out->conf_path, sizeof(out->conf_path), "%s%s%s/%s", out->mountpoint,

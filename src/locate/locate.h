@@ -28,6 +28,7 @@ struct locate_env {
 	const char *dev;    /* "/dev" (device nodes) */
 	const char *run;    /* "/run/osconf": our private mount points are made here */
 	bool mount_ro;      /* mount read-only when we must mount (plan, locate: change nothing) */
+	bool no_peek;       /* mount to look even when the readers of src/locate/peek.h see no os.conf */
 	dev_t root_dev;     /* device of the target root's file system; 0: fstat of rootfd */
 	/* UUID=/LABEL=/PARTUUID=/PARTLABEL= → matching devices (at most max); returns the count
 	 * or negative errno. NULL: libblkid (locate/blkid.c). */

@@ -317,7 +317,8 @@ static unsigned cancel_failed(struct plan *p, struct atomic_group *g, unsigned f
 
 unsigned plan_apply(struct plan *p, struct apply_ctx *ctx)
 {
-	unsigned failed = 0, writes = 0;
+	unsigned failed = 0;
+	ctx->writes = 0;
 	ctx->group = atomic_group_new();
 	for (size_t i = 0; i < p->n; i++) {
 		struct plan_entry *e = &p->entries[i];
@@ -328,17 +329,24 @@ unsigned plan_apply(struct plan *p, struct apply_ctx *ctx)
 			failed |= e->sections;
 			entry_failed(e, r, ctx->err);
 			if (e->ops == &plan_file_ops)
-				writes |= e->sections;
+				ctx->writes |= e->sections;
 		}
 	}
 	if (ctx->group) {
-		failed = cancel_failed(p, ctx->group, failed, &writes);
+		failed = cancel_failed(p, ctx->group, failed, &ctx->writes);
 		atomic_group_sync(ctx->group); /* every temp durable: failures are the items' */
-		failed = cancel_failed(p, ctx->group, failed, &writes);
+		failed = cancel_failed(p, ctx->group, failed, &ctx->writes);
 		atomic_group_rename(ctx->group);
-		failed = cancel_failed(p, ctx->group, failed, &writes);
-		atomic_group_free(ctx->group); /* also releases what apply() held (the passwd lock) */
-		ctx->group = NULL;
+		failed = cancel_failed(p, ctx->group, failed, &ctx->writes);
+	}
+	return failed;
+}
+
+unsigned plan_commit(struct plan *p, struct apply_ctx *ctx, unsigned failed)
+{
+	if (ctx->group) {
+		atomic_group_sync(ctx->group); /* the renames durable */
+		failed = cancel_failed(p, ctx->group, failed, &ctx->writes);
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		struct plan_entry *e = &p->entries[i];

@@ -15,8 +15,10 @@ struct apply_ctx {
 	struct root *root;
 	bool live;          /* the target is the running system and live changes are allowed */
 	/* plan_apply()'s group commit: apply() stages its file writes here (atomic_stage), they
-	 * are made durable and renamed once every entry ran. */
+	 * are made durable and renamed once every entry ran, the renames made durable by
+	 * plan_commit(); the caller frees it (atomic_group_free: releases what apply() held). */
 	struct atomic_group *group;
+	unsigned writes;    /* the sections with a file that could not be written */
 	char err[256];      /* filled by an entry's apply() to explain a failure */
 };
 
@@ -103,12 +105,17 @@ int plan_note(struct plan *p, const char *fmt, ...) __attribute__((format(printf
 void plan_print(const struct plan *p, FILE *out);
 
 /* Execute in order: every entry's apply() (files staged: temps written), one barrier, the
- * renames, one barrier (src/sys/atomic.h). A section with a file that could not be written
+ * renames (src/sys/atomic.h); plan_commit() then makes the renames durable in the barrier
+ * that also covers what the caller staged meanwhile in ctx->group (the status record, whose
+ * renames must wait for a barrier anyway). A section with a file that could not be written
  * gets none of its files renamed (shared files cancel the other sections they carry); a
  * failed live change does not hold back the files. Returns the SEC_BIT()s that failed;
  * prints nothing: each entry's result and report say what happened, for the caller to
  * report once (src/cli/report.c). */
 unsigned plan_apply(struct plan *p, struct apply_ctx *ctx);
+/* The barrier over plan_apply()'s renames (and ctx->group's other temps): returns failed
+ * with the sections that failed in it added; fills the reports of the entries done. */
+unsigned plan_commit(struct plan *p, struct apply_ctx *ctx, unsigned failed);
 
 /* Whether a file entry changes anything. */
 bool plan_file_changes(const struct plan_file *f);

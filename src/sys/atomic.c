@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -185,16 +186,26 @@ static int fill_temp(int fd, const struct buf *content, uid_t uid, gid_t gid, mo
 
 /* ---- the group ---- */
 
+enum item_kind {
+	ITEM_WRITE,  /* a temp renamed over base */
+	ITEM_UNLINK, /* base removed */
+	ITEM_MKDIR,  /* a directory made in dirfd: its entry made durable with the renames */
+};
+
 struct atomic_item {
 	const void *owner;
+	enum item_kind kind;
 	char *rel;          /* for the result's message */
 	char *base;         /* the name in dirfd */
-	char tmp[256];      /* the temp's name ("" for an unlink) */
-	int dirfd, fd;      /* the directory (readable, for fsync); the temp (-1 for an unlink) */
+	char tmp[256];      /* the temp's name ("" but for a write) */
+	int dirfd, fd;      /* the directory (readable, for fsync); the temp (-1 but for a write) */
 	dev_t dev;
 	ino_t dino;         /* the directory's identity: one fsync per directory */
 	bool syncfs;        /* its file system reports writeback errors to syncfs */
-	bool ordered, renamed, durable, covered;
+	bool ordered;
+	bool synced;        /* the temp is durable (a barrier covered it): it may be renamed */
+	bool renamed;       /* renamed, unlinked or made: its directory to make durable */
+	bool durable, covered;
 	int result;         /* 0, or why it failed (nothing renamed then, unless renamed) */
 };
 
@@ -280,13 +291,13 @@ int atomic_group_hold(struct atomic_group *g, int fd)
 }
 
 /* Add an item; takes *dirfd (and the temp fd) only on success. */
-static int group_add(struct atomic_group *g, const void *owner, const char *rel, const char *base, int *dirfd,
-		     int fd, const char *tmp, unsigned flags)
+static int group_add(struct atomic_group *g, const void *owner, enum item_kind kind, const char *rel,
+		     const char *base, int *dirfd, int fd, const char *tmp, unsigned flags)
 {
 	struct stat st;
 	if (fstat(*dirfd, &st) < 0)
 		return negerrno();
-	for (size_t i = 0; i < g->n; i++)
+	for (size_t i = 0; i < g->n && kind != ITEM_MKDIR; i++)
 		if (g->items[i].dev == st.st_dev && g->items[i].dino == st.st_ino && streq(g->items[i].base, base))
 			return -EBUSY; /* one change per file in a group */
 	if (g->n == g->cap) {
@@ -297,8 +308,10 @@ static int group_add(struct atomic_group *g, const void *owner, const char *rel,
 		g->items = n;
 		g->cap = cap;
 	}
-	struct atomic_item it = { .owner = owner, .rel = strdup(rel), .base = strdup(base), .dirfd = *dirfd,
-				  .fd = fd, .dev = st.st_dev, .dino = st.st_ino, .ordered = flags & ATOMIC_ORDERED };
+	struct atomic_item it = { .owner = owner, .kind = kind, .rel = strdup(rel), .base = strdup(base),
+				  .dirfd = *dirfd, .fd = fd, .dev = st.st_dev, .dino = st.st_ino,
+				  .ordered = flags & ATOMIC_ORDERED, .synced = kind != ITEM_WRITE,
+				  .renamed = kind == ITEM_MKDIR };
 	if (!it.rel || !it.base) {
 		free(it.rel);
 		free(it.base);
@@ -311,14 +324,53 @@ static int group_add(struct atomic_group *g, const void *owner, const char *rel,
 	return 0;
 }
 
-/* The directory of rel, opened for reading (O_PATH fds cannot be fsynced). */
-static int open_dir(int rootfd, const char *rel, bool create, const char **base)
+/* A readable fd on the directory pfd (O_PATH fds cannot be fsynced). */
+static int reopen_dir(int pfd)
 {
-	_cleanup_close_ int dfd = root_open_parent(rootfd, rel, create, base);
-	if (dfd < 0)
-		return dfd;
-	int dirfd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return dirfd < 0 ? negerrno() : dirfd;
+}
+
+struct made_ctx {
+	struct atomic_group *g;
+	const void *owner;
+};
+
+/* A directory made for a staged file: its parent joins the rename barrier. */
+static int add_made(void *ctx, int parentfd, const char *dir)
+{
+	struct made_ctx *mc = ctx;
+	_cleanup_close_ int dirfd = reopen_dir(parentfd);
+	if (dirfd < 0)
+		return dirfd;
+	return group_add(mc->g, mc->owner, ITEM_MKDIR, dir, ".", &dirfd, -1, "", 0);
+}
+
+/* ATOMIC_DURABLE_PATH: every directory above rel's joins the rename barrier. */
+static int add_path(struct atomic_group *g, const void *owner, int rootfd, const char *rel)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", rel);
+	for (char *slash; (slash = strrchr(dir, '/'));) {
+		*slash = '\0';
+		const char *base;
+		_cleanup_close_ int pfd = root_open_parent(rootfd, dir, false, &base);
+		if (pfd < 0)
+			return pfd;
+		int r = add_made(&(struct made_ctx){ g, owner }, pfd, dir);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The directory of rel, opened for reading, made (for g) when create. */
+static int open_dir(struct atomic_group *g, const void *owner, int rootfd, const char *rel, bool create,
+		    const char **base)
+{
+	_cleanup_close_ int dfd = root_make_parent(rootfd, rel, base, create ? add_made : NULL,
+						   &(struct made_ctx){ g, owner });
+	return dfd < 0 ? dfd : reopen_dir(dfd);
 }
 
 int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const char *rel,
@@ -327,10 +379,12 @@ int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const ch
 	if (buf_error(content))
 		return buf_error(content); /* incomplete contents are never written */
 	const char *base;
-	_cleanup_close_ int dirfd = open_dir(rootfd, rel, true, &base);
+	_cleanup_close_ int dirfd = open_dir(g, owner, rootfd, rel, true, &base);
 	if (dirfd < 0)
 		return dirfd;
-	int r = remove_stale_temps(dirfd, base);
+	int r = flags & ATOMIC_DURABLE_PATH ? add_path(g, owner, rootfd, rel) : 0;
+	if (r == 0)
+		r = remove_stale_temps(dirfd, base);
 	if (r < 0)
 		return r;
 	struct stat st;
@@ -353,7 +407,7 @@ int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const ch
 	r = keep_meta ? fill_temp(fd, content, st.st_uid, st.st_gid, st.st_mode & 07777, old)
 		      : fill_temp(fd, content, meta->uid, meta->gid, meta->mode, -1);
 	if (r == 0)
-		r = group_add(g, owner, rel, base, &dirfd, fd, tmp, flags);
+		r = group_add(g, owner, ITEM_WRITE, rel, base, &dirfd, fd, tmp, flags);
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
 		close(fd);
@@ -364,7 +418,7 @@ int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const ch
 int atomic_stage_unlink(struct atomic_group *g, const void *owner, int rootfd, const char *rel)
 {
 	const char *base;
-	_cleanup_close_ int dirfd = open_dir(rootfd, rel, false, &base);
+	_cleanup_close_ int dirfd = open_dir(g, owner, rootfd, rel, false, &base);
 	if (dirfd == -ENOENT)
 		return 1;
 	if (dirfd < 0)
@@ -372,7 +426,7 @@ int atomic_stage_unlink(struct atomic_group *g, const void *owner, int rootfd, c
 	struct stat st;
 	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 1 : negerrno();
-	return group_add(g, owner, rel, base, &dirfd, -1, "", 0);
+	return group_add(g, owner, ITEM_UNLINK, rel, base, &dirfd, -1, "", 0);
 }
 
 void atomic_group_cancel(struct atomic_group *g, const void *owner, int r)
@@ -400,27 +454,31 @@ int atomic_group_result(const struct atomic_group *g, const void *owner, char *w
 	for (size_t i = 0; i < g->n; i++) {
 		const struct atomic_item *it = &g->items[i];
 		if (it->owner == owner && it->result < 0) {
-			snprintf(what, size, "%s %s", it->tmp[0] ? "writing" : "removing", it->rel);
+			static const char *const verb[] = { [ITEM_WRITE] = "writing", [ITEM_UNLINK] = "removing",
+							    [ITEM_MKDIR] = "creating" };
+			snprintf(what, size, "%s %s", verb[it->kind], it->rel);
 			return it->result;
 		}
 	}
 	return 0;
 }
 
-/* Whether item it takes part in this barrier: its temp (before the renames), or its
- * directory (renamed, not yet durable). */
+/* Whether item it takes part in this barrier: its temp (staged, not yet durable), or its
+ * directory (renamed or made, not yet durable: dirs). */
 static bool in_barrier(const struct atomic_item *it, bool dirs)
 {
 	if (it->result < 0 || it->covered)
 		return false;
-	return dirs ? it->renamed && !it->durable : it->fd >= 0 && !it->renamed;
+	return it->renamed ? dirs && !it->durable : it->fd >= 0 && !it->synced;
 }
 
-static bool same_scope(const struct atomic_item *a, const struct atomic_item *b, bool dirs, bool whole_fs)
+static bool same_scope(const struct atomic_item *a, const struct atomic_item *b, bool whole_fs)
 {
 	if (whole_fs)
 		return a->dev == b->dev;
-	return dirs ? a->dev == b->dev && a->dino == b->dino : a == b;
+	if (a->renamed != b->renamed)
+		return false;
+	return a->renamed ? a->dev == b->dev && a->dino == b->dino : a == b;
 }
 
 /* How many fsyncs one syncfs would replace on the file system of items[i]. */
@@ -433,7 +491,7 @@ static size_t fsyncs_replaced(const struct atomic_group *g, size_t i, bool dirs)
 			continue;
 		bool seen = false;
 		for (size_t k = i; k < j && !seen; k++)
-			seen = in_barrier(&g->items[k], dirs) && same_scope(&g->items[k], b, dirs, false);
+			seen = in_barrier(&g->items[k], dirs) && same_scope(&g->items[k], b, false);
 		count += !seen;
 	}
 	return count;
@@ -442,10 +500,10 @@ static size_t fsyncs_replaced(const struct atomic_group *g, size_t i, bool dirs)
 /* The items one barrier call covered: done for this barrier, failed with r when r < 0. */
 static void cover(struct atomic_group *g, size_t i, bool dirs, bool whole_fs, int r)
 {
-	struct atomic_item a = g->items[i];
+	const struct atomic_item *a = &g->items[i]; /* its scope fields stay as they are */
 	for (size_t j = i; j < g->n; j++) {
 		struct atomic_item *b = &g->items[j];
-		if (!in_barrier(b, dirs) || !same_scope(&a, b, dirs, whole_fs))
+		if (!in_barrier(b, dirs) || !same_scope(a, b, whole_fs))
 			continue;
 		b->covered = true;
 		if (r < 0)
@@ -453,7 +511,8 @@ static void cover(struct atomic_group *g, size_t i, bool dirs, bool whole_fs, in
 	}
 }
 
-/* One barrier over the temps (dirs false) or the renamed directories (dirs true). */
+/* One barrier over the temps not yet durable and, when dirs, the directories renamed into
+ * or made and not yet durable. */
 static int barrier(struct atomic_group *g, bool dirs)
 {
 	int first = 0;
@@ -472,7 +531,7 @@ static int barrier(struct atomic_group *g, bool dirs)
 				syncfs_state = 0;
 		}
 		if (!done) {
-			r = fsync(dirs ? it->dirfd : it->fd) < 0 ? negerrno() : 0;
+			r = fsync(it->renamed ? it->dirfd : it->fd) < 0 ? negerrno() : 0;
 			cover(g, i, dirs, false, r);
 		}
 		if (r < 0 && first == 0)
@@ -480,21 +539,21 @@ static int barrier(struct atomic_group *g, bool dirs)
 	}
 	for (size_t i = 0; i < g->n; i++) {
 		struct atomic_item *it = &g->items[i];
-		if (it->covered && dirs && it->result == 0)
-			it->durable = true;
+		if (it->covered && it->result == 0)
+			*(it->renamed ? &it->durable : &it->synced) = true;
 		it->covered = false;
 	}
 	return first;
 }
 
-int atomic_group_sync(struct atomic_group *g) { return barrier(g, false); }
+int atomic_group_sync(struct atomic_group *g) { return barrier(g, true); }
 
 static int rename_item(struct atomic_item *it)
 {
 	int r = 0;
-	if (it->tmp[0] && renameat(it->dirfd, it->tmp, it->dirfd, it->base) < 0)
+	if (it->kind == ITEM_WRITE && renameat(it->dirfd, it->tmp, it->dirfd, it->base) < 0)
 		r = negerrno();
-	else if (!it->tmp[0] && unlinkat(it->dirfd, it->base, 0) < 0 && errno != ENOENT)
+	else if (it->kind == ITEM_UNLINK && unlinkat(it->dirfd, it->base, 0) < 0 && errno != ENOENT)
 		r = negerrno();
 	if (r < 0) {
 		it->result = r;
@@ -520,7 +579,7 @@ int atomic_group_rename(struct atomic_group *g)
 	int first = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		struct atomic_item *it = &g->items[i];
-		if (it->result < 0 || it->renamed)
+		if (it->result < 0 || it->renamed || !it->synced)
 			continue;
 		int r = 0;
 		if (it->ordered && (r = earlier_failed(g, i)) == 0)
@@ -534,17 +593,22 @@ int atomic_group_rename(struct atomic_group *g)
 		if (r < 0 && first == 0)
 			first = r;
 	}
-	int r = barrier(g, true);
-	return first ? first : r;
+	return first;
+}
+
+int atomic_group_commit(struct atomic_group *g)
+{
+	int r = atomic_group_sync(g);
+	int m = atomic_group_rename(g);
+	int d = atomic_group_sync(g);
+	return r < 0 ? r : m < 0 ? m : d;
 }
 
 /* A group of one item. */
 static int commit_one(struct atomic_group *g, int r)
 {
 	if (r == 0)
-		r = atomic_group_sync(g);
-	if (r == 0)
-		r = atomic_group_rename(g);
+		r = atomic_group_commit(g);
 	atomic_group_free(g);
 	return r;
 }

@@ -17,12 +17,17 @@ enum {
 	ATOMIC_REPLACE_SYMLINK = 1 << 0, /* replace a symlink at the path instead of refusing */
 	ATOMIC_FORCE_META = 1 << 1,      /* apply meta even when the file exists (e.g. 0600 keyfiles) */
 	ATOMIC_ORDERED = 1 << 2,         /* renamed only once the group's earlier renames are durable */
+	ATOMIC_DURABLE_PATH = 1 << 3,    /* also make every directory above it durable (made, unsynced,
+					  * by the run lock: /run/osconf) */
 };
 
 /* A group commit: every file of a run is staged (its temp file written next to it, owner,
- * mode and label copied, not yet durable), then atomic_group_sync() makes every temp durable
- * at once and atomic_group_rename() renames them and makes the renames durable. A crash at
- * any instant leaves each file old or new: no temp is renamed before it is durable. A barrier
+ * mode and label copied, not yet durable; a missing directory made, its entry not yet
+ * durable), then atomic_group_sync() makes every temp durable at once, atomic_group_rename()
+ * renames them, and the next atomic_group_sync() makes the renames and new directories
+ * durable — together with the temps staged meanwhile (the status record after the files it
+ * reports on: one barrier less). A crash at any instant leaves each file old or new: no temp
+ * is renamed before it is durable. A barrier
  * is one syncfs(2) per file system where syncfs reports writeback errors (Linux 5.8+, on
  * ext2/3/4, XFS, btrfs, tmpfs) and replaces more than one fsync, else fsync of each temp
  * file, then of each directory. Items belong to an owner (a plan entry) for their results. */
@@ -45,10 +50,15 @@ int atomic_group_hold(struct atomic_group *g, int fd);
 void atomic_group_cancel(struct atomic_group *g, const void *owner, int r);
 /* Whether owner has items still to rename (neither failed nor cancelled). */
 bool atomic_group_has(const struct atomic_group *g, const void *owner);
-/* Barrier 1: every staged temp durable. A failure fails the items it covers. */
+/* A barrier: every staged temp, every rename, unlink and new directory so far durable. A
+ * failure fails the items it covers. */
 int atomic_group_sync(struct atomic_group *g);
-/* Rename (or unlink) every item still good, in staging order, then barrier 2. */
+/* Rename (or unlink) every item still good whose temp a barrier made durable, in staging
+ * order (an ATOMIC_ORDERED one after a barrier over the renames before it). Not durable until
+ * the next atomic_group_sync(). */
 int atomic_group_rename(struct atomic_group *g);
+/* sync, rename, sync: the first failure. */
+int atomic_group_commit(struct atomic_group *g);
 /* Owner's result: 0, or its first item's failure with what (e.g. "writing /etc/hosts"). */
 int atomic_group_result(const struct atomic_group *g, const void *owner, char *what, size_t size);
 

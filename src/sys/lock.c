@@ -32,10 +32,19 @@ static int still_linked(int rootfd, int fd)
 	return r < 0 ? r : a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-int root_lock(int rootfd, int wait_ms)
+static int note_made(void *ctx, int parentfd, const char *dir)
+{
+	(void)parentfd;
+	(void)dir;
+	*(bool *)ctx = true;
+	return 0;
+}
+
+int root_lock(int rootfd, int wait_ms, bool *made)
 {
 	const char *base;
-	_cleanup_close_ int dfd = root_open_parent(rootfd, ROOT_LOCK_PATH, true, &base);
+	bool new_dir = false;
+	_cleanup_close_ int dfd = root_make_parent(rootfd, ROOT_LOCK_PATH, &base, note_made, &new_dir);
 	if (dfd < 0)
 		return dfd;
 	long long deadline = now_ms() + wait_ms;
@@ -53,8 +62,11 @@ int root_lock(int rootfd, int wait_ms)
 		int r = still_linked(rootfd, fd);
 		if (r < 0)
 			return r;
-		if (r)
+		if (r) {
+			if (made)
+				*made = new_dir;
 			return TAKE_FD(fd);
+		}
 	}
 }
 

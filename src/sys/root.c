@@ -134,15 +134,17 @@ int root_openat(int rootfd, const char *rel, int flags, mode_t mode)
 }
 
 /* fsync a directory given by an O_PATH fd (which cannot be fsynced itself). */
-static int fsync_dir(int pfd)
+static int fsync_dir(void *ctx, int pfd, const char *dir)
 {
+	(void)ctx;
+	(void)dir;
 	_cleanup_close_ int fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return negerrno();
 	return fsync(fd) < 0 ? negerrno() : 0;
 }
 
-int root_open_parent(int rootfd, const char *rel, bool create, const char **base)
+int root_make_parent(int rootfd, const char *rel, const char **base, root_made_fn made, void *ctx)
 {
 	rel = strip_slashes(rel);
 	const char *slash = strrchr(rel, '/');
@@ -153,7 +155,7 @@ int root_open_parent(int rootfd, const char *rel, bool create, const char **base
 	if (!dir)
 		return -ENOMEM;
 	int fd = root_openat(rootfd, dir, O_PATH | O_DIRECTORY, 0);
-	if (fd != -ENOENT || !create)
+	if (fd != -ENOENT || !made)
 		return fd;
 	/* Create missing components one by one, each resolved inside the root. */
 	for (char *p = dir;; p++) {
@@ -162,11 +164,11 @@ int root_open_parent(int rootfd, const char *rel, bool create, const char **base
 		char saved = *p;
 		*p = '\0';
 		const char *leaf;
-		_cleanup_close_ int pfd = root_open_parent(rootfd, dir, false, &leaf);
+		_cleanup_close_ int pfd = root_make_parent(rootfd, dir, &leaf, NULL, NULL);
 		if (pfd < 0)
 			return pfd;
 		if (mkdirat(pfd, leaf, 0755) == 0) {
-			int r = fsync_dir(pfd); /* the new entry survives a crash before os.conf goes */
+			int r = made(ctx, pfd, dir);
 			if (r < 0)
 				return r;
 		} else if (errno != EEXIST) {
@@ -177,6 +179,12 @@ int root_open_parent(int rootfd, const char *rel, bool create, const char **base
 			break;
 	}
 	return root_openat(rootfd, dir, O_PATH | O_DIRECTORY, 0);
+}
+
+int root_open_parent(int rootfd, const char *rel, bool create, const char **base)
+{
+	/* each new entry survives a crash before os.conf goes */
+	return root_make_parent(rootfd, rel, base, create ? fsync_dir : NULL, NULL);
 }
 
 static int file_kind_error(mode_t m)

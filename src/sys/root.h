@@ -35,6 +35,13 @@ void root_use_openat2(bool enable);
  * inside rel. */
 int root_open_parent(int rootfd, const char *rel, bool create, const char **base);
 
+/* root_open_parent creating what is missing, each new directory reported to made() with an
+ * O_PATH fd on its parent and its path inside the root (made() returning negative errno
+ * fails the call): who creates decides when the new entries are made durable (the group
+ * commit, in its rename barrier). made NULL creates nothing. */
+typedef int (*root_made_fn)(void *ctx, int parentfd, const char *dir);
+int root_make_parent(int rootfd, const char *rel, const char **base, root_made_fn made, void *ctx);
+
 /* Open rel only if it is a regular file, resolving it once: it is opened O_PATH (O_NOFOLLOW:
  * refuse a symlink as last component, else followed inside the root), its type checked with
  * fstat, so a FIFO, device or socket is never opened (and nothing blocks); then that very

@@ -86,18 +86,22 @@ apply
 "$OSCONF" apply --no-live --conf "$SCRATCH/os.conf" --root "$SCRATCH/no-such-root" >/dev/null 2>&1
 [ $? = 2 ] && ok "--root that does not exist: exit 2 (usage)" || fail "--root missing: exit status"
 
-# --- directories osconf creates are fsynced into their parent (before os.conf goes)
+# --- directories osconf creates are made durable in their parent before os.conf goes: an
+# fsync of the parent, or a syncfs of their file system (one file system here), after the
+# mkdir and before os.conf is renamed away
 fresh
 APPLY_ARGS="--backend nm"
-apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=mkdirat,mkdir,fsync
+apply strace -f -y -qq -o "$SCRATCH/trace" -e trace=mkdirat,mkdir,fsync,syncfs,renameat,renameat2
 APPLY_ARGS=""
 made=$(grep -cE 'mkdirat?\(.*\) = 0$' "$SCRATCH/trace")
+gone=$(grep -nE 'rename.*"os\.conf"' "$SCRATCH/trace" | head -1 | cut -d: -f1)
 unsynced=$(grep -nE 'mkdirat?\(.*\) = 0$' "$SCRATCH/trace" | while IFS=: read -r n line; do
 	parent=$(echo "$line" | sed -E 's/.*mkdirat\([0-9]+<([^>]*)>.*/\1/')
-	tail -n +"$n" "$SCRATCH/trace" | grep -qF "fsync(" && tail -n +"$n" "$SCRATCH/trace" | grep -F "fsync(" | grep -qF "<$parent>)" || echo "$parent"
+	sed -n "$n,${gone:-\$}p" "$SCRATCH/trace" | grep -qE "fsync\([0-9]+<$parent>\)|syncfs\(" || echo "$parent"
 done)
-[ "$rc" = 0 ] && [ "$made" -ge 2 ] && [ -z "$unsynced" ] && ok "every new directory ($made) fsynced into its parent" \
-	|| { fail "new directories not fsynced (exit $rc, $made made): $unsynced"; diag "$(cat "$SCRATCH/out")"; }
+[ "$rc" = 0 ] && [ -n "$gone" ] && [ "$made" -ge 2 ] && [ -z "$unsynced" ] \
+	&& ok "every new directory ($made) durable in its parent before os.conf goes" \
+	|| { fail "new directories not made durable (exit $rc, $made made): $unsynced"; diag "$(cat "$SCRATCH/out")"; }
 
 # --- injected I/O errors (strace): an error is never taken for "file absent"
 if ! strace -f -qq -o /dev/null -e inject=getpid:error=EIO true 2>/dev/null; then

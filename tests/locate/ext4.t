@@ -41,6 +41,12 @@ for table in dos gpt none; do
 	umount "$M"
 	MNTS=""
 	check_out "$table: a second apply has nothing to do" "no os.conf" "$OSCONF" apply --root "$R" --no-live
+	check_out "$table: ... found so by reading $P1 without mounting it" \
+		"$P1 read \(ext4\) without mounting it: no aliyun_custom_image/os.conf there" "$OSCONF" -v locate --root "$R"
+	# a removal an earlier run left half done is not "absent": it is mounted, put back, applied
+	mount "$P1" "$M" && cp "$C/aliyun_custom_image/os.conf" "$M/aliyun_custom_image/.os.conf.osconf-applied" && umount "$M"
+	check_out "$table: os.conf left under its removal name: mounted, put back and applied" \
+		"removed .*aliyun_custom_image/os.conf" "$OSCONF" apply --root "$R" --no-live
 
 	# Already mounted (as /boot would be): that mount is used and left mounted.
 	mount "$P1" "$M"

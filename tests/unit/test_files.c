@@ -101,6 +101,47 @@ static void test_group_commit(void **state)
 	atomic_use_syncfs(true);
 }
 
+/* A temp staged after the first barrier (the status record after the files it reports on)
+ * is not renamed before a barrier covers it: the one that makes the earlier renames and the
+ * directories made for them durable. */
+static void late_once(void)
+{
+	struct buf b = text("late\n");
+	struct file_meta meta = { .mode = 0644 };
+	struct atomic_group *g = atomic_group_new();
+	assert_non_null(g);
+	int owner1, owner2;
+	assert_int_equal(atomic_stage(g, &owner1, root.fd, "/late/new/dir/a", &b, &meta, 0), 0);
+	assert_int_equal(atomic_group_sync(g), 0);
+	assert_int_equal(atomic_group_rename(g), 0);
+	assert_int_equal(root_exists(root.fd, "/late/new/dir/a"), 1);
+	assert_int_equal(atomic_stage(g, &owner2, root.fd, "/late/b", &b, &meta, ATOMIC_DURABLE_PATH), 0);
+	assert_int_equal(atomic_group_rename(g), 0);
+	assert_int_equal(root_exists(root.fd, "/late/b"), 0); /* its temp is not durable yet */
+	assert_int_equal(atomic_group_sync(g), 0);
+	assert_int_equal(atomic_group_rename(g), 0);
+	assert_int_equal(root_exists(root.fd, "/late/b"), 1);
+	assert_int_equal(atomic_group_sync(g), 0);
+	char what[64];
+	assert_int_equal(atomic_group_result(g, &owner1, what, sizeof(what)), 0);
+	assert_int_equal(atomic_group_result(g, &owner2, what, sizeof(what)), 0);
+	atomic_group_free(g);
+	buf_free(&b);
+}
+
+static void test_group_late_stage(void **state)
+{
+	(void)state;
+	late_once();
+	atomic_use_syncfs(false);
+	assert_int_equal(unlinkat(root.fd, "late/b", 0), 0);
+	assert_int_equal(unlinkat(root.fd, "late/new/dir/a", 0), 0);
+	assert_int_equal(unlinkat(root.fd, "late/new/dir", AT_REMOVEDIR), 0);
+	assert_int_equal(unlinkat(root.fd, "late/new", AT_REMOVEDIR), 0);
+	late_once();
+	atomic_use_syncfs(true);
+}
+
 /* A failed append is sticky: later appends do nothing, and the incomplete buffer is never
  * written (a renderer that ignores its appends' results cannot produce a truncated file). */
 static void test_buf_error_sticky(void **state)
@@ -375,6 +416,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_atomic_write_and_skip),
 		cmocka_unit_test(test_group_commit),
+		cmocka_unit_test(test_group_late_stage),
 		cmocka_unit_test(test_buf_error_sticky),
 		cmocka_unit_test(test_symlinks_stay_inside),
 		cmocka_unit_test(test_symlinks_stay_inside_walk),

@@ -76,6 +76,27 @@ vm_rootfs_openrc() {
 	echo "$_dir"
 }
 
+# vm_rootfs_plus PKGS: the systemd rootfs with PKGS (space-separated) added by apt-get in a chroot
+# (a private mount namespace with /proc and /dev; the host's resolv.conf for the mirror), built
+# once; prints its path. For what debootstrap --include cannot order (python3 packages).
+vm_rootfs_plus() {
+	_base=$(vm_rootfs) || return 1
+	_dir="$_base-plus-$(printf '%s' "$1" | sha256sum | cut -c1-8)"
+	if [ ! -e "$_dir/.complete" ]; then
+		vm_log "apt-get install $1 into $_dir"
+		rm -rf "$_dir" "$_dir.tmp" && cp -a "$_base" "$_dir.tmp" && rm -f "$_dir.tmp/.complete" || return 1
+		cp "$_dir.tmp/etc/resolv.conf" "$_dir.tmp/etc/resolv.conf.vm" 2>/dev/null || : >"$_dir.tmp/etc/resolv.conf.vm"
+		cp -L /etc/resolv.conf "$_dir.tmp/etc/resolv.conf"
+		timeout 900 unshare -m --propagation private sh -c 'mount -t proc proc "$1/proc" && mount --rbind /dev "$1/dev" &&
+			chroot "$1" apt-get update -q && DEBIAN_FRONTEND=noninteractive chroot "$1" apt-get install -q -y --no-install-recommends $2' \
+			sh "$_dir.tmp" "$1" >"$OSCONF_VM_CACHE/plus.log" 2>&1 || { vm_log "see $OSCONF_VM_CACHE/plus.log"; return 1; }
+		mv "$_dir.tmp/etc/resolv.conf.vm" "$_dir.tmp/etc/resolv.conf"
+		rm -rf "$_dir.tmp/var/cache/apt/archives/"*.deb "$_dir.tmp/var/lib/apt/lists/"*_Packages
+		mv "$_dir.tmp" "$_dir" && touch "$_dir/.complete"
+	fi
+	echo "$_dir"
+}
+
 # vm_kernel: extracts Debian's cloud kernel; sets VM_KROOT (extracted tree) and VM_KVER.
 vm_kernel() {
 	_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
