@@ -7,6 +7,7 @@
 
 #include "grow/grow.h"
 #include "plan/plan.h"
+#include "sys/atomic.h"
 #include "tree/agent.h"
 #include "tree/fsview.h"
 #include "util/log.h"
@@ -56,7 +57,8 @@ static void grow_host(const struct run_opts *o, struct root *root, struct grow_s
 	if (grow_plan_add(&p, &g) < 0)
 		return say(o, gs, "failed", "out of memory");
 	struct apply_ctx actx = { .root = root, .live = true };
-	plan_apply(&p, &actx); /* the one entry's result and report say what happened */
+	plan_commit(&p, &actx, plan_apply(&p, &actx)); /* the one entry's result and report say what happened */
+	atomic_group_free(actx.group);
 	const struct plan_entry *e = &p.entries[0];
 	if (e->result < 0)
 		say(o, gs, "failed", e->report);

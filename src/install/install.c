@@ -381,6 +381,7 @@ static int make_conf_dir(int rootfd, const char *spec, struct buf *log, char *er
 static void host_partition(int rootfd, char **spec, struct buf *log)
 {
 	struct locate_env env = LOCATE_ENV_DEFAULT;
+	env.no_peek = true; /* the directory is made on the mounted partition: mount it, do not just read it */
 	struct located loc = { .dirfd = -1 };
 	char err[512] = "";
 	int r = locate_osconf(rootfd, &env, &loc, err, sizeof(err));
@@ -397,7 +398,7 @@ static void host_partition(int rootfd, char **spec, struct buf *log)
 		if (*spec)
 			buf_printf(log, "partition 1: %s (%s)\n", loc.device, *spec);
 	}
-	if (loc.dirfd < 0 && !loc.read_only) {
+	if (loc.dirfd < 0 && !loc.read_only && loc.mountpoint[0]) {
 		char dir[4200];
 		snprintf(dir, sizeof(dir), "%s/%s", loc.mountpoint, INSTALL_CONF_DIR);
 		if (mkdir(dir, 0755) == 0)
