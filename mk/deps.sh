@@ -17,7 +17,7 @@ bench="$build valgrind hyperfine iproute2 util-linux time strace python3 fdisk d
 bench_boot="$build python3 perl fdisk dosfstools mtools e2fsprogs qemu-system-x86 debootstrap busybox-static cpio kmod"
 pkg="$build dpkg-dev fakeroot rpm"
 # make image (mk/image.sh) and `image try` (qemu, qemu-img, OVMF for UEFI images, ssh as the judge)
-image="$build debootstrap fdisk dosfstools mtools e2fsprogs grub-pc-bin grub-efi-amd64-bin qemu-system-x86 qemu-utils ovmf openssh-client"
+image="$build debootstrap fdisk dosfstools mtools e2fsprogs grub-pc-bin grub-efi-amd64-bin qemu-system-x86 qemu-utils ovmf openssh-client python3"
 cross="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libcrypt-dev:arm64 libcmocka-dev:arm64"
 arm64_sysroot="libblkid-dev uuid-dev libext2fs-dev comerr-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev"
 arm64="$build file $cross"
