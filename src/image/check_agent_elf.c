@@ -41,17 +41,33 @@ static void elf_file_free(struct elf_file *f)
 static void elf_file_freep(struct elf_file **f) { elf_file_free(*f); }
 #define _cleanup_elf_ _cleanup_(elf_file_freep)
 
-/* Read and parse path (following symlinks inside the view); NULL only on ENOMEM. */
-static struct elf_file *elf_load(struct fsview *fs, const char *path)
+/* What elf_load needs of a file: its machine (the file header), or all it links against. */
+enum elf_need { ELF_MACHINE, ELF_LINKING };
+#define ELF_HEAD (64u << 10)   /* read first: the headers of a static program fit in it */
+
+static void elf_read(struct fsview *fs, const char *path, size_t len, enum elf_need need, struct elf_file *f)
+{
+	buf_free(&f->b);
+	f->rc = len == AGENT_ELF_MAX_READ ? fs_read_file(fs, path, len, &f->b) : fs_read_head(fs, path, len, &f->b);
+	if (f->rc < 0)
+		snprintf(f->err, sizeof(f->err), "%s", strerror(-f->rc));
+	else if (need == ELF_MACHINE)
+		f->rc = elf_parse_header((const uint8_t *)f->b.data, f->b.len, &f->e, f->err, sizeof(f->err));
+	else
+		f->rc = elf_parse((const uint8_t *)f->b.data, f->b.len, &f->e, f->err, sizeof(f->err));
+}
+
+/* Read and parse path (following symlinks inside the view); NULL only on ENOMEM. A file
+ * larger than ELF_HEAD is read whole only when its head does not show a static program:
+ * a static program's program headers name no interpreter and no dynamic segment. */
+static struct elf_file *elf_load(struct fsview *fs, const char *path, enum elf_need need)
 {
 	struct elf_file *f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	f->rc = fs_read_file(fs, path, AGENT_ELF_MAX_READ, &f->b);
-	if (f->rc == 0)
-		f->rc = elf_parse((const uint8_t *)f->b.data, f->b.len, &f->e, f->err, sizeof(f->err));
-	else
-		snprintf(f->err, sizeof(f->err), "%s", strerror(-f->rc));
+	elf_read(fs, path, need == ELF_MACHINE ? 4096 : ELF_HEAD, need, f);
+	if (need == ELF_LINKING && f->b.len == ELF_HEAD && f->rc != -ENOEXEC && (f->rc < 0 || !elf_is_static(&f->e)))
+		elf_read(fs, path, AGENT_ELF_MAX_READ, need, f);
 	return f;
 }
 
@@ -165,7 +181,7 @@ static struct elf_file *compatible(struct fsview *fs, const char *path, const st
 {
 	if (!fs_is_file(fs, path))
 		return NULL;
-	struct elf_file *f = elf_load(fs, path);
+	struct elf_file *f = elf_load(fs, path, ELF_LINKING);
 	if (f && (f->rc == -EFBIG || (f->rc == 0 && elf_same_machine(&f->e, want))))
 		return f;
 	elf_file_free(f);
@@ -303,7 +319,7 @@ static struct elf_file *image_machine(struct fsview *fs, const char **from)
 	for (size_t i = 0; i < ARRAY_SIZE(machine_probes); i++) {
 		if (!fs_is_file(fs, machine_probes[i]))
 			continue;
-		struct elf_file *f = elf_load(fs, machine_probes[i]);
+		struct elf_file *f = elf_load(fs, machine_probes[i], ELF_MACHINE);
 		if (f && f->rc == 0) {
 			*from = machine_probes[i];
 			return f;
@@ -352,7 +368,7 @@ static enum check_status agent_runs(struct fsview *fs, const char *bin, struct c
 				    char *msg, size_t len, const char **advice)
 {
 	*advice = FIX_STATIC;
-	_cleanup_elf_ struct elf_file *o = elf_load(fs, bin);
+	_cleanup_elf_ struct elf_file *o = elf_load(fs, bin, ELF_LINKING);
 	if (!o || o->rc < 0) {
 		snprintf(msg, len, "%s is not an ELF program that can run (%s)", bin,
 			 o ? o->err : strerror(ENOMEM));

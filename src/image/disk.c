@@ -143,6 +143,10 @@ out:
 	return r;
 }
 
+/* ZFS's probe reads four 256 KiB labels of every partition (2 MiB of the raw image's 2.8): a
+ * ZFS root is no Customized Linux system disk and shows as "no file system we read" instead. */
+static const char *const no_probe[] = { "zfs_member", NULL };
+
 /* Superblock probe of [off, off+size) of fd: TYPE, VERSION, UUID, LABEL. */
 static void probe_fs(int fd, uint64_t off, uint64_t size, char *type, char *version, char *uuid,
 		     char *label)
@@ -155,6 +159,7 @@ static void probe_fs(int fd, uint64_t off, uint64_t size, char *type, char *vers
 		blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_VERSION |
 							      BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
 		blkid_probe_enable_partitions(pr, 0);
+		blkid_probe_filter_superblocks_type(pr, BLKID_FLTR_NOTIN, (char **)no_probe);
 		int r = blkid_do_safeprobe(pr);
 		const char *v;
 		if (r == -2) {

@@ -368,6 +368,17 @@ static int parse_version_sections(struct elf_ctx *c)
 	return 0;
 }
 
+int elf_parse_header(const uint8_t *data, size_t len, struct elf_info *out, char *err, size_t errlen)
+{
+	struct elf_info e = { 0 };
+	struct elf_ctx c = { .d = data, .len = len, .e = &e, .err = err, .errlen = errlen };
+	int r = parse_ident(&c);
+	if (r < 0)
+		return r;
+	*out = e;
+	return 0;
+}
+
 int elf_parse(const uint8_t *data, size_t len, struct elf_info *out, char *err, size_t errlen)
 {
 	struct elf_info e = { 0 };

@@ -34,6 +34,8 @@ struct elf_info {
 /* Parse len bytes of an ELF file. 0, -ENOEXEC when the bytes are not ELF, -EINVAL when
  * malformed or -E2BIG over a cap (err says what). Every offset is checked against len. */
 int elf_parse(const uint8_t *data, size_t len, struct elf_info *out, char *err, size_t errlen);
+/* The file header alone (class, byte order, type, machine): the same results. */
+int elf_parse_header(const uint8_t *data, size_t len, struct elf_info *out, char *err, size_t errlen);
 
 /* Static: no interpreter and no needed library. */
 bool elf_is_static(const struct elf_info *e);

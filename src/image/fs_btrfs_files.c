@@ -271,7 +271,7 @@ static int bt_stat(struct fsview *v, const char *path, bool follow, struct fs_st
 	return r;
 }
 
-static int bt_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+static int bt_read_file(struct fsview *v, const char *path, size_t max, bool head, struct buf *out)
 {
 	uint64_t ino;
 	struct binode in;
@@ -280,17 +280,18 @@ static int bt_read_file(struct fsview *v, const char *path, size_t max, struct b
 		return r;
 	if (fs_mode_type(in.mode) != FS_REG)
 		return -EINVAL;
-	if (in.size > max)
+	if (in.size > max && !head)
 		return -EFBIG;
+	uint64_t size = in.size > max ? max : in.size;
 	struct buf b = { .secret = out->secret };
-	r = buf_reserve(&b, (size_t)in.size + 1);
+	r = buf_reserve(&b, (size_t)size + 1);
 	if (r == 0)
-		r = read_data(v->priv, ino, in.size, (uint8_t *)b.data);
+		r = read_data(v->priv, ino, size, (uint8_t *)b.data);
 	if (r < 0) {
 		buf_free(&b);
 		return r;
 	}
-	b.len = (size_t)in.size;
+	b.len = (size_t)size;
 	b.data[b.len] = '\0';
 	buf_move(out, &b);
 	return 0;

@@ -18,6 +18,17 @@ struct ext_target {
 	uint64_t off, size;
 };
 
+/* libext2fs rereads the block of an inode table or directory for every inode it looks at: the
+ * channel keeps the last EXT_CACHE_BLOCKS single blocks read (least recently used goes). */
+#define EXT_CACHE_BLOCKS 64
+struct ext_channel {
+	struct ext_target t;
+	uint8_t *cache;                 /* EXT_CACHE_BLOCKS blocks of the channel's block size */
+	uint64_t block[EXT_CACHE_BLOCKS];
+	uint32_t used[EXT_CACHE_BLOCKS];  /* 0: empty; else the clock of the last use */
+	uint32_t clock;
+};
+
 /* ext2fs_open2() hands the io_manager only a name: the partition to read is passed here,
  * set just before the call (osconf is single-threaded). */
 static struct ext_target *pending_target;
@@ -26,7 +37,9 @@ static errcode_t img_io_close(io_channel ch)
 {
 	if (--ch->refcount > 0)
 		return 0;
-	free(ch->private_data);
+	struct ext_channel *c = ch->private_data;
+	free(c->cache);
+	free(c);
 	free(ch->name);
 	free(ch);
 	return 0;
@@ -41,40 +54,79 @@ static errcode_t img_io_open(const char *name, int flags, io_channel *out)
 	if (flags & IO_FLAG_RW)
 		return EXT2_ET_RO_FILSYS;
 	io_channel ch = calloc(1, sizeof(*ch));
-	struct ext_target *t = malloc(sizeof(*t));
+	struct ext_channel *c = calloc(1, sizeof(*c));
 	char *n = strdup(name);
-	if (!ch || !t || !n) {
+	if (!ch || !c || !n) {
 		free(ch);
-		free(t);
+		free(c);
 		free(n);
 		return EXT2_ET_NO_MEMORY;
 	}
-	*t = *pending_target;
+	c->t = *pending_target;
 	ch->magic = EXT2_ET_MAGIC_IO_CHANNEL;
 	ch->manager = &img_io_manager;
 	ch->name = n;
 	ch->block_size = 1024;
 	ch->refcount = 1;
-	ch->private_data = t;
+	ch->private_data = c;
 	*out = ch;
 	return 0;
 }
 
 static errcode_t img_io_set_blksize(io_channel ch, int blksize)
 {
+	struct ext_channel *c = ch->private_data;
+	free(c->cache);
+	c->cache = NULL;
+	memset(c->used, 0, sizeof(c->used));
 	ch->block_size = blksize;
+	return 0;
+}
+
+static errcode_t target_read(const struct ext_target *t, void *data, uint64_t off, uint64_t len)
+{
+	if (off > t->size || len > t->size - off)
+		return EXT2_ET_SHORT_READ;
+	int r = image_pread(t->img, data, (size_t)len, t->off + off);
+	return r < 0 ? (errcode_t)-r : 0;
+}
+
+/* One block through the cache. */
+static errcode_t cached_read(io_channel ch, struct ext_channel *c, uint64_t block, void *data)
+{
+	size_t bs = (size_t)ch->block_size, victim = 0;
+	if (!c->cache && !(c->cache = malloc(EXT_CACHE_BLOCKS * bs)))
+		return target_read(&c->t, data, block * bs, bs);
+	c->clock++;
+	for (size_t i = 0; i < EXT_CACHE_BLOCKS; i++) {
+		if (c->used[i] && c->block[i] == block) {
+			c->used[i] = c->clock;
+			memcpy(data, c->cache + i * bs, bs);
+			return 0;
+		}
+		if (c->used[i] < c->used[victim])
+			victim = i;
+	}
+	errcode_t e = target_read(&c->t, c->cache + victim * bs, block * bs, bs);
+	if (e) {
+		c->used[victim] = 0;
+		return e;
+	}
+	c->block[victim] = block;
+	c->used[victim] = c->clock;
+	memcpy(data, c->cache + victim * bs, bs);
 	return 0;
 }
 
 static errcode_t img_io_read_blk64(io_channel ch, unsigned long long block, int count, void *data)
 {
-	struct ext_target *t = ch->private_data;
-	uint64_t len = count < 0 ? (uint64_t)-(int64_t)count : (uint64_t)count * (uint64_t)ch->block_size;
-	uint64_t off = block * (uint64_t)ch->block_size;
-	if (off > t->size || len > t->size - off)
+	struct ext_channel *c = ch->private_data;
+	if (block > UINT64_MAX / (uint64_t)ch->block_size)
 		return EXT2_ET_SHORT_READ;
-	int r = image_pread(t->img, data, (size_t)len, t->off + off);
-	return r < 0 ? (errcode_t)-r : 0;
+	if (count == 1)
+		return cached_read(ch, c, block, data);
+	uint64_t len = count < 0 ? (uint64_t)-(int64_t)count : (uint64_t)count * (uint64_t)ch->block_size;
+	return target_read(&c->t, data, block * (uint64_t)ch->block_size, len);
 }
 
 static errcode_t img_io_read_blk(io_channel ch, unsigned long block, int count, void *data)
@@ -130,6 +182,19 @@ static int ext_errno(errcode_t e)
 	}
 }
 
+/* size bytes of the file ino through libext2fs's own reader (block by block; inline data too). */
+static int ext_file_read(ext2_filsys fs, ext2_ino_t ino, uint64_t size, char *data)
+{
+	ext2_file_t f;
+	unsigned int got = 0;
+	errcode_t e = ext2fs_file_open(fs, ino, 0, &f);
+	if (!e) {
+		e = ext2fs_file_read(f, data, (unsigned int)size, &got);
+		ext2fs_file_close(f);
+	}
+	return e ? ext_errno(e) : got != size ? -EIO : 0;
+}
+
 /* The target of the symlink ino (its size checked first: below len, and the inline buffer). */
 static int ext_link_target(ext2_filsys fs, ext2_ino_t ino, struct ext2_inode *inode, char *out, size_t len)
 {
@@ -146,15 +211,9 @@ static int ext_link_target(ext2_filsys fs, ext2_ino_t ino, struct ext2_inode *in
 			return ext_errno(e);
 		memcpy(out, tmp, (size_t)size);
 	} else {
-		ext2_file_t f;
-		unsigned int got = 0;
-		errcode_t e = ext2fs_file_open(fs, ino, 0, &f);
-		if (!e) {
-			e = ext2fs_file_read(f, out, (unsigned int)size, &got);
-			ext2fs_file_close(f);
-		}
-		if (e || got != size)
-			return e ? ext_errno(e) : -EIO;
+		int r = ext_file_read(fs, ino, size, out);
+		if (r < 0)
+			return r;
 	}
 	out[size] = '\0';
 	return 0;
@@ -226,7 +285,29 @@ static int ext_stat(struct fsview *v, const char *path, bool follow, struct fs_s
 	return 0;
 }
 
-static int ext_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+/* The file's blocks in runs of consecutive physical blocks, one read per run (ext2fs_file_read
+ * reads block by block); holes read as zeros. data holds whole blocks. */
+static int ext_read_runs(ext2_filsys fs, ext2_ino_t ino, struct ext2_inode *inode, uint64_t size, char *data)
+{
+	uint64_t bs = fs->blocksize, n = (size + bs - 1) / bs;
+	for (uint64_t l = 0; l < n;) {
+		blk64_t p = 0, q;
+		errcode_t e = ext2fs_bmap2(fs, ino, inode, NULL, 0, l, NULL, &p);
+		if (e)
+			return ext_errno(e);
+		uint64_t run = 1;
+		while (p && l + run < n && !ext2fs_bmap2(fs, ino, inode, NULL, 0, l + run, NULL, &q) && q == p + run)
+			run++;
+		if (!p)
+			memset(data + l * bs, 0, bs);
+		else if ((e = io_channel_read_blk64(fs->io, p, (int)run, data + l * bs)))
+			return ext_errno(e);
+		l += run;
+	}
+	return 0;
+}
+
+static int ext_read_file(struct fsview *v, const char *path, size_t max, bool head, struct buf *out)
 {
 	ext2_filsys fs = v->priv;
 	ext2_ino_t ino;
@@ -236,25 +317,21 @@ static int ext_read_file(struct fsview *v, const char *path, size_t max, struct 
 		return r;
 	if (!LINUX_S_ISREG(inode.i_mode))
 		return -EINVAL;
-	uint64_t size = EXT2_I_SIZE(&inode);
-	if (size > max)
+	uint64_t size = EXT2_I_SIZE(&inode), bs = fs->blocksize;
+	if (size > max && !head)
 		return -EFBIG;
+	size = size > max ? max : size;
 	struct buf b = { .secret = out->secret };
-	r = buf_reserve(&b, (size_t)size + 1);
+	r = buf_reserve(&b, (size_t)((size + bs - 1) / bs * bs) + 1);
 	if (r < 0)
 		return r;
-	ext2_file_t f;
-	errcode_t e = ext2fs_file_open(fs, ino, 0, &f);
-	unsigned int got = 0;
-	if (!e) {
-		e = ext2fs_file_read(f, b.data, (unsigned int)size, &got);
-		ext2fs_file_close(f);
-	}
-	if (e || got != size) {
+	r = inode.i_flags & EXT4_INLINE_DATA_FL ? ext_file_read(fs, ino, size, b.data)
+						 : ext_read_runs(fs, ino, &inode, size, b.data);
+	if (r < 0) {
 		buf_free(&b);
-		return e ? ext_errno(e) : -EIO;
+		return r;
 	}
-	b.len = got;
+	b.len = (size_t)size;
 	b.data[b.len] = '\0';
 	buf_move(out, &b);
 	return 0;

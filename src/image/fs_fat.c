@@ -260,7 +260,7 @@ static int fat_stat(struct fsview *v, const char *path, bool follow _unused_, st
 	return 0;
 }
 
-static int fat_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+static int fat_read_file(struct fsview *v, const char *path, size_t max, bool head, struct buf *out)
 {
 	struct fat *f = v->priv;
 	struct fat_entry e;
@@ -269,13 +269,14 @@ static int fat_read_file(struct fsview *v, const char *path, size_t max, struct 
 		return r;
 	if (e.attr & ATTR_DIR)
 		return -EINVAL;
-	if (e.size > max)
+	if (e.size > max && !head)
 		return -EFBIG;
+	uint32_t size = e.size > max ? (uint32_t)max : e.size;
 	struct buf b = { .secret = out->secret };
 	r = buf_reserve(&b, 1);
-	if (r == 0 && e.size)
-		r = fat_read_chain(f, e.cluster, e.size, &b);
-	if (r == 0 && b.len != e.size)
+	if (r == 0 && size)
+		r = fat_read_chain(f, e.cluster, size, &b);
+	if (r == 0 && b.len != size)
 		r = -EIO;
 	if (r < 0) {
 		buf_free(&b);

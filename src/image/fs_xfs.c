@@ -300,7 +300,7 @@ static int xfs_stat(struct fsview *v, const char *path, bool follow, struct fs_s
 	return r;
 }
 
-static int xfs_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+static int xfs_read_file(struct fsview *v, const char *path, size_t max, bool head, struct buf *out)
 {
 	struct xfs *x = v->priv;
 	struct xfs_inode in;
@@ -309,11 +309,11 @@ static int xfs_read_file(struct fsview *v, const char *path, size_t max, struct 
 		return r;
 	if (fs_mode_type(in.mode) != FS_REG)
 		return -EINVAL;
-	if (in.size > max)
+	if (in.size > max && !head)
 		return -EFBIG;
 	struct buf b = { .secret = out->secret };
 	struct xfs_exts ex = { 0 };
-	size_t size = (size_t)in.size;
+	size_t size = in.size > max ? max : (size_t)in.size;
 	r = buf_reserve(&b, size + 1);
 	if (r == 0 && in.format == XFS_FMT_LOCAL)
 		r = size <= in.forklen ? (memcpy(b.data, in.fork, size), 0) : -EIO;

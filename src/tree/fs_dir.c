@@ -43,7 +43,7 @@ static int dir_stat(struct fsview *v, const char *path, bool follow, struct fs_s
 	return 0;
 }
 
-static int dir_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
+static int dir_read_file(struct fsview *v, const char *path, size_t max, bool head, struct buf *out)
 {
 	struct root *root = v->priv;
 	_cleanup_close_ int fd = root_open_file(root->fd, path, O_RDONLY, 0);
@@ -54,12 +54,13 @@ static int dir_read_file(struct fsview *v, const char *path, size_t max, struct 
 		return negerrno();
 	if (!S_ISREG(st.st_mode))
 		return -EINVAL;
-	if ((uint64_t)st.st_size > max)
+	if ((uint64_t)st.st_size > max && !head)
 		return -EFBIG;
 	struct buf b = { .secret = out->secret };
-	int r = buf_reserve(&b, (size_t)st.st_size + 1);
-	while (r == 0) {
-		ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+	int r = buf_reserve(&b, ((uint64_t)st.st_size > max ? max : (size_t)st.st_size) + 1);
+	while (r == 0 && !(head && b.len == max)) {
+		size_t room = b.cap - b.len - 1;
+		ssize_t n = read(fd, b.data + b.len, head && room > max - b.len ? max - b.len : room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)

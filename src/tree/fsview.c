@@ -11,7 +11,12 @@ int fs_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st)
 
 int fs_read_file(struct fsview *v, const char *path, size_t max, struct buf *out)
 {
-	return v ? v->ops->read_file(v, path, max, out) : -ENODEV;
+	return v ? v->ops->read_file(v, path, max, false, out) : -ENODEV;
+}
+
+int fs_read_head(struct fsview *v, const char *path, size_t max, struct buf *out)
+{
+	return v ? v->ops->read_file(v, path, max, true, out) : -ENODEV;
 }
 
 int fs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata)

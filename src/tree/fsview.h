@@ -37,7 +37,8 @@ struct fsview;
 struct fsview_ops {
 	/* Paths are absolute inside the file system; symlinks never leave it. */
 	int (*stat)(struct fsview *v, const char *path, bool follow, struct fs_stat *st);
-	int (*read_file)(struct fsview *v, const char *path, size_t max, struct buf *out);
+	/* A file over max bytes: -EFBIG, or with head its first max bytes. */
+	int (*read_file)(struct fsview *v, const char *path, size_t max, bool head, struct buf *out);
 	int (*list_dir)(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata);
 	/* The target of the symlink at path (NULL: the file system has none, -EINVAL). */
 	int (*readlink)(struct fsview *v, const char *path, char *out, size_t len);
@@ -75,6 +76,8 @@ struct fsview *fs_borrow_root(int rootfd, struct fs_borrowed *storage);
 int fs_stat(struct fsview *v, const char *path, bool follow, struct fs_stat *st);
 /* Reads a regular file (following symlinks) of at most max bytes: -EFBIG when larger. */
 int fs_read_file(struct fsview *v, const char *path, size_t max, struct buf *out);
+/* The first max bytes of a regular file (all of a shorter one). */
+int fs_read_head(struct fsview *v, const char *path, size_t max, struct buf *out);
 int fs_list_dir(struct fsview *v, const char *path, fs_dir_cb cb, void *userdata);
 /* The target of a symlink, NUL-terminated: -EINVAL when path is not one, -ENAMETOOLONG when
  * it does not fit in len. */

@@ -354,6 +354,27 @@ static void test_osrelease_read(void **state)
 	assert_int_equal(unlinkat(root.fd, "etc/os-release", AT_REMOVEDIR), 0);
 }
 
+/* A head read gives the first max bytes of a longer file, all of a shorter one; a whole read
+ * of the longer file is -EFBIG. */
+static void test_read_head(void **state)
+{
+	(void)state;
+	struct fs_borrowed fb;
+	struct fsview *fs = fs_borrow_root(root.fd, &fb);
+	scratch_put("etc/head", "0123456789");
+	_cleanup_buf_ struct buf b = BUF_INIT;
+	assert_int_equal(fs_read_head(fs, "/etc/head", 4, &b), 0);
+	assert_int_equal(b.len, 4);
+	assert_string_equal(b.data, "0123");
+	buf_free(&b);
+	assert_int_equal(fs_read_head(fs, "/etc/head", 64, &b), 0);
+	assert_string_equal(b.data, "0123456789");
+	buf_free(&b);
+	assert_int_equal(fs_read_file(fs, "/etc/head", 4, &b), -EFBIG);
+	assert_int_equal(fs_read_head(fs, "/etc", 4, &b), -EINVAL);
+	assert_int_equal(unlinkat(root.fd, "etc/head", 0), 0);
+}
+
 /* Every layout is complete, absolute and consistent with the names the other functions take. */
 static void test_init_layout_table(void **state)
 {
@@ -460,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_sshd_config),
 		cmocka_unit_test(test_osrelease),
 		cmocka_unit_test(test_osrelease_read),
+		cmocka_unit_test(test_read_head),
 		cmocka_unit_test(test_init_layout_table),
 		cmocka_unit_test(test_init_read_and_enabled),
 	};
