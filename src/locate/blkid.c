@@ -11,22 +11,62 @@
 
 #include "util/macros.h"
 
-static const char *const tag_names[] = { "UUID", "LABEL", "PARTUUID", "PARTLABEL" };
+/* The tags partition= takes, and the value a probe of one device reports for each. */
+static const struct {
+	const char *tag, *probe_value;
+} tag_names[] = {
+	{ "UUID", "UUID" }, { "LABEL", "LABEL" }, { "PARTUUID", "PART_ENTRY_UUID" }, { "PARTLABEL", "PART_ENTRY_NAME" },
+};
+
+/* The entry of tag_names tag starts with, and its value; -EINVAL (err set) when none. */
+static int tag_split(const char *tag, size_t *which, const char **value, char *err, size_t errlen)
+{
+	const char *eq = strchr(tag, '=');
+	for (size_t i = 0; eq && eq[1] && i < ARRAY_SIZE(tag_names); i++)
+		if (strlen(tag_names[i].tag) == (size_t)(eq - tag) && !strncmp(tag, tag_names[i].tag, (size_t)(eq - tag))) {
+			*which = i;
+			*value = eq + 1;
+			return 0;
+		}
+	snprintf(err, errlen, "'%s' is not UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…", tag);
+	return -EINVAL;
+}
+
+int blk_has_tag(const char *devname, const char *tag, char *err, size_t errlen)
+{
+	size_t which;
+	const char *value, *v;
+	int r = tag_split(tag, &which, &value, err, errlen);
+	if (r < 0)
+		return r;
+	blkid_probe pr = blkid_new_probe_from_filename(devname);
+	if (!pr) {
+		r = negerrno();
+		snprintf(err, errlen, "cannot open %s to probe it: %s", devname, strerror(-r));
+		return r;
+	}
+	bool part = which >= 2;
+	blkid_probe_enable_superblocks(pr, !part);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
+	blkid_probe_enable_partitions(pr, part);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	int rc = blkid_do_safeprobe(pr);
+	r = rc < 0 && rc != -2 ? -EIO : rc == 0 && blkid_probe_lookup_value(pr, tag_names[which].probe_value, &v, NULL) == 0 &&
+					  streq(v, value);
+	blkid_free_probe(pr);
+	if (r < 0)
+		snprintf(err, errlen, "cannot probe %s", devname);
+	return r;
+}
 
 int blk_resolve_tag(const char *tag, struct tag_match *m, size_t max, char *err, size_t errlen)
 {
-	const char *eq = strchr(tag, '=');
-	bool known = false;
-	for (size_t i = 0; eq && i < ARRAY_SIZE(tag_names); i++)
-		known |= strlen(tag_names[i]) == (size_t)(eq - tag) && !strncmp(tag, tag_names[i], (size_t)(eq - tag));
-	if (!known || !eq[1]) {
-		snprintf(err, errlen, "'%s' is not UUID=…, LABEL=…, PARTUUID=… or PARTLABEL=…", tag);
-		return -EINVAL;
-	}
-	_cleanup_free_ char *name = strndup(tag, (size_t)(eq - tag));
-	if (!name)
-		return -ENOMEM;
-	const char *value = eq + 1;
+	size_t which;
+	const char *value;
+	int r = tag_split(tag, &which, &value, err, errlen);
+	if (r < 0)
+		return r;
+	const char *name = tag_names[which].tag;
 	/* A cache that is never saved: every device listed in /proc/partitions is probed now. */
 	blkid_cache cache;
 	if (blkid_get_cache(&cache, "/dev/null") < 0) {

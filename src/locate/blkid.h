@@ -11,6 +11,10 @@
  * (up to max are filled in) or negative errno with err set. */
 int blk_resolve_tag(const char *tag, struct tag_match *m, size_t max, char *err, size_t errlen);
 
+/* Whether the device node carries tag (one probe of it alone): 1 yes, 0 no, negative errno
+ * with err set when the tag is malformed or the device cannot be probed. */
+int blk_has_tag(const char *devname, const char *tag, char *err, size_t errlen);
+
 struct blk_info {
 	char fstype[32];   /* "" when no file system was recognised */
 	char uuid[64];

@@ -197,6 +197,45 @@ static int from_root_disk(int rootfd, const struct locate_env *env, struct locat
 	return 0;
 }
 
+struct tag_search {
+	const struct locate_env *env;
+	struct located *l;
+	const char *tag;
+	struct blockdev found;
+	int n;
+};
+
+static int has_tag(const struct blockdev *b, void *ctx)
+{
+	struct tag_search *s = ctx;
+	char dev[PATH_MAX], err[256];
+	snprintf(dev, sizeof(dev), "%s/%s", s->env->dev, b->name);
+	int r = blk_has_tag(dev, s->tag, err, sizeof(err));
+	if (r < 0)
+		note(s->l, "%s", err);
+	if (r > 0 && s->n++ == 0)
+		s->found = *b;
+	return 0;
+}
+
+/* The partition of the disk holding / that carries tag, probed alone: where the install
+ * found it, and the common case needs no probe of every other block device (an instance may
+ * have dozens of data disks). 1: exactly one, 0: look everywhere. */
+static int on_root_disk(int rootfd, const struct locate_env *env, struct located *l, const char *tag,
+			struct tag_match *m)
+{
+	struct blockdev disk;
+	char ignored[256];
+	struct tag_search s = { .env = env, .l = l, .tag = tag };
+	if (root_disk(rootfd, env, l, &disk, ignored, sizeof(ignored)) < 0 ||
+	    sysfs_foreach_partition(&disk, has_tag, &s) < 0 || s.n != 1)
+		return 0;
+	snprintf(m->devname, sizeof(m->devname), "%s/%s", env->dev, s.found.name);
+	m->dev = s.found.dev;
+	note(l, "%s has %s: found on the disk holding / without probing other devices", s.found.name, tag);
+	return 1;
+}
+
 /* The partition named by partition= in /etc/osconf.conf. 1: found, 0: fall back. */
 static int from_settings(int rootfd, const struct locate_env *env, struct located *l, char *err, size_t errlen)
 {
@@ -205,8 +244,8 @@ static int from_settings(int rootfd, const struct locate_env *env, struct locate
 	if (r < 0 || !tag[0])
 		return r;
 	struct tag_match m[MAX_MATCHES];
-	int n = (env->resolve_tag ? env->resolve_tag : blk_resolve_tag)(tag, m, MAX_MATCHES, err, errlen);
-	if (n < 0)
+	int n = env->resolve_tag ? 0 : on_root_disk(rootfd, env, l, tag, m);
+	if (!n && (n = (env->resolve_tag ? env->resolve_tag : blk_resolve_tag)(tag, m, MAX_MATCHES, err, errlen)) < 0)
 		return n;
 	note(l, "%s: partition=%s, matched by %d device%s", AGENT_CONF_PATH, tag, n, n == 1 ? "" : "s");
 	if (n == 0) {

@@ -124,6 +124,23 @@ int sysfs_first_partition(const struct blockdev *disk, struct blockdev *out)
 	return 0;
 }
 
+struct partition_visit {
+	int (*cb)(const struct blockdev *b, void *ctx);
+	void *ctx;
+};
+
+static int visit_partition(const struct blockdev *b, void *ctx)
+{
+	struct partition_visit *v = ctx;
+	return b->partno ? v->cb(b, v->ctx) : 0;
+}
+
+int sysfs_foreach_partition(const struct blockdev *disk, int (*cb)(const struct blockdev *b, void *ctx), void *ctx)
+{
+	struct partition_visit v = { cb, ctx };
+	return scan_dir(disk->syspath, visit_partition, &v);
+}
+
 struct slaves {
 	int count;
 	struct blockdev first;

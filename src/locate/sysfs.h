@@ -25,6 +25,10 @@ int sysfs_whole_disk(const struct blockdev *part, struct blockdev *disk);
  * -ENOENT when the disk has no partitions (no partition table). */
 int sysfs_first_partition(const struct blockdev *disk, struct blockdev *out);
 
+/* Calls cb for each partition of a whole disk, in name order, until it returns non-zero
+ * (returned). */
+int sysfs_foreach_partition(const struct blockdev *disk, int (*cb)(const struct blockdev *b, void *ctx), void *ctx);
+
 /* The devices a device-mapper or md device is built on (<syspath>/slaves/): the first by
  * name in out, the count as return value (0: none). */
 int sysfs_first_slave(const struct blockdev *d, struct blockdev *out);

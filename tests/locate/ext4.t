@@ -25,6 +25,19 @@ for table in dos gpt none; do
 		partition_root "$R" "PARTUUID=$PARTUUID"
 		check_out "$table: locate by PARTUUID" "device: +$P1 " "$OSCONF" locate --root "$R"
 	fi
+	if [ $table != none ]; then
+		# the root on partition 2 of the same disk (as at boot): partition 1 probed alone
+		mkfs.ext4 -q -F "${DISK}p2" && partition_root "$R" "UUID=$UUID"
+		check_out "$table: root on the same disk: partition 1 found there without probing other devices" \
+			"${P1#/dev/} has UUID=$UUID: found on the disk holding / without probing other devices" \
+			unshare --mount --propagation private bash -c "mount '${DISK}p2' '$M' && cp -a '$R/.' '$M/' && '$OSCONF' -v locate --root '$M'"
+		partition_root "$R" "LABEL=$LABEL"
+		check_out "$table: ... by LABEL too" "${P1#/dev/} has LABEL=$LABEL: found on the disk holding /" \
+			unshare --mount --propagation private bash -c "mount '${DISK}p2' '$M' && cp -a '$R/.' '$M/' && '$OSCONF' -v locate --root '$M'"
+		partition_root "$R" "PARTUUID=$PARTUUID"
+		check_out "$table: ... by PARTUUID too" "${P1#/dev/} has PARTUUID=$PARTUUID: found on the disk holding /" \
+			unshare --mount --propagation private bash -c "mount '${DISK}p2' '$M' && cp -a '$R/.' '$M/' && '$OSCONF' -v locate --root '$M'"
+	fi
 	if mounted "$P1"; then fail "$table: locate left $P1 mounted"; else ok "$table: locate left nothing mounted"; fi
 
 	check_out "$table: apply with no --conf" "removed .*aliyun_custom_image/os.conf" \
