@@ -63,8 +63,8 @@ DEPFILES := $(OBJS:.o=.d) $(BUILD)/src/main.d
 
 FUZZ_SRCS  := $(sort $(wildcard src/conf/*.c src/util/*.c)) src/sys/root.c
 # The image fuzz target runs all of `image check`: the readers and checks and what they use.
-FUZZ_IMAGE_SRCS := $(sort $(wildcard src/image/*.c src/tree/*.c src/sys/*.c src/util/*.c))
-FUZZ_IMAGE_HDRS := $(sort $(wildcard src/image/*.h src/tree/*.h src/sys/*.h src/util/*.h))
+FUZZ_IMAGE_SRCS := $(sort $(wildcard src/image/*.c src/tree/*.c src/sys/*.c src/util/*.c) src/locate/sniff.c)
+FUZZ_IMAGE_HDRS := $(sort $(wildcard src/image/*.h src/tree/*.h src/sys/*.h src/util/*.h) src/locate/sniff.h)
 # Sanitizer builds cannot be static: the same libraries, linked dynamically.
 PKG_DYNLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))

@@ -21,5 +21,6 @@ struct blk_info {
 	char label[64];
 };
 
-/* Probes the file system on a device node (or image file). */
+/* Probes the file system on a device node (or image file): a FAT or ext file system from its
+ * first 4 KiB (sniff.h; then no LABEL is reported), anything else through libblkid. */
 int blk_probe(const char *devname, struct blk_info *out, char *err, size_t errlen);

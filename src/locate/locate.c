@@ -356,7 +356,7 @@ static int open_mount(const struct locate_env *env, struct located *l, bool *pee
 	if (r < 0)
 		return r;
 	snprintf(l->fstype, sizeof(l->fstype), "%s", bi.fstype);
-	note(l, "%s is not mounted; libblkid says %s%s%s%s%s", l->device, bi.fstype[0] ? bi.fstype : "no file system",
+	note(l, "%s is not mounted; it holds %s%s%s%s%s", l->device, bi.fstype[0] ? bi.fstype : "no file system",
 	     bi.uuid[0] ? " UUID=" : "", bi.uuid, bi.label[0] ? " LABEL=" : "", bi.label);
 	char why[PATH_MAX];
 	if (!env->no_peek && peek_absent(l->device, bi.fstype, why, sizeof(why)) == 1) {

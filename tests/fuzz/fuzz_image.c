@@ -1,6 +1,6 @@
 /* fuzz_image.c — libFuzzer target: input bytes as a disk image through `image check`: container,
  * partition table, file systems, ELF reader, every check, text and JSON reports; and the same
- * bytes as an initramfs (cpio newc, compressed or not). */
+ * bytes as an initramfs (cpio newc, compressed or not) and as a partition's first bytes (locate's probe). */
 /* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include "image/checks.h"
 #include "image/inspect.h"
 #include "image/report.h"
+#include "locate/sniff.h"
 #include "sys/anonfile.h"
 #include "tree/initramfs.h"
 #include "util/buf.h"
@@ -48,6 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[160];
 	size_t names = 0;
 	initramfs_scan(data, size, count_name, &names, &info, err, sizeof(err));
+	/* and as a partition's first bytes at boot (locate's probe of FAT and ext) */
+	struct sniffed sniffed;
+	sniff_fs(data, size, &sniffed);
 
 	int fd = image_file(data, size);
 	if (fd < 0)

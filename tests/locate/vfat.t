@@ -74,7 +74,7 @@ if command -v setpriv >/dev/null; then
 	for _ in $(seq 50); do mounted "$U" && break; sleep 0.1; done
 fi
 if [ -n "$UPID" ] && mounted "$U"; then
-	check_out "a FUSE mount by another user is ignored" "$P1 is not mounted; libblkid says vfat" \
+	check_out "a FUSE mount by another user is ignored" "$P1 is not mounted; it holds vfat" \
 		bash -c "'$OSCONF' locate --root '$R'; true"
 	umount -c "$U"
 	MNTS=""

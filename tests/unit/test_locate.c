@@ -14,6 +14,7 @@
 
 #include "tree/agent.h"
 #include "locate/locate.h"
+#include "locate/sniff.h"
 #include "sys/digest.h"
 #include "sys/root.h"
 #include "util/buf.h"
@@ -440,6 +441,49 @@ static void test_release_zeroed(void **state)
 	assert_true(fcntl(0, F_GETFD) >= 0 || errno == EBADF);
 }
 
+/* The boot path's probe: FAT32, FAT16 and ext from their first bytes, spelled as libblkid
+ * spells them; neither or both (a stale signature): left to libblkid. */
+static void test_sniff(void **state)
+{
+	(void)state;
+	static uint8_t b[SNIFF_BYTES];
+	struct sniffed s = { "keep", "keep" };
+	memset(b, 0, sizeof(b));
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 0);
+	assert_string_equal(s.fstype, "keep");                  /* untouched */
+	/* FAT32 as mkfs.vfat -F 32 -i 5EED0001 writes it */
+	b[11] = 0x00, b[12] = 0x02, b[13] = 1, b[14] = 32, b[16] = 2, b[21] = 0xf8;
+	b[36] = 0x00, b[37] = 0x04;                             /* sectors per FAT */
+	memcpy(b + 82, "FAT32   ", 8);
+	b[66] = 0x29, b[67] = 0x01, b[68] = 0x00, b[69] = 0xed, b[70] = 0x5e;
+	b[510] = 0x55, b[511] = 0xaa;
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 1);
+	assert_string_equal(s.fstype, "vfat");
+	assert_string_equal(s.uuid, "5EED-0001");
+	assert_int_equal(sniff_fs(b, 511, &s), 0);              /* short read */
+	b[13] = 3;                                              /* sectors per cluster not a power of 2 */
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 0);
+	b[13] = 1;
+	/* ext4 (extents) with its UUID; with the FAT signature still there: both, so none */
+	uint8_t *sb = b + 1024;
+	sb[0x38] = 0x53, sb[0x39] = 0xef, sb[0x60] = 0x40;
+	for (int i = 0; i < 16; i++)
+		sb[0x68 + i] = (uint8_t)(0xa0 + i);
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 0);
+	b[510] = 0;
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 1);
+	assert_string_equal(s.fstype, "ext4");
+	assert_string_equal(s.uuid, "a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf");
+	sb[0x60] = 0x2, sb[0x5c] = 0x4;                         /* filetype and a journal: ext3 */
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 1);
+	assert_string_equal(s.fstype, "ext3");
+	sb[0x5c] = 0;
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 1);
+	assert_string_equal(s.fstype, "ext2");
+	sb[0x60] = 0x8;                                         /* an external journal device */
+	assert_int_equal(sniff_fs(b, sizeof(b), &s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +504,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rewritten_kept, setup, teardown),
 		cmocka_unit_test(test_release_zeroed),
+		cmocka_unit_test(test_sniff),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
