@@ -60,6 +60,12 @@ int grow_decide(struct grow_facts *f, struct grow_plan *out, char *err, size_t e
 		return 0;
 	}
 	g.part_bytes = f->ksize;
+	if (f->kind == GROW_PARTITION && !f->have_pt) {
+		snprintf(g.note, sizeof(g.note), "partition %u of %s ends at the end of the disk", f->partno, f->disk);
+		decide_fs(f, &g);
+		*out = g;
+		return 0;
+	}
 	if (f->kind == GROW_PARTITION && f->pt.type == PT_DOS && f->partno > 4) {
 		snprintf(g.note, sizeof(g.note), "/ is on %s, a logical partition: not grown", f->part);
 		*out = g;
@@ -203,7 +209,9 @@ static int read_table(const char *dev_dir, struct grow_facts *f, const struct bl
 	if (r < 0)
 		return snprintf(err, errsize, "sysfs sizes of %s: %s", part->name, strerror(-r)), r;
 	f->ksize = size * 512, f->kstart = start * 512, f->disk_bytes = dsize * 512, f->sector = (unsigned)lbs;
-	if (f->kind != GROW_PARTITION)
+	/* Less than GROW_MIN_BYTES left after the partition: no table can give it more, so the
+	 * table is not read (every boot after the first; the disk is cold then). */
+	if (f->kind != GROW_PARTITION || f->kstart + f->ksize + GROW_MIN_BYTES > f->disk_bytes)
 		return 0;
 	_cleanup_close_ int fd = grow_open_dev(dev_dir, disk->name, disk->dev, O_RDONLY);
 	if (fd < 0)

@@ -246,6 +246,17 @@ static void test_decide(void **state)
 	assert_non_null(strstr(g.note, "a logical partition"));
 	grow_facts_free(&g.f);
 	grow_facts_free(&f);
+	/* the partition ends at the disk's end, so its table was not read: only the file system */
+	struct grow_facts e = { .kind = GROW_PARTITION, .fs = GROW_FS_EXT4, .fstype = "ext4", .part = "vda2",
+				.disk = "vda", .partno = 2, .sector = 512, .fs_block = 4096,
+				.kstart = 10240 * 512, .ksize = (SECT(100) - 10240) * 512, .disk_bytes = SECT(100) * 512 };
+	e.fs_bytes = e.ksize;
+	assert_int_equal(grow_decide(&e, &g, err, sizeof(err)), 0);
+	assert_false(grow_needed(&g));
+	assert_string_equal(g.note, "partition 2 of vda ends at the end of the disk");
+	e.fs_bytes = e.ksize / 2;
+	assert_int_equal(grow_decide(&e, &g, err, sizeof(err)), 0);
+	assert_true(!g.table && !g.kernel && g.fs);
 	struct grow_facts lvm = { .kind = GROW_LVM, .other = "logical volume vg-root on vda3" };
 	assert_int_equal(grow_decide(&lvm, &g, err, sizeof(err)), 0);
 	assert_false(grow_needed(&g));
