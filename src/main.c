@@ -1,7 +1,9 @@
 /* main.c — osconf entry point: global options and dispatch to a subcommand. */
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
 #include <sys/mman.h>
@@ -10,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "sys/sandbox.h"
 #include "try/ssh.h"
 #include "util/log.h"
 
@@ -42,6 +45,20 @@ static void prefetch_self(void)
 	madvise((void *)from, (uintptr_t)_end - from, MADV_WILLNEED);
 }
 
+/* Every command runs under osconf's own seccomp filter but `image try`, which runs QEMU. A
+ * kernel without seccomp filters (or qemu-user, which refuses them) runs it unfiltered, and
+ * so does OSCONF_SECCOMP=0 (as SYSTEMD_SECCOMP=0: for valgrind, whose translations are
+ * executable memory). */
+static void enter_sandbox(int argc, char **argv, int i)
+{
+	const char *env = getenv("OSCONF_SECCOMP");
+	if ((!strcmp(argv[i], "image") && i + 1 < argc && !strcmp(argv[i + 1], "try")) || (env && !strcmp(env, "0")))
+		return;
+	int r = sandbox_enter();
+	if (r < 0 && r != -EINVAL && r != -ENOSYS)
+		log_warn("cannot install osconf's seccomp filter: %s; running without it", strerror(-r));
+}
+
 int main(int argc, char **argv)
 {
 	prefetch_self();
@@ -64,6 +81,7 @@ int main(int argc, char **argv)
 		commands_usage(stderr);
 		return EXIT_USAGE;
 	}
+	enter_sandbox(argc, argv, i);
 	for (int c = 0; c < commands_count; c++)
 		if (!strcmp(argv[i], commands[c].name))
 			return commands[c].run(argc - i, argv + i);
