@@ -105,40 +105,81 @@ static bool is_temp_of(const char *name, const char *prefix, size_t plen)
 	return true;
 }
 
-/* Remove what an earlier run killed between write and rename left behind (perhaps an old
- * shadow): regular files named exactly like our temp files for base, in this directory
- * only (through its fd), never following a symlink. */
-static int remove_stale_temps(int dirfd, const char *base)
+/* ---- the group ---- */
+
+/* A name of ours in a directory's one listing: perhaps a temp an earlier run left, killed
+ * between write and rename (perhaps an old shadow); "" once removed, and for the entry that
+ * marks the directory (dev, dino) listed. */
+struct stale_temp {
+	dev_t dev;
+	ino_t dino;
+	char name[256];
+};
+
+struct atomic_group {
+	struct atomic_item *items;
+	size_t n, cap;
+	int *held;
+	size_t nheld;
+	struct stale_temp *stale; /* each directory listed before the group puts a temp there */
+	size_t nstale;
+};
+
+static int stale_add(struct atomic_group *g, const struct stat *dir, const char *name)
 {
+	struct stale_temp *n = realloc(g->stale, (g->nstale + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	g->stale = n;
+	n[g->nstale] = (struct stale_temp){ .dev = dir->st_dev, .dino = dir->st_ino };
+	snprintf(n[g->nstale++].name, sizeof(n->name), "%s", name);
+	return 0;
+}
+
+/* The names in the directory dirfd (readable; its offset is used up) shaped like any base's
+ * temp, and the mark; each is looked at again before it is removed. */
+static int list_temps(struct atomic_group *g, int dirfd, const struct stat *dir)
+{
+	char buf[8192];
+	for (;;) {
+		ssize_t n = getdents64(dirfd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? negerrno() : stale_add(g, dir, "");
+		for (ssize_t off = 0; off < n;) {
+			const struct dirent64 *de = (const void *)(buf + off);
+			const char *dot = strrchr(de->d_name, '.');
+			int r = strncmp(de->d_name, ".#", 2) == 0 && dot && strncmp(dot, ".osconf", 7) == 0
+					? stale_add(g, dir, de->d_name) : 0;
+			if (r < 0)
+				return r;
+			off += de->d_reclen;
+		}
+	}
+}
+
+/* Remove what an earlier run left of base's temps: regular files named exactly like them, in
+ * this directory only (through its fd), never following a symlink. */
+static int remove_stale_temps(struct atomic_group *g, int dirfd, const struct stat *dir, const char *base)
+{
+	bool listed = false;
+	for (size_t i = 0; i < g->nstale && !listed; i++)
+		listed = g->stale[i].dev == dir->st_dev && g->stale[i].dino == dir->st_ino;
+	int r = listed ? 0 : list_temps(g, dirfd, dir);
 	char prefix[256];
 	size_t plen = (size_t)snprintf(prefix, sizeof(prefix), TEMP_FMT, base);
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		int r = negerrno();
-		if (fd >= 0)
-			close(fd);
-		return r;
-	}
-	int r = 0;
-	for (;;) {
-		errno = 0;
-		struct dirent *de = readdir(d);
-		if (!de) {
-			r = errno ? negerrno() : 0;
-			break;
-		}
+	for (size_t i = 0; i < g->nstale && r == 0; i++) {
+		struct stale_temp *t = &g->stale[i];
 		struct stat st;
-		if (!is_temp_of(de->d_name, prefix, plen))
+		if (t->dev != dir->st_dev || t->dino != dir->st_ino || !is_temp_of(t->name, prefix, plen))
 			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		if (fstatat(dirfd, t->name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT) {
+		if (unlinkat(dirfd, t->name, 0) < 0 && errno != ENOENT)
 			r = negerrno();
-			break;
-		}
+		t->name[0] = '\0';
 	}
-	closedir(d);
 	return r;
 }
 
@@ -157,7 +198,7 @@ static int make_temp(int dfd, const char *base, char *name, size_t size)
  * and its metadata. Only ENOENT means absent; any other failure is the write's. */
 static int open_old(int dirfd, const char *base, unsigned flags, int *fd, struct stat *st)
 {
-	*fd = root_open_file(dirfd, base, O_RDONLY | O_NOFOLLOW, 0);
+	*fd = root_open_file_stat(dirfd, base, O_RDONLY | O_NOFOLLOW, 0, st);
 	if (*fd == -ENOENT || (*fd == -ELOOP && (flags & ATOMIC_REPLACE_SYMLINK))) {
 		*fd = -1;
 		return 0;
@@ -167,7 +208,7 @@ static int open_old(int dirfd, const char *base, unsigned flags, int *fd, struct
 		*fd = -1;
 		return r;
 	}
-	return fstat(*fd, st) < 0 ? negerrno() : 0;
+	return 0;
 }
 
 /* Write the temp file fd with content, owner, mode (and the old file's label); the group's
@@ -183,8 +224,6 @@ static int fill_temp(int fd, const struct buf *content, uid_t uid, gid_t gid, mo
 		r = copy_label(old, fd);
 	return r;
 }
-
-/* ---- the group ---- */
 
 enum item_kind {
 	ITEM_WRITE,  /* a temp renamed over base */
@@ -207,13 +246,6 @@ struct atomic_item {
 	bool renamed;       /* renamed, unlinked or made: its directory to make durable */
 	bool durable, covered;
 	int result;         /* 0, or why it failed (nothing renamed then, unless renamed) */
-};
-
-struct atomic_group {
-	struct atomic_item *items;
-	size_t n, cap;
-	int *held;
-	size_t nheld;
 };
 
 /* -1: not decided yet; 0: per-file fsync; 1: syncfs where the file system allows. */
@@ -277,6 +309,7 @@ void atomic_group_free(struct atomic_group *g)
 		close(g->held[i]);
 	free(g->held);
 	free(g->items);
+	free(g->stale);
 	free(g);
 }
 
@@ -290,12 +323,14 @@ int atomic_group_hold(struct atomic_group *g, int fd)
 	return 0;
 }
 
-/* Add an item; takes *dirfd (and the temp fd) only on success. */
+/* Add an item; takes *dirfd (and the temp fd) only on success. dir: *dirfd's metadata, or NULL. */
 static int group_add(struct atomic_group *g, const void *owner, enum item_kind kind, const char *rel,
-		     const char *base, int *dirfd, int fd, const char *tmp, unsigned flags)
+		     const char *base, int *dirfd, const struct stat *dir, int fd, const char *tmp, unsigned flags)
 {
 	struct stat st;
-	if (fstat(*dirfd, &st) < 0)
+	if (dir)
+		st = *dir;
+	else if (fstat(*dirfd, &st) < 0)
 		return negerrno();
 	for (size_t i = 0; i < g->n && kind != ITEM_MKDIR; i++)
 		if (g->items[i].dev == st.st_dev && g->items[i].dino == st.st_ino && streq(g->items[i].base, base))
@@ -318,17 +353,13 @@ static int group_add(struct atomic_group *g, const void *owner, enum item_kind k
 		return -ENOMEM;
 	}
 	snprintf(it.tmp, sizeof(it.tmp), "%s", tmp);
-	it.syncfs = fs_syncfs_ok(*dirfd);
+	size_t same = 0;
+	while (same < g->n && g->items[same].dev != st.st_dev)
+		same++;
+	it.syncfs = same < g->n ? g->items[same].syncfs : fs_syncfs_ok(*dirfd); /* one look per file system */
 	g->items[g->n++] = it;
 	*dirfd = -1;
 	return 0;
-}
-
-/* A readable fd on the directory pfd (O_PATH fds cannot be fsynced). */
-static int reopen_dir(int pfd)
-{
-	int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return dirfd < 0 ? negerrno() : dirfd;
 }
 
 struct made_ctx {
@@ -340,10 +371,10 @@ struct made_ctx {
 static int add_made(void *ctx, int parentfd, const char *dir)
 {
 	struct made_ctx *mc = ctx;
-	_cleanup_close_ int dirfd = reopen_dir(parentfd);
+	_cleanup_close_ int dirfd = openat(parentfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* O_PATH: no fsync */
 	if (dirfd < 0)
-		return dirfd;
-	return group_add(mc->g, mc->owner, ITEM_MKDIR, dir, ".", &dirfd, -1, "", 0);
+		return negerrno();
+	return group_add(mc->g, mc->owner, ITEM_MKDIR, dir, ".", &dirfd, NULL, -1, "", 0);
 }
 
 /* ATOMIC_DURABLE_PATH: every directory above rel's joins the rename barrier. */
@@ -354,10 +385,10 @@ static int add_path(struct atomic_group *g, const void *owner, int rootfd, const
 	for (char *slash; (slash = strrchr(dir, '/'));) {
 		*slash = '\0';
 		const char *base;
-		_cleanup_close_ int pfd = root_open_parent(rootfd, dir, false, &base);
-		if (pfd < 0)
-			return pfd;
-		int r = add_made(&(struct made_ctx){ g, owner }, pfd, dir);
+		_cleanup_close_ int dirfd = root_make_parent_as(rootfd, dir, &base, NULL, NULL, O_RDONLY);
+		if (dirfd < 0)
+			return dirfd;
+		int r = group_add(g, owner, ITEM_MKDIR, dir, ".", &dirfd, NULL, -1, "", 0);
 		if (r < 0)
 			return r;
 	}
@@ -368,9 +399,8 @@ static int add_path(struct atomic_group *g, const void *owner, int rootfd, const
 static int open_dir(struct atomic_group *g, const void *owner, int rootfd, const char *rel, bool create,
 		    const char **base)
 {
-	_cleanup_close_ int dfd = root_make_parent(rootfd, rel, base, create ? add_made : NULL,
-						   &(struct made_ctx){ g, owner });
-	return dfd < 0 ? dfd : reopen_dir(dfd);
+	return root_make_parent_as(rootfd, rel, base, create ? add_made : NULL, &(struct made_ctx){ g, owner },
+				   O_RDONLY);
 }
 
 int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const char *rel,
@@ -382,9 +412,12 @@ int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const ch
 	_cleanup_close_ int dirfd = open_dir(g, owner, rootfd, rel, true, &base);
 	if (dirfd < 0)
 		return dirfd;
+	struct stat dir;
+	if (fstat(dirfd, &dir) < 0)
+		return negerrno();
 	int r = flags & ATOMIC_DURABLE_PATH ? add_path(g, owner, rootfd, rel) : 0;
 	if (r == 0)
-		r = remove_stale_temps(dirfd, base);
+		r = remove_stale_temps(g, dirfd, &dir, base);
 	if (r < 0)
 		return r;
 	struct stat st;
@@ -407,7 +440,7 @@ int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const ch
 	r = keep_meta ? fill_temp(fd, content, st.st_uid, st.st_gid, st.st_mode & 07777, old)
 		      : fill_temp(fd, content, meta->uid, meta->gid, meta->mode, -1);
 	if (r == 0)
-		r = group_add(g, owner, ITEM_WRITE, rel, base, &dirfd, fd, tmp, flags);
+		r = group_add(g, owner, ITEM_WRITE, rel, base, &dirfd, &dir, fd, tmp, flags);
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
 		close(fd);
@@ -426,7 +459,7 @@ int atomic_stage_unlink(struct atomic_group *g, const void *owner, int rootfd, c
 	struct stat st;
 	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 1 : negerrno();
-	return group_add(g, owner, ITEM_UNLINK, rel, base, &dirfd, -1, "", 0);
+	return group_add(g, owner, ITEM_UNLINK, rel, base, &dirfd, NULL, -1, "", 0);
 }
 
 void atomic_group_cancel(struct atomic_group *g, const void *owner, int r)
