@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,28 @@ static int file_kind_error(mode_t m)
 	return S_ISREG(m) ? 0 : S_ISDIR(m) ? -EISDIR : S_ISLNK(m) ? -ELOOP : -EINVAL;
 }
 
+/* This process's /proc/self/fd, opened once (O_PATH): a reopen looks up one name in it instead
+ * of walking /proc/self/fd/N from "/" each time. "self" is resolved when it is opened, so a
+ * forked child (another pid) forgets it and opens its own; the parent's copy it inherited is
+ * left alone (its number may be reused there) and goes at exec (O_CLOEXEC). */
+static int proc_fds = -1;
+
+static void proc_fds_forget(void) { proc_fds = -1; }
+
+static int proc_fd_dir(void)
+{
+	static bool registered;
+	if (proc_fds >= 0)
+		return proc_fds;
+	if (!registered && pthread_atfork(NULL, NULL, proc_fds_forget) != 0)
+		return -ENOMEM;
+	registered = true;
+	int fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	return proc_fds = fd;
+}
+
 /* The file an O_PATH fd holds is opened for I/O through its /proc/self/fd link. That open
  * follows the link to the very inode the O_PATH fd holds: the path is not resolved a second
  * time, so nothing can be swapped in between the check of its type and the open (Linux has no
@@ -210,10 +233,13 @@ static int reopen_regular(int pfd, int flags, struct stat *st)
 	int r = file_kind_error(s.st_mode);
 	if (r < 0)
 		return r;
-	char path[40];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
-	int fd = open(path, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY | O_NOFOLLOW)) |
-				    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int procfd = proc_fd_dir();
+	if (procfd < 0)
+		return procfd == -ENOENT || procfd == -ENOTDIR ? -ENOMEDIUM : procfd;
+	char name[16];
+	snprintf(name, sizeof(name), "%d", pfd);
+	int fd = openat(procfd, name, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY | O_NOFOLLOW)) |
+					      O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR ? -ENOMEDIUM : negerrno();
 	if (st)
