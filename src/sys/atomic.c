@@ -3,8 +3,6 @@
 #define _GNU_SOURCE
 #include "sys/atomic.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +19,7 @@
 
 #include "sys/entropy.h"
 #include "sys/root.h"
+#include "sys/stale.h"
 #include "util/macros.h"
 
 /* Whether the open old file (fd, metadata st) already holds exactly content. A read error
@@ -82,10 +81,6 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* The one temp-file pattern: ".#BASE.osconf" and 8 hex digits, next to BASE. */
-#define TEMP_FMT ".#%.200s.osconf"
-#define TEMP_HEX 8
-
 /* A fresh hidden name next to base, for a temp file or link renamed over base later. */
 static void temp_name(const char *base, int attempt, char *name, size_t size)
 {
@@ -95,93 +90,15 @@ static void temp_name(const char *base, int attempt, char *name, size_t size)
 	snprintf(name, size, TEMP_FMT "%08x", base, rnd);
 }
 
-static bool is_temp_of(const char *name, const char *prefix, size_t plen)
-{
-	if (strncmp(name, prefix, plen) != 0 || strlen(name) != plen + TEMP_HEX)
-		return false;
-	for (size_t i = plen; name[i]; i++)
-		if (!isxdigit((unsigned char)name[i]))
-			return false;
-	return true;
-}
-
 /* ---- the group ---- */
-
-/* A name of ours in a directory's one listing: perhaps a temp an earlier run left, killed
- * between write and rename (perhaps an old shadow); "" once removed, and for the entry that
- * marks the directory (dev, dino) listed. */
-struct stale_temp {
-	dev_t dev;
-	ino_t dino;
-	char name[256];
-};
 
 struct atomic_group {
 	struct atomic_item *items;
 	size_t n, cap;
 	int *held;
 	size_t nheld;
-	struct stale_temp *stale; /* each directory listed before the group puts a temp there */
-	size_t nstale;
+	struct stale_temps stale; /* each directory listed before the group puts a temp there */
 };
-
-static int stale_add(struct atomic_group *g, const struct stat *dir, const char *name)
-{
-	struct stale_temp *n = realloc(g->stale, (g->nstale + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
-	g->stale = n;
-	n[g->nstale] = (struct stale_temp){ .dev = dir->st_dev, .dino = dir->st_ino };
-	snprintf(n[g->nstale++].name, sizeof(n->name), "%s", name);
-	return 0;
-}
-
-/* The names in the directory dirfd (readable; its offset is used up) shaped like any base's
- * temp, and the mark; each is looked at again before it is removed. */
-static int list_temps(struct atomic_group *g, int dirfd, const struct stat *dir)
-{
-	char buf[8192];
-	for (;;) {
-		ssize_t n = getdents64(dirfd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? negerrno() : stale_add(g, dir, "");
-		for (ssize_t off = 0; off < n;) {
-			const struct dirent64 *de = (const void *)(buf + off);
-			const char *dot = strrchr(de->d_name, '.');
-			int r = strncmp(de->d_name, ".#", 2) == 0 && dot && strncmp(dot, ".osconf", 7) == 0
-					? stale_add(g, dir, de->d_name) : 0;
-			if (r < 0)
-				return r;
-			off += de->d_reclen;
-		}
-	}
-}
-
-/* Remove what an earlier run left of base's temps: regular files named exactly like them, in
- * this directory only (through its fd), never following a symlink. */
-static int remove_stale_temps(struct atomic_group *g, int dirfd, const struct stat *dir, const char *base)
-{
-	bool listed = false;
-	for (size_t i = 0; i < g->nstale && !listed; i++)
-		listed = g->stale[i].dev == dir->st_dev && g->stale[i].dino == dir->st_ino;
-	int r = listed ? 0 : list_temps(g, dirfd, dir);
-	char prefix[256];
-	size_t plen = (size_t)snprintf(prefix, sizeof(prefix), TEMP_FMT, base);
-	for (size_t i = 0; i < g->nstale && r == 0; i++) {
-		struct stale_temp *t = &g->stale[i];
-		struct stat st;
-		if (t->dev != dir->st_dev || t->dino != dir->st_ino || !is_temp_of(t->name, prefix, plen))
-			continue;
-		if (fstatat(dirfd, t->name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (unlinkat(dirfd, t->name, 0) < 0 && errno != ENOENT)
-			r = negerrno();
-		t->name[0] = '\0';
-	}
-	return r;
-}
 
 static int make_temp(int dfd, const char *base, char *name, size_t size)
 {
@@ -309,7 +226,7 @@ void atomic_group_free(struct atomic_group *g)
 		close(g->held[i]);
 	free(g->held);
 	free(g->items);
-	free(g->stale);
+	stale_temps_free(&g->stale);
 	free(g);
 }
 
@@ -403,21 +320,47 @@ static int open_dir(struct atomic_group *g, const void *owner, int rootfd, const
 				   O_RDONLY);
 }
 
+/* rel's directory, readable, and its identity in *dir (made when missing): a dup of the fd an
+ * earlier item of g holds for the same directory path (not resolved again), else opened. */
+static int stage_dir(struct atomic_group *g, const void *owner, int rootfd, const char *rel, const char **base,
+		     struct stat *dir)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t len = slash ? (size_t)(slash - rel) : 0;
+	for (size_t i = 0; slash && i < g->n; i++) {
+		const struct atomic_item *it = &g->items[i];
+		const char *s = strrchr(it->rel, '/');
+		if (it->result < 0 || !s || (size_t)(s - it->rel) != len || strncmp(it->rel, rel, len) != 0)
+			continue;
+		int fd = fcntl(it->dirfd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return negerrno();
+		*base = slash + 1;
+		*dir = (struct stat){ .st_dev = it->dev, .st_ino = it->dino };
+		return fd;
+	}
+	int fd = open_dir(g, owner, rootfd, rel, true, base);
+	if (fd >= 0 && fstat(fd, dir) < 0) {
+		int r = negerrno();
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const char *rel,
 		 const struct buf *content, const struct file_meta *meta, unsigned flags)
 {
 	if (buf_error(content))
 		return buf_error(content); /* incomplete contents are never written */
 	const char *base;
-	_cleanup_close_ int dirfd = open_dir(g, owner, rootfd, rel, true, &base);
+	struct stat dir;
+	_cleanup_close_ int dirfd = stage_dir(g, owner, rootfd, rel, &base, &dir);
 	if (dirfd < 0)
 		return dirfd;
-	struct stat dir;
-	if (fstat(dirfd, &dir) < 0)
-		return negerrno();
 	int r = flags & ATOMIC_DURABLE_PATH ? add_path(g, owner, rootfd, rel) : 0;
 	if (r == 0)
-		r = remove_stale_temps(g, dirfd, &dir, base);
+		r = stale_temps_remove(&g->stale, dirfd, &dir, base);
 	if (r < 0)
 		return r;
 	struct stat st;
