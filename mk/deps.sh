@@ -13,7 +13,7 @@ check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dos
        debootstrap busybox-static cpio kmod fusefat rpm dpkg-dev fakeroot valgrind man-db python3-seccomp
        grub-pc-bin grub-efi-amd64-bin ovmf openssh-client"
 fuzz="$build clang libclang-rt-14-dev"
-bench="$build valgrind hyperfine iproute2 util-linux time strace python3 fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 qemu-utils"
+bench="$build valgrind hyperfine iproute2 util-linux time strace python3 passwd fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 qemu-utils"
 bench_boot="$build python3 perl fdisk dosfstools mtools e2fsprogs qemu-system-x86 debootstrap busybox-static cpio kmod"
 pkg="$build dpkg-dev fakeroot rpm"
 # make image (mk/image.sh) and `image try` (qemu, qemu-img, OVMF for UEFI images, ssh as the judge)

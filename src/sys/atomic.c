@@ -3,8 +3,6 @@
 #define _GNU_SOURCE
 #include "sys/atomic.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +19,7 @@
 
 #include "sys/entropy.h"
 #include "sys/root.h"
+#include "sys/stale.h"
 #include "util/macros.h"
 
 /* Whether the open old file (fd, metadata st) already holds exactly content. A read error
@@ -82,10 +81,6 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/* The one temp-file pattern: ".#BASE.osconf" and 8 hex digits, next to BASE. */
-#define TEMP_FMT ".#%.200s.osconf"
-#define TEMP_HEX 8
-
 /* A fresh hidden name next to base, for a temp file or link renamed over base later. */
 static void temp_name(const char *base, int attempt, char *name, size_t size)
 {
@@ -95,52 +90,15 @@ static void temp_name(const char *base, int attempt, char *name, size_t size)
 	snprintf(name, size, TEMP_FMT "%08x", base, rnd);
 }
 
-static bool is_temp_of(const char *name, const char *prefix, size_t plen)
-{
-	if (strncmp(name, prefix, plen) != 0 || strlen(name) != plen + TEMP_HEX)
-		return false;
-	for (size_t i = plen; name[i]; i++)
-		if (!isxdigit((unsigned char)name[i]))
-			return false;
-	return true;
-}
+/* ---- the group ---- */
 
-/* Remove what an earlier run killed between write and rename left behind (perhaps an old
- * shadow): regular files named exactly like our temp files for base, in this directory
- * only (through its fd), never following a symlink. */
-static int remove_stale_temps(int dirfd, const char *base)
-{
-	char prefix[256];
-	size_t plen = (size_t)snprintf(prefix, sizeof(prefix), TEMP_FMT, base);
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		int r = negerrno();
-		if (fd >= 0)
-			close(fd);
-		return r;
-	}
-	int r = 0;
-	for (;;) {
-		errno = 0;
-		struct dirent *de = readdir(d);
-		if (!de) {
-			r = errno ? negerrno() : 0;
-			break;
-		}
-		struct stat st;
-		if (!is_temp_of(de->d_name, prefix, plen))
-			continue;
-		if (fstatat(dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		if (unlinkat(dirfd, de->d_name, 0) < 0 && errno != ENOENT) {
-			r = negerrno();
-			break;
-		}
-	}
-	closedir(d);
-	return r;
-}
+struct atomic_group {
+	struct atomic_item *items;
+	size_t n, cap;
+	int *held;
+	size_t nheld;
+	struct stale_temps stale; /* each directory listed before the group puts a temp there */
+};
 
 static int make_temp(int dfd, const char *base, char *name, size_t size)
 {
@@ -157,7 +115,7 @@ static int make_temp(int dfd, const char *base, char *name, size_t size)
  * and its metadata. Only ENOENT means absent; any other failure is the write's. */
 static int open_old(int dirfd, const char *base, unsigned flags, int *fd, struct stat *st)
 {
-	*fd = root_open_file(dirfd, base, O_RDONLY | O_NOFOLLOW, 0);
+	*fd = root_open_file_stat(dirfd, base, O_RDONLY | O_NOFOLLOW, 0, st);
 	if (*fd == -ENOENT || (*fd == -ELOOP && (flags & ATOMIC_REPLACE_SYMLINK))) {
 		*fd = -1;
 		return 0;
@@ -167,7 +125,7 @@ static int open_old(int dirfd, const char *base, unsigned flags, int *fd, struct
 		*fd = -1;
 		return r;
 	}
-	return fstat(*fd, st) < 0 ? negerrno() : 0;
+	return 0;
 }
 
 /* Write the temp file fd with content, owner, mode (and the old file's label); the group's
@@ -183,8 +141,6 @@ static int fill_temp(int fd, const struct buf *content, uid_t uid, gid_t gid, mo
 		r = copy_label(old, fd);
 	return r;
 }
-
-/* ---- the group ---- */
 
 enum item_kind {
 	ITEM_WRITE,  /* a temp renamed over base */
@@ -207,13 +163,6 @@ struct atomic_item {
 	bool renamed;       /* renamed, unlinked or made: its directory to make durable */
 	bool durable, covered;
 	int result;         /* 0, or why it failed (nothing renamed then, unless renamed) */
-};
-
-struct atomic_group {
-	struct atomic_item *items;
-	size_t n, cap;
-	int *held;
-	size_t nheld;
 };
 
 /* -1: not decided yet; 0: per-file fsync; 1: syncfs where the file system allows. */
@@ -277,6 +226,7 @@ void atomic_group_free(struct atomic_group *g)
 		close(g->held[i]);
 	free(g->held);
 	free(g->items);
+	stale_temps_free(&g->stale);
 	free(g);
 }
 
@@ -290,12 +240,14 @@ int atomic_group_hold(struct atomic_group *g, int fd)
 	return 0;
 }
 
-/* Add an item; takes *dirfd (and the temp fd) only on success. */
+/* Add an item; takes *dirfd (and the temp fd) only on success. dir: *dirfd's metadata, or NULL. */
 static int group_add(struct atomic_group *g, const void *owner, enum item_kind kind, const char *rel,
-		     const char *base, int *dirfd, int fd, const char *tmp, unsigned flags)
+		     const char *base, int *dirfd, const struct stat *dir, int fd, const char *tmp, unsigned flags)
 {
 	struct stat st;
-	if (fstat(*dirfd, &st) < 0)
+	if (dir)
+		st = *dir;
+	else if (fstat(*dirfd, &st) < 0)
 		return negerrno();
 	for (size_t i = 0; i < g->n && kind != ITEM_MKDIR; i++)
 		if (g->items[i].dev == st.st_dev && g->items[i].dino == st.st_ino && streq(g->items[i].base, base))
@@ -318,17 +270,13 @@ static int group_add(struct atomic_group *g, const void *owner, enum item_kind k
 		return -ENOMEM;
 	}
 	snprintf(it.tmp, sizeof(it.tmp), "%s", tmp);
-	it.syncfs = fs_syncfs_ok(*dirfd);
+	size_t same = 0;
+	while (same < g->n && g->items[same].dev != st.st_dev)
+		same++;
+	it.syncfs = same < g->n ? g->items[same].syncfs : fs_syncfs_ok(*dirfd); /* one look per file system */
 	g->items[g->n++] = it;
 	*dirfd = -1;
 	return 0;
-}
-
-/* A readable fd on the directory pfd (O_PATH fds cannot be fsynced). */
-static int reopen_dir(int pfd)
-{
-	int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return dirfd < 0 ? negerrno() : dirfd;
 }
 
 struct made_ctx {
@@ -340,10 +288,10 @@ struct made_ctx {
 static int add_made(void *ctx, int parentfd, const char *dir)
 {
 	struct made_ctx *mc = ctx;
-	_cleanup_close_ int dirfd = reopen_dir(parentfd);
+	_cleanup_close_ int dirfd = openat(parentfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* O_PATH: no fsync */
 	if (dirfd < 0)
-		return dirfd;
-	return group_add(mc->g, mc->owner, ITEM_MKDIR, dir, ".", &dirfd, -1, "", 0);
+		return negerrno();
+	return group_add(mc->g, mc->owner, ITEM_MKDIR, dir, ".", &dirfd, NULL, -1, "", 0);
 }
 
 /* ATOMIC_DURABLE_PATH: every directory above rel's joins the rename barrier. */
@@ -354,10 +302,10 @@ static int add_path(struct atomic_group *g, const void *owner, int rootfd, const
 	for (char *slash; (slash = strrchr(dir, '/'));) {
 		*slash = '\0';
 		const char *base;
-		_cleanup_close_ int pfd = root_open_parent(rootfd, dir, false, &base);
-		if (pfd < 0)
-			return pfd;
-		int r = add_made(&(struct made_ctx){ g, owner }, pfd, dir);
+		_cleanup_close_ int dirfd = root_make_parent_as(rootfd, dir, &base, NULL, NULL, O_RDONLY);
+		if (dirfd < 0)
+			return dirfd;
+		int r = group_add(g, owner, ITEM_MKDIR, dir, ".", &dirfd, NULL, -1, "", 0);
 		if (r < 0)
 			return r;
 	}
@@ -368,9 +316,36 @@ static int add_path(struct atomic_group *g, const void *owner, int rootfd, const
 static int open_dir(struct atomic_group *g, const void *owner, int rootfd, const char *rel, bool create,
 		    const char **base)
 {
-	_cleanup_close_ int dfd = root_make_parent(rootfd, rel, base, create ? add_made : NULL,
-						   &(struct made_ctx){ g, owner });
-	return dfd < 0 ? dfd : reopen_dir(dfd);
+	return root_make_parent_as(rootfd, rel, base, create ? add_made : NULL, &(struct made_ctx){ g, owner },
+				   O_RDONLY);
+}
+
+/* rel's directory, readable, and its identity in *dir (made when missing): a dup of the fd an
+ * earlier item of g holds for the same directory path (not resolved again), else opened. */
+static int stage_dir(struct atomic_group *g, const void *owner, int rootfd, const char *rel, const char **base,
+		     struct stat *dir)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t len = slash ? (size_t)(slash - rel) : 0;
+	for (size_t i = 0; slash && i < g->n; i++) {
+		const struct atomic_item *it = &g->items[i];
+		const char *s = strrchr(it->rel, '/');
+		if (it->result < 0 || !s || (size_t)(s - it->rel) != len || strncmp(it->rel, rel, len) != 0)
+			continue;
+		int fd = fcntl(it->dirfd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return negerrno();
+		*base = slash + 1;
+		*dir = (struct stat){ .st_dev = it->dev, .st_ino = it->dino };
+		return fd;
+	}
+	int fd = open_dir(g, owner, rootfd, rel, true, base);
+	if (fd >= 0 && fstat(fd, dir) < 0) {
+		int r = negerrno();
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const char *rel,
@@ -379,12 +354,13 @@ int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const ch
 	if (buf_error(content))
 		return buf_error(content); /* incomplete contents are never written */
 	const char *base;
-	_cleanup_close_ int dirfd = open_dir(g, owner, rootfd, rel, true, &base);
+	struct stat dir;
+	_cleanup_close_ int dirfd = stage_dir(g, owner, rootfd, rel, &base, &dir);
 	if (dirfd < 0)
 		return dirfd;
 	int r = flags & ATOMIC_DURABLE_PATH ? add_path(g, owner, rootfd, rel) : 0;
 	if (r == 0)
-		r = remove_stale_temps(dirfd, base);
+		r = stale_temps_remove(&g->stale, dirfd, &dir, base);
 	if (r < 0)
 		return r;
 	struct stat st;
@@ -407,7 +383,7 @@ int atomic_stage(struct atomic_group *g, const void *owner, int rootfd, const ch
 	r = keep_meta ? fill_temp(fd, content, st.st_uid, st.st_gid, st.st_mode & 07777, old)
 		      : fill_temp(fd, content, meta->uid, meta->gid, meta->mode, -1);
 	if (r == 0)
-		r = group_add(g, owner, ITEM_WRITE, rel, base, &dirfd, fd, tmp, flags);
+		r = group_add(g, owner, ITEM_WRITE, rel, base, &dirfd, &dir, fd, tmp, flags);
 	if (r < 0) {
 		unlinkat(dirfd, tmp, 0);
 		close(fd);
@@ -426,7 +402,7 @@ int atomic_stage_unlink(struct atomic_group *g, const void *owner, int rootfd, c
 	struct stat st;
 	if (fstatat(dirfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 1 : negerrno();
-	return group_add(g, owner, ITEM_UNLINK, rel, base, &dirfd, -1, "", 0);
+	return group_add(g, owner, ITEM_UNLINK, rel, base, &dirfd, NULL, -1, "", 0);
 }
 
 void atomic_group_cancel(struct atomic_group *g, const void *owner, int r)

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,15 +147,20 @@ static int fsync_dir(void *ctx, int pfd, const char *dir)
 
 int root_make_parent(int rootfd, const char *rel, const char **base, root_made_fn made, void *ctx)
 {
+	return root_make_parent_as(rootfd, rel, base, made, ctx, O_PATH);
+}
+
+int root_make_parent_as(int rootfd, const char *rel, const char **base, root_made_fn made, void *ctx, int how)
+{
 	rel = strip_slashes(rel);
 	const char *slash = strrchr(rel, '/');
 	*base = slash ? slash + 1 : rel;
 	if (!slash)
-		return root_openat(rootfd, ".", O_PATH | O_DIRECTORY, 0);
+		return root_openat(rootfd, ".", how | O_DIRECTORY, 0);
 	_cleanup_free_ char *dir = strndup(rel, (size_t)(slash - rel));
 	if (!dir)
 		return -ENOMEM;
-	int fd = root_openat(rootfd, dir, O_PATH | O_DIRECTORY, 0);
+	int fd = root_openat(rootfd, dir, how | O_DIRECTORY, 0);
 	if (fd != -ENOENT || !made)
 		return fd;
 	/* Create missing components one by one, each resolved inside the root. */
@@ -178,7 +184,7 @@ int root_make_parent(int rootfd, const char *rel, const char **base, root_made_f
 		if (saved == '\0')
 			break;
 	}
-	return root_openat(rootfd, dir, O_PATH | O_DIRECTORY, 0);
+	return root_openat(rootfd, dir, how | O_DIRECTORY, 0);
 }
 
 int root_open_parent(int rootfd, const char *rel, bool create, const char **base)
@@ -192,28 +198,63 @@ static int file_kind_error(mode_t m)
 	return S_ISREG(m) ? 0 : S_ISDIR(m) ? -EISDIR : S_ISLNK(m) ? -ELOOP : -EINVAL;
 }
 
+/* This process's /proc/self/fd, opened once (O_PATH): a reopen looks up one name in it instead
+ * of walking /proc/self/fd/N from "/" each time. "self" is resolved when it is opened, so a
+ * forked child (another pid) forgets it and opens its own; the parent's copy it inherited is
+ * left alone (its number may be reused there) and goes at exec (O_CLOEXEC). */
+static int proc_fds = -1;
+
+static void proc_fds_forget(void) { proc_fds = -1; }
+
+static int proc_fd_dir(void)
+{
+	static bool registered;
+	if (proc_fds >= 0)
+		return proc_fds;
+	if (!registered && pthread_atfork(NULL, NULL, proc_fds_forget) != 0)
+		return -ENOMEM;
+	registered = true;
+	int fd = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return negerrno();
+	return proc_fds = fd;
+}
+
 /* The file an O_PATH fd holds is opened for I/O through its /proc/self/fd link. That open
  * follows the link to the very inode the O_PATH fd holds: the path is not resolved a second
  * time, so nothing can be swapped in between the check of its type and the open (Linux has no
- * other way to turn an O_PATH fd into an open file). Without /proc the link is missing. */
-int root_reopen_regular(int pfd, int flags)
+ * other way to turn an O_PATH fd into an open file). Without /proc the link is missing.
+ * The inode's metadata from that check go to *st (NULL: not wanted) on success. */
+static int reopen_regular(int pfd, int flags, struct stat *st)
 {
-	struct stat st;
-	if (fstat(pfd, &st) < 0)
+	struct stat s;
+	if (fstat(pfd, &s) < 0)
 		return negerrno();
-	int r = file_kind_error(st.st_mode);
+	int r = file_kind_error(s.st_mode);
 	if (r < 0)
 		return r;
-	char path[40];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", pfd);
-	int fd = open(path, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY | O_NOFOLLOW)) |
-				    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	return errno == ENOENT || errno == ENOTDIR ? -ENOMEDIUM : negerrno();
+	int procfd = proc_fd_dir();
+	if (procfd < 0)
+		return procfd == -ENOENT || procfd == -ENOTDIR ? -ENOMEDIUM : procfd;
+	char name[16];
+	snprintf(name, sizeof(name), "%d", pfd);
+	int fd = openat(procfd, name, (flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY | O_NOFOLLOW)) |
+					      O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? -ENOMEDIUM : negerrno();
+	if (st)
+		*st = s;
+	return fd;
 }
 
+int root_reopen_regular(int pfd, int flags) { return reopen_regular(pfd, flags, NULL); }
+
 int root_open_file(int rootfd, const char *rel, int flags, mode_t mode)
+{
+	return root_open_file_stat(rootfd, rel, flags, mode, NULL);
+}
+
+int root_open_file_stat(int rootfd, const char *rel, int flags, mode_t mode, struct stat *st)
 {
 	int base = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_PATH | O_DIRECTORY | O_NOFOLLOW);
 	for (int tries = 0; tries < 4; tries++) {
@@ -224,9 +265,14 @@ int root_open_file(int rootfd, const char *rel, int flags, mode_t mode)
 			int fd = root_openat(rootfd, rel, base | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, mode);
 			if (fd == -EEXIST)
 				continue; /* created meanwhile: look at what it is */
+			if (fd >= 0 && st && fstat(fd, st) < 0) {
+				int r = negerrno();
+				close(fd);
+				return r;
+			}
 			return fd;
 		}
-		return pfd < 0 ? pfd : root_reopen_regular(pfd, flags);
+		return pfd < 0 ? pfd : reopen_regular(pfd, flags, st);
 	}
 	return -EAGAIN;
 }
@@ -244,12 +290,10 @@ const char *root_strerror(int r)
 	}
 }
 
-static int read_fd(int fd, size_t max, struct buf *out)
+/* fd's inode has the metadata st (from root_open_file_stat). */
+static int read_fd(int fd, const struct stat *st, size_t max, struct buf *out)
 {
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return negerrno();
-	if ((size_t)st.st_size > max)
+	if ((size_t)st->st_size > max)
 		return -EFBIG;
 	struct buf b = { .secret = out->secret };
 	for (;;) {
@@ -284,12 +328,13 @@ static int read_fd(int fd, size_t max, struct buf *out)
 int root_read(int rootfd, const char *rel, unsigned flags, size_t max, struct buf *out)
 {
 	int oflags = O_RDONLY | (flags & ROOT_FOLLOW ? 0 : O_NOFOLLOW);
-	_cleanup_close_ int fd = root_open_file(rootfd, rel, oflags, 0);
+	struct stat st;
+	_cleanup_close_ int fd = root_open_file_stat(rootfd, rel, oflags, 0, &st);
 	if (fd == -ENOENT && (flags & ROOT_OPTIONAL))
 		return 0; /* out untouched: empty */
 	if (fd < 0)
 		return fd;
-	return read_fd(fd, max, out);
+	return read_fd(fd, &st, max, out);
 }
 
 int root_read_file(int rootfd, const char *rel, size_t max, struct buf *out)

@@ -41,6 +41,9 @@ int root_open_parent(int rootfd, const char *rel, bool create, const char **base
  * commit, in its rename barrier). made NULL creates nothing. */
 typedef int (*root_made_fn)(void *ctx, int parentfd, const char *dir);
 int root_make_parent(int rootfd, const char *rel, const char **base, root_made_fn made, void *ctx);
+/* The same, the directory opened with how | O_DIRECTORY: O_PATH (root_make_parent) or O_RDONLY
+ * (a readable fd, for listing and fsync, in one open). */
+int root_make_parent_as(int rootfd, const char *rel, const char **base, root_made_fn made, void *ctx, int how);
 
 /* Open rel only if it is a regular file, resolving it once: it is opened O_PATH (O_NOFOLLOW:
  * refuse a symlink as last component, else followed inside the root), its type checked with
@@ -55,6 +58,9 @@ int root_open_file(int rootfd, const char *rel, int flags, mode_t mode);
  * the root): the file pfd holds, opened with flags through /proc/self/fd if it is regular;
  * -EISDIR, -ELOOP, -EINVAL, -ENOMEDIUM as there. pfd stays open. */
 int root_reopen_regular(int pfd, int flags);
+/* root_open_file, with the file's metadata in *st on success (from the check of its type: the
+ * fd holds that inode; for a file it created, from the new fd); st NULL: root_open_file. */
+int root_open_file_stat(int rootfd, const char *rel, int flags, mode_t mode, struct stat *st);
 
 /* Read a regular file of the root (through root_open_file) of at most max bytes:
  * 0 with *out set; -EFBIG when larger; the errors of root_open_file otherwise. With

@@ -46,14 +46,10 @@ static int dir_stat(struct fsview *v, const char *path, bool follow, struct fs_s
 static int dir_read_file(struct fsview *v, const char *path, size_t max, bool head, struct buf *out)
 {
 	struct root *root = v->priv;
-	_cleanup_close_ int fd = root_open_file(root->fd, path, O_RDONLY, 0);
+	struct stat st;
+	_cleanup_close_ int fd = root_open_file_stat(root->fd, path, O_RDONLY, 0, &st);
 	if (fd < 0)
 		return fd == -EISDIR ? -EINVAL : fd; /* the views' word for "not a regular file" */
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return negerrno();
-	if (!S_ISREG(st.st_mode))
-		return -EINVAL;
 	if ((uint64_t)st.st_size > max && !head)
 		return -EFBIG;
 	struct buf b = { .secret = out->secret };

@@ -354,6 +354,36 @@ static void test_stale_temps(void **state)
 	buf_free(&b);
 }
 
+/* In a group, a directory is listed once: stale temps of every base staged there go, the
+ * group's own temps (staged after the listing) are renamed, not taken for stale ones. */
+static void test_stale_temps_group(void **state)
+{
+	(void)state;
+	assert_int_equal(mkdirat(root.fd, "sg", 0755), 0);
+	static const char *const names[] = { "sg/.#a.osconf0badcafe", "sg/.#b.osconf0badcafe", "sg/.#c.osconf0badcafe" };
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		close(openat(root.fd, names[i], O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+	struct buf b = text("x\n");
+	struct file_meta meta = { .mode = 0644 };
+	struct atomic_group *g = atomic_group_new();
+	assert_non_null(g);
+	assert_int_equal(atomic_stage(g, g, root.fd, "/sg/a", &b, &meta, 0), 0);
+	assert_int_equal(atomic_stage(g, g, root.fd, "/sg/b", &b, &meta, 0), 0);
+	assert_int_equal(root_exists(root.fd, names[0]), 0);
+	assert_int_equal(root_exists(root.fd, names[1]), 0);
+	assert_int_equal(root_exists(root.fd, names[2]), 1); /* c is not written: left alone */
+	assert_int_equal(atomic_group_commit(g), 0);
+	atomic_group_free(g);
+	struct buf got = BUF_INIT;
+	assert_int_equal(root_read_file(root.fd, "/sg/a", 100, &got), 0);
+	assert_string_equal(got.data, "x\n");
+	buf_free(&got);
+	assert_int_equal(root_read_file(root.fd, "/sg/b", 100, &got), 0);
+	assert_string_equal(got.data, "x\n");
+	buf_free(&got);
+	buf_free(&b);
+}
+
 static void test_digest(void **state)
 {
 	(void)state;
@@ -422,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_symlinks_stay_inside_walk),
 		cmocka_unit_test(test_special_files),
 		cmocka_unit_test(test_stale_temps),
+		cmocka_unit_test(test_stale_temps_group),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_random_bytes_both_paths),
 		cmocka_unit_test(test_anon_file_both_paths),
