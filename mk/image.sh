@@ -4,7 +4,7 @@
 # disk booted by GRUB from the EFI system partition; arm64 — the uefi image for arm64, with AGENT
 # (an arm64 osconf) installed; noagent, sshnoroot, novirtio — the broken copies tests/vm/try.t
 # boots; default: the reference image). OSCONF (the host's) installs AGENT (default: itself) and
-# checks the image.
+# checks the image. Exit status 3 with VM_CACHED_ONLY=1 when the debootstrap is not cached.
 # The image: a sparse 6 GiB raw disk, DOS label; partition 1 FAT32 (128 MiB) with aliyun_custom_image/;
 # partition 2 ext4, the root: debootstrap'ed Debian 12 with linux-image-cloud-amd64 and its initramfs,
 # systemd-networkd, openssh-server allowing root to log in with a password (the cloud sets root's
@@ -49,7 +49,7 @@ arm64) grubdir=$(grub_arm64) grubpkg=grub-efi-arm64-bin:arm64 grubmod=part_gpt p
 *) grubdir=/usr/lib/grub/i386-pc grubpkg=grub-pc-bin grubmod=part_msdos part=msdos2 ;;
 esac
 [ -e "$grubdir/moddep.lst" ] || { echo "mk/image.sh: no $grubdir (apt-get install $grubpkg)" >&2; exit 1; }
-rootfs=$(vm_rootfs "$pkgs")
+rootfs=$(vm_rootfs "$pkgs") || exit $?   # 3: not cached, with VM_CACHED_ONLY=1 (tests/vm/try-arm64.t)
 exec 9>&-
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/osconf-image.XXXXXX")

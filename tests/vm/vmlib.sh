@@ -41,6 +41,7 @@ vm_lock() {
 # vm_rootfs [PKGS [SUITE]]: prints the path of a cached debootstrap rootfs (built once per suite
 # and package list; default $VM_PKGS, systemd, and $VM_SUITE). vm_rootfs_path: where it is,
 # without building it. vm_debootstrap_log SUITE: where the log of its last debootstrap is.
+# VM_CACHED_ONLY=1: status 3 (and nothing built) when the rootfs is not cached yet.
 vm_rootfs_path() {
 	_key=$(printf '%s %s %s%s' "${2:-$VM_SUITE}" minbase "${1:-$VM_PKGS}" "${VM_ARCH#amd64}" | sha256sum | cut -c1-12)
 	echo "$OSCONF_VM_CACHE/rootfs-$_key"
@@ -49,6 +50,9 @@ vm_debootstrap_log() { echo "$OSCONF_VM_CACHE/debootstrap-${1:-$VM_SUITE}$([ "$V
 vm_rootfs() {
 	_pkgs=${1:-$VM_PKGS} _suite=${2:-$VM_SUITE}
 	_dir=$(vm_rootfs_path "$_pkgs" "$_suite") _dlog=$(vm_debootstrap_log "$_suite")
+	if [ ! -e "$_dir/.complete" ] && [ -n "${VM_CACHED_ONLY:-}" ]; then
+		vm_log "no cached rootfs $_dir (VM_CACHED_ONLY is set)"; return 3
+	fi
 	if [ ! -e "$_dir/.complete" ]; then
 		vm_log "debootstrap $_suite ($_pkgs) into $_dir"
 		rm -rf "$_dir" "$_dir.tmp"
