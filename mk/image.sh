@@ -1,5 +1,6 @@
 #!/bin/bash
 # mk/image.sh — `make image`: a reference Customized Linux image (Debian 12, GRUB, osconf) built from Debian packages.
+# SPDX-License-Identifier: Apache-2.0
 # usage: mk/image.sh OSCONF OUT [VARIANT [AGENT]]   (as root; VARIANT: uefi — the same system on a GPT
 # disk booted by GRUB from the EFI system partition; arm64 — the uefi image for arm64, with AGENT
 # (an arm64 osconf) installed; noagent, sshnoroot, novirtio — the broken copies tests/vm/try.t
@@ -14,7 +15,6 @@
 # The debootstrap is cached in /var/tmp/osconf-vm-cache (tests/vm/vmlib.sh, under its lock); arm64's
 # is finished inside a qemu-system-aarch64 guest (vm_second_stage), its GRUB modules come from
 # grub-efi-arm64-bin's arm64 .deb unpacked into the cache (nothing of arm64 is installed here).
-# SPDX-License-Identifier: Apache-2.0
 set -eu
 osconf=$(realpath "$1") out=$2 variant=${3:-reference} agent=$(realpath "${4:-$1}")
 here=$(cd "$(dirname "$0")/.." && pwd)
