@@ -163,9 +163,17 @@ check:
 
 # The reference Customized Linux image (Debian 12 with GRUB and osconf; as root, mk/image.sh):
 # `make image && build/osconf image try $(BUILD)/osconf-debian12.raw` shows the whole flow.
+# ARCH=arm64: the arm64 image (UEFI, GPT) with build-arm64/osconf installed by the host's osconf.
+ifeq ($(ARCH),$(HOST_ARCH))
 image: $(BUILD)/osconf
 	@mk/deps.sh image
 	@mk/image.sh $(BUILD)/osconf $(BUILD)/osconf-debian12.raw
+else
+image: $(BUILD)/osconf
+	@$(MAKE) --no-print-directory ARCH=$(HOST_ARCH) build/osconf
+	@mk/deps.sh image
+	@mk/image.sh build/osconf $(BUILD)/osconf-debian12.raw arm64 $(BUILD)/osconf
+endif
 
 # tests/faults/inject.t and install-faults.t at every file-system call (make check runs a sample)
 faults:

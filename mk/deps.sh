@@ -11,13 +11,15 @@ build="gcc make pkg-config libc6-dev libblkid-dev libcrypt-dev libext2fs-dev com
 check="$build libcmocka-dev perl python3 iproute2 util-linux pamtester fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 btrfs-progs
        ifupdown netplan.io network-manager python3-gi gir1.2-nm-1.0 dbus-daemon systemd qemu-system-x86 qemu-utils
        debootstrap busybox-static cpio kmod fusefat rpm dpkg-dev fakeroot valgrind man-db python3-seccomp
-       grub-pc-bin grub-efi-amd64-bin ovmf openssh-client"
+       grub-pc-bin grub-efi-amd64-bin ovmf openssh-client qemu-system-arm qemu-efi-aarch64"
 fuzz="$build clang libclang-rt-14-dev"
 bench="$build valgrind hyperfine iproute2 util-linux time strace python3 passwd fdisk dosfstools mtools e2fsprogs xfsprogs lvm2 qemu-utils"
 bench_boot="$build python3 perl fdisk dosfstools mtools e2fsprogs qemu-system-x86 debootstrap busybox-static cpio kmod"
 pkg="$build dpkg-dev fakeroot rpm"
-# make image (mk/image.sh) and `image try` (qemu, qemu-img, OVMF for UEFI images, ssh as the judge)
-image="$build debootstrap fdisk dosfstools mtools e2fsprogs grub-pc-bin grub-efi-amd64-bin qemu-system-x86 qemu-utils ovmf openssh-client python3"
+# make image (mk/image.sh) and `image try` (qemu, qemu-img, OVMF for UEFI images, ssh as the judge;
+# qemu-system-aarch64 and AAVMF for arm64 images)
+image="$build debootstrap fdisk dosfstools mtools e2fsprogs grub-pc-bin grub-efi-amd64-bin qemu-system-x86 qemu-utils ovmf openssh-client python3
+       qemu-system-arm qemu-efi-aarch64"
 cross="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libcrypt-dev:arm64 libcmocka-dev:arm64"
 arm64_sysroot="libblkid-dev uuid-dev libext2fs-dev comerr-dev zlib1g-dev liblzma-dev libzstd-dev liblz4-dev"
 arm64="$build file $cross"

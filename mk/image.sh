@@ -1,35 +1,55 @@
 #!/bin/bash
 # mk/image.sh — `make image`: a reference Customized Linux image (Debian 12, GRUB, osconf) built from Debian packages.
-# usage: mk/image.sh OSCONF OUT [VARIANT]   (as root; VARIANT: uefi — the same system on a GPT disk
-# booted by GRUB from the EFI system partition; noagent, sshnoroot, novirtio — the broken copies
-# tests/vm/try.t boots; default: the reference image)
+# SPDX-License-Identifier: Apache-2.0
+# usage: mk/image.sh OSCONF OUT [VARIANT [AGENT]]   (as root; VARIANT: uefi — the same system on a GPT
+# disk booted by GRUB from the EFI system partition; arm64 — the uefi image for arm64, with AGENT
+# (an arm64 osconf) installed; noagent, sshnoroot, novirtio — the broken copies tests/vm/try.t
+# boots; default: the reference image). OSCONF (the host's) installs AGENT (default: itself) and
+# checks the image. Exit status 3 with VM_CACHED_ONLY=1 when the debootstrap is not cached.
 # The image: a sparse 6 GiB raw disk, DOS label; partition 1 FAT32 (128 MiB) with aliyun_custom_image/;
 # partition 2 ext4, the root: debootstrap'ed Debian 12 with linux-image-cloud-amd64 and its initramfs,
 # systemd-networkd, openssh-server allowing root to log in with a password (the cloud sets root's
 # password through os.conf; host keys are made at first boot), osconf installed by `osconf install`.
 # GRUB (i386-pc) boots it from the MBR: boot.img and a core.img written into the gap before
 # partition 1, /boot/grub with GRUB's modules and a grub.cfg, all without mounting or loop devices.
-# The debootstrap is cached in /var/tmp/osconf-vm-cache (tests/vm/vmlib.sh, under its lock).
-# SPDX-License-Identifier: Apache-2.0
+# The debootstrap is cached in /var/tmp/osconf-vm-cache (tests/vm/vmlib.sh, under its lock); arm64's
+# is finished inside a qemu-system-aarch64 guest (vm_second_stage), its GRUB modules come from
+# grub-efi-arm64-bin's arm64 .deb unpacked into the cache (nothing of arm64 is installed here).
 set -eu
-osconf=$(realpath "$1") out=$2 variant=${3:-reference}
+osconf=$(realpath "$1") out=$2 variant=${3:-reference} agent=$(realpath "${4:-$1}")
 here=$(cd "$(dirname "$0")/.." && pwd)
-case $variant in reference|uefi|noagent|sshnoroot|novirtio) ;; *) echo "mk/image.sh: unknown variant $variant" >&2; exit 2 ;; esac
+case $variant in reference|uefi|arm64|noagent|sshnoroot|novirtio) ;; *) echo "mk/image.sh: unknown variant $variant" >&2; exit 2 ;; esac
 [ "$(id -u)" = 0 ] || { echo "mk/image.sh: debootstrap and chroot need root" >&2; exit 1; }
 for t in debootstrap sfdisk mkfs.vfat mmd mcopy mkfs.ext4 grub-mkimage chroot; do
 	command -v "$t" >/dev/null || { echo "mk/image.sh: missing $t (mk/deps.sh image)" >&2; exit 1; }
 done
-if [ "$variant" = uefi ]; then grubdir=/usr/lib/grub/x86_64-efi grubpkg=grub-efi-amd64-bin grubmod=part_gpt part=gpt2
-else grubdir=/usr/lib/grub/i386-pc grubpkg=grub-pc-bin grubmod=part_msdos part=msdos2; fi
-[ -e $grubdir/moddep.lst ] || { echo "mk/image.sh: no $grubdir (apt-get install $grubpkg)" >&2; exit 1; }
-
 # the cached rootfs: vmlib.sh's debootstrap cache with the packages of a bootable cloud system
 # (vmlib's sample settings need the test helpers; the builder does not use them)
+VM_ARCH=amd64 console=ttyS0,115200n8; [ "$variant" = arm64 ] && VM_ARCH=arm64 console=ttyAMA0
 CASES=; conf_value() { :; }; case_password() { :; }
 . "$here/tests/vm/vmlib.sh"
-pkgs="systemd,systemd-sysv,udev,iproute2,kmod,linux-image-cloud-amd64,openssh-server,ca-certificates"
+pkgs="systemd,systemd-sysv,udev,iproute2,kmod,linux-image-cloud-$VM_ARCH,openssh-server,ca-certificates"
 vm_lock
-rootfs=$(vm_rootfs "$pkgs")
+# GRUB's modules for arm64-efi: grub-efi-arm64-bin's .deb, unpacked once into the cache
+grub_arm64() {
+	local v d
+	v=$(apt-cache policy grub-efi-arm64-bin:arm64 2>/dev/null | awk '/Candidate:/ { print $2 }')
+	[ -n "$v" ] && [ "$v" != "(none)" ] || { echo "mk/image.sh: no grub-efi-arm64-bin:arm64 in apt's lists (mk/deps.sh arm64)" >&2; return 1; }
+	d=$OSCONF_VM_CACHE/grub-efi-arm64-bin-$(echo "$v" | tr ':~' '__')
+	if [ ! -e "$d/.complete" ]; then
+		rm -rf "$d" && mkdir -p "$d/deb" &&
+			(cd "$d/deb" && timeout 300 apt-get download -q -o APT::Sandbox::User=root "grub-efi-arm64-bin:arm64=$v" >/dev/null) &&
+			dpkg-deb -x "$d"/deb/*.deb "$d" && rm -rf "$d/deb" && touch "$d/.complete" || return 1
+	fi
+	echo "$d/usr/lib/grub/arm64-efi"
+}
+case $variant in
+uefi) grubdir=/usr/lib/grub/x86_64-efi grubpkg=grub-efi-amd64-bin grubmod=part_gpt part=gpt2 ;;
+arm64) grubdir=$(grub_arm64) grubpkg=grub-efi-arm64-bin:arm64 grubmod=part_gpt part=gpt2 ;;
+*) grubdir=/usr/lib/grub/i386-pc grubpkg=grub-pc-bin grubmod=part_msdos part=msdos2 ;;
+esac
+[ -e "$grubdir/moddep.lst" ] || { echo "mk/image.sh: no $grubdir (apt-get install $grubpkg)" >&2; exit 1; }
+rootfs=$(vm_rootfs "$pkgs") || exit $?   # 3: not cached, with VM_CACHED_ONLY=1 (tests/vm/try-arm64.t)
 exec 9>&-
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/osconf-image.XXXXXX")
@@ -68,7 +88,7 @@ ExecStart=
 ExecStart=/bin/sh -c 'test -s /etc/ssh/ssh_host_ed25519_key || ssh-keygen -q -t ed25519 -N "" -f /etc/ssh/ssh_host_ed25519_key'
 EOF
 if [ "$variant" != noagent ]; then
-	"$osconf" install --root "$root" >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
+	"$osconf" install --root "$root" --binary "$agent" >"$work/install.log" 2>&1 || { cat "$work/install.log" >&2; exit 1; }
 fi
 if [ "$variant" = novirtio ]; then
 	# an initramfs that cannot find its root disk: virtio_blk left out
@@ -77,24 +97,28 @@ if [ "$variant" = novirtio ]; then
 	chmod 755 "$root/etc/initramfs-tools/hooks/zz-no-virtio-blk"
 	chroot "$root" update-initramfs -u -k "$kver" >"$work/initramfs.log" 2>&1 || { cat "$work/initramfs.log" >&2; exit 1; }
 fi
-if [ "$variant" != novirtio ] && ! chroot "$root" lsinitramfs "/boot/initrd.img-$kver" | grep -q '/virtio_blk\.ko'; then
+# (arm64's programs do not run here: its initramfs is judged by image check's drivers check only)
+if [ "$variant" != novirtio ] && [ "$VM_ARCH" = amd64 ] && ! chroot "$root" lsinitramfs "/boot/initrd.img-$kver" | grep -q '/virtio_blk\.ko'; then
 	echo "mk/image.sh: the initramfs of $kver has no virtio_blk" >&2; exit 1
 fi
 
 # GRUB: modules and grub.cfg in /boot/grub of the root file system (partition 2)
+# (arm64: GRUB writes to the firmware's console, which is the serial port without a display)
 mkdir -p "$root/boot/grub/${grubdir##*/}"
-cp $grubdir/*.mod $grubdir/*.lst "$root/boot/grub/${grubdir##*/}/"
+cp "$grubdir"/*.mod "$grubdir"/*.lst "$root/boot/grub/${grubdir##*/}/"
+serial='serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console'
+[ "$VM_ARCH" = amd64 ] || serial=
 cat >"$root/boot/grub/grub.cfg" <<EOF
 # grub.cfg of the osconf reference image (written by mk/image.sh)
-serial --unit=0 --speed=115200
-terminal_input serial console
-terminal_output serial console
+$serial
 set timeout=1
 menuentry 'Debian GNU/Linux 12 (osconf reference image)' {
 	insmod $grubmod
 	insmod ext2
 	search --no-floppy --fs-uuid --set=root $uuid
-	linux /boot/vmlinuz-$kver root=UUID=$uuid ro console=tty0 console=ttyS0,115200n8 net.ifnames=0
+	linux /boot/vmlinuz-$kver root=UUID=$uuid ro console=tty0 console=$console net.ifnames=0
 	initrd /boot/initrd.img-$kver
 }
 EOF
@@ -104,7 +128,7 @@ EOF
 rm -f "$out" && truncate -s 6G "$out"
 p1s=2048 p1n=$((128 * 2048)) p2s=$((2048 + 128 * 2048))
 p2n=$((6 * 1024 * 2048 - p2s))
-if [ "$variant" = uefi ]; then
+if [ "$variant" = uefi ] || [ "$variant" = arm64 ]; then
 	p2n=$((p2n - 2048))   # the backup GPT at the end
 	printf 'label: gpt\nunit: sectors\nstart=%s, size=%s, type=U\nstart=%s, size=%s, type=L\n' $p1s $p1n $p2s $p2n | sfdisk -q "$out"
 else
@@ -114,11 +138,12 @@ mkfs.vfat -F 32 -s 1 -n CUSTOMIMG --offset=$p1s "$out" $((p1n / 2)) >/dev/null 2
 mmd -i "$out@@$((p1s * 512))" ::/aliyun_custom_image
 mkfs.ext4 -q -F -L rootfs -U "$uuid" -E offset=$((p2s * 512)) -d "$root" "$out" $((p2n / 2))k
 
-if [ "$variant" = uefi ]; then
-	# GRUB as the ESP's default loader, EFI/BOOT/BOOTX64.EFI, reading /boot/grub of partition 2
-	grub-mkimage -O x86_64-efi -o "$work/BOOTX64.EFI" -p "(hd0,$part)/boot/grub" part_gpt ext2
+if [ "$variant" = uefi ] || [ "$variant" = arm64 ]; then
+	# GRUB as the ESP's default loader, EFI/BOOT/BOOTX64.EFI (BOOTAA64.EFI), reading /boot/grub of partition 2
+	if [ "$variant" = arm64 ]; then efi=BOOTAA64.EFI fmt=arm64-efi; else efi=BOOTX64.EFI fmt=x86_64-efi; fi
+	grub-mkimage -O $fmt -d "$grubdir" -o "$work/$efi" -p "(hd0,$part)/boot/grub" part_gpt ext2
 	mmd -i "$out@@$((p1s * 512))" ::/EFI ::/EFI/BOOT
-	mcopy -i "$out@@$((p1s * 512))" "$work/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
+	mcopy -i "$out@@$((p1s * 512))" "$work/$efi" ::/EFI/BOOT/$efi
 else
 # GRUB in the MBR: boot.img's code (the partition table kept) loads core.img from sector 1;
 # core.img's first sector (diskboot) loads the rest, its block list patched with the length
@@ -139,4 +164,4 @@ fails=$("$osconf" image check --json "$out" 2>"$work/check.err" |
 	/usr/bin/python3 -c 'import json,sys; print(",".join(c["id"] for c in json.load(sys.stdin)["checks"] if c["status"] == "fail"))') &&
 	[ "$fails" = "$want" ] || {
 	"$osconf" image check "$out" >&2; echo "mk/image.sh: $out fails osconf image check (${fails:-?}; expected: ${want:-none})" >&2; exit 1; }
-echo "mk/image.sh: $out ($variant; Debian 12, kernel $kver, GRUB ${grubdir##*/}, root UUID $uuid)"
+echo "mk/image.sh: $out ($variant; Debian 12 $VM_ARCH, kernel $kver, GRUB ${grubdir##*/}, root UUID $uuid)"

@@ -364,10 +364,10 @@ static int prepare(struct trial *t, char *err, size_t errlen)
 	snprintf(t->plan.mac, sizeof(t->plan.mac), "%s", t->conf.mac);
 	snprintf(t->plan.guest_ip, sizeof(t->plan.guest_ip), "%s", t->conf.addr);
 	try_conf_netopts(&t->conf, t->plan.netopts, sizeof(t->plan.netopts));
-	t->plan.kvm = vm_kvm_usable(t->plan.accel_why, sizeof(t->plan.accel_why));
+	t->plan.kvm = vm_kvm_usable(t->plan.arch, t->plan.accel_why, sizeof(t->plan.accel_why));
 	t->timeout_s = t->o->timeout > 0 ? t->o->timeout : t->plan.kvm ? 120 : 300;
 	snprintf(t->rep->machine, sizeof(t->rep->machine), "%s, %s, %s%s%s; NIC %s; timeout %d s", vm_arch_name(t->plan.arch),
-		 t->plan.firmware == FW_UEFI ? "UEFI (OVMF)" : "BIOS (SeaBIOS)", t->plan.kvm ? "KVM" : "TCG",
+		 t->plan.firmware == FW_BIOS ? "BIOS (SeaBIOS)" : t->plan.arch == ARCH_AARCH64 ? "UEFI (AAVMF)" : "UEFI (OVMF)", t->plan.kvm ? "KVM" : "TCG",
 		 t->plan.kvm ? "" : " — KVM unusable: ", t->plan.kvm ? "" : t->plan.accel_why, t->plan.mac, t->timeout_s);
 	return make_copy(t, err, errlen);
 }

@@ -92,9 +92,21 @@ static bool kvm_runs(int vmfd, char *why, size_t whylen)
 static bool kvm_runs(int vmfd, char *why, size_t whylen) { return (void)vmfd, (void)why, (void)whylen, true; }
 #endif
 
-bool vm_kvm_usable(char *why, size_t whylen)
+#if defined(__x86_64__)
+#define HOST_ARCH ARCH_X86_64
+#elif defined(__aarch64__)
+#define HOST_ARCH ARCH_AARCH64
+#endif
+
+bool vm_kvm_usable(enum vm_arch guest, char *why, size_t whylen)
 {
 	why[0] = '\0';
+#ifdef HOST_ARCH
+	if (guest != HOST_ARCH) {
+		snprintf(why, whylen, "KVM runs only %s guests on this %s machine", vm_arch_name(HOST_ARCH), vm_arch_name(HOST_ARCH));
+		return false;
+	}
+#endif
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(why, whylen, "/dev/kvm: %s", strerror(errno));
@@ -170,7 +182,7 @@ int vm_prepare(struct vm_plan *p, const char *workdir, char *err, size_t errlen)
 			 arm ? "qemu-efi-aarch64" : "ovmf");
 		return -ENOENT;
 	}
-	snprintf(p->vars, sizeof(p->vars), "%s/efivars.fd", workdir);
+	snprintf(p->vars, sizeof(p->vars), "%s/efivars.fd", workdir);   /* AAVMF's: 64 MiB */
 	int r = copy_file(vars, p->vars);
 	if (r < 0)
 		snprintf(err, errlen, "cannot copy %s: %s", vars, strerror(-r));
@@ -192,35 +204,44 @@ static int free_port(void)
 	return port;
 }
 
+/* The command line: on arm64 the virt machine (under TCG a "max" CPU whose pointer authentication
+ * uses QEMU's cheap implementation-defined algorithm rather than the emulated QARMA), firmware in
+ * two pflash units (code read-only, this run's variables), virtio disk and NIC on PCI, the first
+ * serial port (ttyS0; ttyAMA0 on arm64) into console_path. */
+void vm_argv(const struct vm_plan *p, int port, const char *console_path, struct vm_argv *a)
+{
+	bool arm = p->arch == ARCH_AARCH64;
+	snprintf(a->drive, sizeof(a->drive), "file=%s,format=raw,if=none,id=d0,cache=unsafe", p->disk);
+	snprintf(a->net, sizeof(a->net), "user,id=n0%s,hostfwd=tcp:127.0.0.1:%d-%s:22", p->netopts, port, p->guest_ip);
+	snprintf(a->nic, sizeof(a->nic), "virtio-net-pci,netdev=n0,mac=%s", p->mac);
+	snprintf(a->serial, sizeof(a->serial), "file:%s", console_path);
+	snprintf(a->code, sizeof(a->code), "if=pflash,format=raw,unit=0,readonly=on,file=%s", p->code);
+	snprintf(a->vars, sizeof(a->vars), "if=pflash,format=raw,unit=1,file=%s", p->vars);
+	char **v = a->argv;
+	int n = 0;
+	v[n++] = (char *)p->qemu;
+	if (arm) {
+		v[n++] = "-machine", v[n++] = "virt", v[n++] = "-cpu", v[n++] = p->kvm ? "host" : "max,pauth-impdef=on";
+	}
+	v[n++] = "-accel", v[n++] = p->kvm ? "kvm" : "tcg";
+	v[n++] = "-m", v[n++] = "1024", v[n++] = "-smp", v[n++] = "2";
+	v[n++] = "-display", v[n++] = "none", v[n++] = "-monitor", v[n++] = "none";
+	v[n++] = "-serial", v[n++] = a->serial, v[n++] = "-no-reboot";
+	if (p->firmware == FW_UEFI) {
+		v[n++] = "-drive", v[n++] = a->code, v[n++] = "-drive", v[n++] = a->vars;
+	}
+	v[n++] = "-drive", v[n++] = a->drive, v[n++] = "-device", v[n++] = "virtio-blk-pci,drive=d0,bootindex=0";
+	v[n++] = "-netdev", v[n++] = a->net, v[n++] = "-device", v[n++] = a->nic;
+	v[n] = NULL;
+}
+
 int vm_start(const struct vm_plan *p, const char *console_path, const char *qemu_log, struct vm *vm)
 {
 	int port = free_port();
 	if (port < 0)
 		return port;
-	bool arm = p->arch == ARCH_AARCH64;
-	char drive[PATH_MAX + 64], net[256], nic[64], serial[PATH_MAX + 8], code[PATH_MAX + 64], vars[PATH_MAX + 64];
-	snprintf(drive, sizeof(drive), "file=%s,format=raw,if=none,id=d0,cache=unsafe", p->disk);
-	snprintf(net, sizeof(net), "user,id=n0%s,hostfwd=tcp:127.0.0.1:%d-%s:22", p->netopts, port, p->guest_ip);
-	snprintf(nic, sizeof(nic), "virtio-net-pci,netdev=n0,mac=%s", p->mac);
-	snprintf(serial, sizeof(serial), "file:%s", console_path);
-	snprintf(code, sizeof(code), "if=pflash,format=raw,unit=0,readonly=on,file=%s", p->code);
-	snprintf(vars, sizeof(vars), "if=pflash,format=raw,unit=1,file=%s", p->vars);
-	char *argv[40];
-	int n = 0;
-	argv[n++] = (char *)p->qemu;
-	if (arm) {
-		argv[n++] = "-machine", argv[n++] = "virt", argv[n++] = "-cpu", argv[n++] = p->kvm ? "host" : "max";
-	}
-	argv[n++] = "-accel", argv[n++] = p->kvm ? "kvm" : "tcg";
-	argv[n++] = "-m", argv[n++] = "1024", argv[n++] = "-smp", argv[n++] = "2";
-	argv[n++] = "-display", argv[n++] = "none", argv[n++] = "-monitor", argv[n++] = "none";
-	argv[n++] = "-serial", argv[n++] = serial, argv[n++] = "-no-reboot";
-	if (p->firmware == FW_UEFI) {
-		argv[n++] = "-drive", argv[n++] = code, argv[n++] = "-drive", argv[n++] = vars;
-	}
-	argv[n++] = "-drive", argv[n++] = drive, argv[n++] = "-device", argv[n++] = "virtio-blk-pci,drive=d0,bootindex=0";
-	argv[n++] = "-netdev", argv[n++] = net, argv[n++] = "-device", argv[n++] = nic;
-	argv[n] = NULL;
+	struct vm_argv a;
+	vm_argv(p, port, console_path, &a);
 	*vm = (struct vm){ .port = port, .started_ms = proc_now_ms() };
-	return proc_spawn(argv, NULL, -1, qemu_log, &vm->pid);
+	return proc_spawn(a.argv, NULL, -1, qemu_log, &vm->pid);
 }

@@ -32,13 +32,21 @@ struct vm {
 const char *vm_arch_name(enum vm_arch a);
 const char *vm_firmware_name(enum vm_firmware f);
 
-/* Whether KVM can run a VM here: /dev/kvm opens, answers the API version, creates a VM and runs a vCPU
- * (else why, in why). */
-bool vm_kvm_usable(char *why, size_t whylen);
+/* Whether KVM can run a guest of that architecture here: the host's own, and /dev/kvm opens, answers
+ * the API version, creates a VM and runs a vCPU (else why, in why). */
+bool vm_kvm_usable(enum vm_arch guest, char *why, size_t whylen);
 
 /* The QEMU binary and firmware files for the plan's arch and firmware, the vars copy made in
  * workdir: 0 or negative errno with the reason (and the Debian package to install) in err. */
 int vm_prepare(struct vm_plan *p, const char *workdir, char *err, size_t errlen);
+
+/* QEMU's argument vector for the plan (pointing into a's buffers), with local port forwarded to the
+ * guest's SSH port and the serial console into console_path. */
+struct vm_argv {
+	char *argv[40];
+	char drive[PATH_MAX + 64], net[256], nic[64], serial[PATH_MAX + 8], code[PATH_MAX + 64], vars[PATH_MAX + 64];
+};
+void vm_argv(const struct vm_plan *p, int port, const char *console_path, struct vm_argv *a);
 
 /* Power on: serial console into console_path, QEMU's own messages into qemu_log. */
 int vm_start(const struct vm_plan *p, const char *console_path, const char *qemu_log, struct vm *vm);

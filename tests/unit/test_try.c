@@ -1,4 +1,4 @@
-/* test_try.c — image try's pure parts: its os.conf (made, changed, network options), the console and the guest probe judged. */
+/* test_try.c — image try's pure parts: its os.conf (made, changed, network options), the console and the guest probe judged, QEMU's argv. */
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "unit.h"
 
@@ -6,6 +6,7 @@
 
 #include "try/conf.h"
 #include "try/judge.h"
+#include "try/vm.h"
 
 static char tmpdir[64];
 
@@ -108,6 +109,71 @@ static void test_guest(void **state)
 	assert_false(try_report_pass(&r));
 }
 
+/* The index of word in argv, or -1. */
+static int argv_find(char *const *argv, const char *word)
+{
+	for (int i = 0; argv[i]; i++)
+		if (!strcmp(argv[i], word))
+			return i;
+	return -1;
+}
+
+/* argv has the option opt followed by value. */
+static bool argv_has(char *const *argv, const char *opt, const char *value)
+{
+	for (int i = 0; argv[i] && argv[i + 1]; i++)
+		if (!strcmp(argv[i], opt) && !strcmp(argv[i + 1], value))
+			return true;
+	return false;
+}
+
+static void test_vm_argv(void **state)
+{
+	(void)state;
+	struct vm_plan p = { .arch = ARCH_AARCH64, .firmware = FW_UEFI, .qemu = "/usr/bin/qemu-system-aarch64",
+			     .code = "/usr/share/AAVMF/AAVMF_CODE.fd", .vars = "/w/efivars.fd", .disk = "/w/disk.raw",
+			     .mac = "00:16:3e:01:02:03", .guest_ip = "10.0.2.15" };
+	struct vm_argv a;
+	vm_argv(&p, 2222, "/w/console-1.log", &a);
+	assert_string_equal(a.argv[0], "/usr/bin/qemu-system-aarch64");
+	assert_true(argv_has(a.argv, "-machine", "virt"));
+	assert_true(argv_has(a.argv, "-cpu", "max,pauth-impdef=on"));
+	assert_true(argv_has(a.argv, "-accel", "tcg"));
+	assert_true(argv_has(a.argv, "-serial", "file:/w/console-1.log"));
+	assert_true(argv_has(a.argv, "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/AAVMF/AAVMF_CODE.fd"));
+	assert_true(argv_has(a.argv, "-drive", "if=pflash,format=raw,unit=1,file=/w/efivars.fd"));
+	assert_true(argv_has(a.argv, "-drive", "file=/w/disk.raw,format=raw,if=none,id=d0,cache=unsafe"));
+	assert_true(argv_has(a.argv, "-device", "virtio-blk-pci,drive=d0,bootindex=0"));
+	assert_true(argv_has(a.argv, "-device", "virtio-net-pci,netdev=n0,mac=00:16:3e:01:02:03"));
+	assert_true(argv_has(a.argv, "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:2222-10.0.2.15:22"));
+	p.kvm = true;
+	vm_argv(&p, 2222, "/w/console-1.log", &a);
+	assert_true(argv_has(a.argv, "-cpu", "host"));
+	assert_true(argv_has(a.argv, "-accel", "kvm"));
+
+	/* x86-64 under BIOS: QEMU's default machine and CPU, SeaBIOS (no pflash) */
+	p.arch = ARCH_X86_64, p.firmware = FW_BIOS, p.kvm = false;
+	vm_argv(&p, 2222, "/w/console-1.log", &a);
+	assert_int_equal(argv_find(a.argv, "-machine"), -1);
+	assert_int_equal(argv_find(a.argv, "-cpu"), -1);
+	for (int i = 0; a.argv[i]; i++)
+		assert_null(strstr(a.argv[i], "pflash"));
+	assert_true(argv_has(a.argv, "-device", "virtio-blk-pci,drive=d0,bootindex=0"));
+}
+
+static void test_kvm_foreign(void **state)
+{
+	(void)state;
+	char why[160];
+#if defined(__x86_64__)
+	assert_false(vm_kvm_usable(ARCH_AARCH64, why, sizeof(why)));
+	assert_string_equal(why, "KVM runs only x86-64 guests on this x86-64 machine");
+#elif defined(__aarch64__)
+	assert_false(vm_kvm_usable(ARCH_X86_64, why, sizeof(why)));
+	assert_string_equal(why, "KVM runs only arm64 guests on this arm64 machine");
+#endif
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -134,6 +200,8 @@ int main(void)
 		cmocka_unit_test(test_owner_conf),
 		cmocka_unit_test(test_console),
 		cmocka_unit_test(test_guest),
+		cmocka_unit_test(test_vm_argv),
+		cmocka_unit_test(test_kvm_foreign),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

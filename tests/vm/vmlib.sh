@@ -14,6 +14,10 @@ VM_PKGS_SYSV="sysvinit-core,ifupdown,iproute2,kmod"
 VM_MODULES_BASE="virtio_pci virtio_blk virtio_net ext4 vfat nls_cp437 nls_ascii nls_iso8859-1 nls_utf8"
 # a test may add modules (VM_MODULES="$VM_MODULES_BASE xfs" before vm_prepare): its own cached initramfs
 VM_MODULES=${VM_MODULES:-$VM_MODULES_BASE}
+# The guests' Debian architecture: amd64, or arm64 (VM_ARCH=arm64 before vm_rootfs/vm_kernel: its
+# rootfs is debootstrapped --foreign and finished inside a qemu-system-aarch64 guest, its kernel and
+# busybox come from arm64 .debs).
+VM_ARCH=${VM_ARCH:-amd64}
 
 vm_log() { echo "# vm: $*" >&2; }
 
@@ -37,24 +41,69 @@ vm_lock() {
 # vm_rootfs [PKGS [SUITE]]: prints the path of a cached debootstrap rootfs (built once per suite
 # and package list; default $VM_PKGS, systemd, and $VM_SUITE). vm_rootfs_path: where it is,
 # without building it. vm_debootstrap_log SUITE: where the log of its last debootstrap is.
+# VM_CACHED_ONLY=1: status 3 (and nothing built) when the rootfs is not cached yet.
 vm_rootfs_path() {
-	_key=$(printf '%s %s %s' "${2:-$VM_SUITE}" minbase "${1:-$VM_PKGS}" | sha256sum | cut -c1-12)
+	_key=$(printf '%s %s %s%s' "${2:-$VM_SUITE}" minbase "${1:-$VM_PKGS}" "${VM_ARCH#amd64}" | sha256sum | cut -c1-12)
 	echo "$OSCONF_VM_CACHE/rootfs-$_key"
 }
-vm_debootstrap_log() { echo "$OSCONF_VM_CACHE/debootstrap-${1:-$VM_SUITE}.log"; }
+vm_debootstrap_log() { echo "$OSCONF_VM_CACHE/debootstrap-${1:-$VM_SUITE}$([ "$VM_ARCH" = amd64 ] || echo "-$VM_ARCH").log"; }
 vm_rootfs() {
 	_pkgs=${1:-$VM_PKGS} _suite=${2:-$VM_SUITE}
 	_dir=$(vm_rootfs_path "$_pkgs" "$_suite") _dlog=$(vm_debootstrap_log "$_suite")
+	if [ ! -e "$_dir/.complete" ] && [ -n "${VM_CACHED_ONLY:-}" ]; then
+		vm_log "no cached rootfs $_dir (VM_CACHED_ONLY is set)"; return 3
+	fi
 	if [ ! -e "$_dir/.complete" ]; then
 		vm_log "debootstrap $_suite ($_pkgs) into $_dir"
 		rm -rf "$_dir" "$_dir.tmp"
-		timeout 900 debootstrap --variant=minbase --include="$_pkgs" "$_suite" "$_dir.tmp" \
+		_foreign=; [ "$VM_ARCH" = amd64 ] || _foreign="--arch=$VM_ARCH --foreign"
+		timeout 900 debootstrap $_foreign --variant=minbase --include="$_pkgs" "$_suite" "$_dir.tmp" \
 			"$VM_MIRROR" >"$_dlog" 2>&1 || {
 			vm_log "debootstrap failed, see $_dlog"; rm -rf "$_dir.tmp"; return 1; }
+		[ -z "$_foreign" ] || vm_second_stage "$_dir.tmp" || { rm -rf "$_dir.tmp"; return 1; }
 		rm -rf "$_dir.tmp/var/cache/apt/archives/"*.deb "$_dir.tmp/var/lib/apt/lists/"*_Packages
 		mv "$_dir.tmp" "$_dir" && touch "$_dir/.complete"
 	fi
 	echo "$_dir"
+}
+
+# vm_second_stage DIR: debootstrap's second stage of the --foreign arm64 rootfs DIR, run inside a
+# qemu-system-aarch64 guest (the host runs no arm64 program and gets no binfmt_misc entry): DIR
+# becomes an ext4 disk, the guest (vm_initrd, then init=/osconf-second-stage) runs the second
+# stage and writes the finished tree as a tar archive onto its second disk, which replaces DIR.
+vm_second_stage() {
+	local d=$1 disk=$1.ext4 tar=$1.tar log=$OSCONF_VM_CACHE/second-stage-$VM_ARCH.log t0 rc
+	t0=$(date +%s)
+	vm_kernel && vm_initrd || return 1
+	cat >"$d/osconf-second-stage" <<'STAGE'
+#!/bin/sh
+# osconf-second-stage — PID 1 of the guest that finishes a --foreign debootstrap (tests/vm/vmlib.sh)
+mount -t sysfs sysfs /sys   # (/proc is still the first stage's link: debootstrap makes and mounts it)
+/debootstrap/debootstrap --second-stage
+echo "SECOND-STAGE RC=$?"
+rm -f /osconf-second-stage
+umount /sys
+tar --numeric-owner --xattrs --one-file-system --exclude='./proc/*' --exclude='./dev/*' -cf /dev/vdb -C / . &&
+	echo "SECOND-STAGE TAR OK"
+sync
+mount -t proc proc /proc; echo o >/proc/sysrq-trigger   # debootstrap unmounted its /proc
+STAGE
+	chmod 755 "$d/osconf-second-stage"
+	rm -f "$disk" "$tar" && truncate -s 4G "$disk" && truncate -s 3G "$tar" &&
+		mkfs.ext4 -q -F -d "$d" "$disk" || return 1
+	vm_log "debootstrap --second-stage in a qemu-system-aarch64 guest (log: $log)"
+	timeout 5400 qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -accel tcg -m 2048 -smp 2 -nographic -no-reboot \
+		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" -append "console=ttyAMA0 panic=-1 root=/dev/vda init=/osconf-second-stage" \
+		-drive file="$disk",format=raw,if=none,id=d0,cache=unsafe -device virtio-blk-pci,drive=d0 \
+		-drive file="$tar",format=raw,if=none,id=d1,cache=unsafe -device virtio-blk-pci,drive=d1 \
+		-nic none >"$log" 2>&1 </dev/null
+	rc=1
+	if grep -q '^SECOND-STAGE RC=0' "$log" && grep -q '^SECOND-STAGE TAR OK' "$log"; then
+		rm -rf "$d" && mkdir "$d" && tar -xpf "$tar" --numeric-owner --xattrs -C "$d" && rc=0
+	fi
+	rm -f "$disk" "$tar"
+	[ $rc = 0 ] && vm_log "second stage done in $(($(date +%s) - t0)) s" || vm_log "the second stage failed, see $log"
+	return $rc
 }
 
 # vm_rootfs_openrc: the sysvinit rootfs with sysv-rc replaced by Debian's OpenRC (built once from
@@ -97,26 +146,30 @@ vm_rootfs_plus() {
 	echo "$_dir"
 }
 
-# vm_kernel: extracts Debian's cloud kernel; sets VM_KROOT (extracted tree) and VM_KVER.
+# vm_kernel: extracts Debian's cloud kernel of $VM_ARCH; sets VM_KROOT (extracted tree), VM_KVER and
+# VM_BUSYBOX (the host's busybox; for arm64, busybox-static's, extracted into the same tree).
 vm_kernel() {
-	_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
+	_meta=linux-image-cloud-$VM_ARCH:$VM_ARCH _extra=; [ "$VM_ARCH" = amd64 ] || _extra=busybox-static:$VM_ARCH
+	_pkg=$(apt-cache depends "$_meta" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
 	if [ -z "$_pkg" ] && [ "$(id -u)" = 0 ]; then  # a fresh machine may have no package lists yet
 		timeout 300 apt-get update -q >/dev/null 2>&1
-		_pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
+		_pkg=$(apt-cache depends "$_meta" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
 	fi
-	[ -n "$_pkg" ] || { vm_log "no linux-image-cloud-amd64 in apt (apt-get update?)"; return 1; }
+	[ -n "$_pkg" ] || { vm_log "no $_meta in apt (apt-get update?)"; return 1; }
+	_pkg=${_pkg%:"$VM_ARCH"}
 	VM_KVER=${_pkg#linux-image-}
 	VM_KROOT="$OSCONF_VM_CACHE/kernel-$VM_KVER"
 	if [ ! -e "$VM_KROOT/.complete" ]; then
-		vm_log "apt-get download $_pkg"
+		vm_log "apt-get download $_pkg $_extra"
 		rm -rf "$VM_KROOT" && mkdir -p "$VM_KROOT/deb"
-		(cd "$VM_KROOT/deb" && timeout 600 apt-get download -q -o APT::Sandbox::User=root "$_pkg" >/dev/null) || return 1
-		dpkg-deb -x "$VM_KROOT"/deb/*.deb "$VM_KROOT" || return 1
+		(cd "$VM_KROOT/deb" && timeout 600 apt-get download -q -o APT::Sandbox::User=root "$_pkg:$VM_ARCH" $_extra >/dev/null) || return 1
+		for _deb in "$VM_KROOT"/deb/*.deb; do dpkg-deb -x "$_deb" "$VM_KROOT" || return 1; done
 		rm -rf "$VM_KROOT/deb"
 		depmod -b "$VM_KROOT" "$VM_KVER" || return 1
 		touch "$VM_KROOT/.complete"
 	fi
 	VM_KERNEL="$VM_KROOT/boot/vmlinuz-$VM_KVER"
+	VM_BUSYBOX=$(command -v busybox); [ "$VM_ARCH" = amd64 ] || VM_BUSYBOX=$VM_KROOT/bin/busybox
 }
 
 # vm_initrd_modules DIR MODULE...: the kernel modules (with what they depend on) copied into the
@@ -136,7 +189,8 @@ vm_initrd_modules() {
 }
 
 # vm_initrd: a busybox-static initramfs that loads the virtio, ext4 and vfat modules (they stay
-# loaded for the real system, which has no /lib/modules) and switch_roots to root=. Sets VM_INITRD.
+# loaded for the real system, which has no /lib/modules) and switch_roots to root= and its init=
+# (default /sbin/init). Sets VM_INITRD.
 vm_initrd() {
 	VM_INITRD="$OSCONF_VM_CACHE/initrd-$VM_KVER.cpio.gz"
 	[ "$VM_MODULES" = "$VM_MODULES_BASE" ] ||
@@ -144,7 +198,7 @@ vm_initrd() {
 	[ -s "$VM_INITRD" ] && return 0
 	_st=$(mktemp -d "${TMPDIR:-/tmp}/osconf-initrd.XXXXXX")
 	mkdir -p "$_st/bin" "$_st/dev" "$_st/proc" "$_st/sys" "$_st/newroot" "$_st/etc"
-	cp "$(command -v busybox)" "$_st/bin/busybox"
+	cp "$VM_BUSYBOX" "$_st/bin/busybox"
 	vm_initrd_modules "$_st" $VM_MODULES
 	cat >"$_st/init" <<'INIT'
 #!/bin/busybox sh
@@ -152,11 +206,12 @@ vm_initrd() {
 mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
 for ko in $(cat /etc/modules); do insmod "$ko" 2>/dev/null; done
 for i in $(seq 100); do [ -b /dev/vda ] && break; sleep 0.1; done
-root=; for w in $(cat /proc/cmdline); do case $w in root=*) root=${w#root=};; esac; done
+root=; init=/sbin/init
+for w in $(cat /proc/cmdline); do case $w in root=*) root=${w#root=};; init=*) init=${w#init=};; esac; done
 case $root in LABEL=*|UUID=*) root=$(findfs "$root");; esac
 mount -o rw "$root" /newroot || { echo "VM-INITRD: cannot mount '$root'"; poweroff -f; }
 umount /proc /sys; mount --move /dev /newroot/dev 2>/dev/null || umount /dev
-exec switch_root /newroot /sbin/init
+exec switch_root /newroot "$init"
 INIT
 	chmod +x "$_st/init"
 	(cd "$_st" && find . | cpio -o -H newc --quiet | gzip -1) >"$VM_INITRD.tmp" && mv "$VM_INITRD.tmp" "$VM_INITRD"
