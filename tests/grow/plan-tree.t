@@ -3,7 +3,7 @@
 # device (root partition mounted read-only in a private mount namespace) shows the growth a boot
 # would make (sizes) and the identity reset (host keys, machine-id, random seed) for an os.conf with
 # other MACs than the recorded instance, and changes nothing on the image; a disk with nothing to
-# grow and the same MACs says so.
+# grow and the same MACs says so; a sysvinit image's reset names osconf's host key script.
 # SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../lib/fixtures.sh"
@@ -33,15 +33,15 @@ printf 'seed' >"$R/var/lib/systemd/random-seed"
 P1=$SCRATCH/p1 && mkdir -p "$P1/aliyun_custom_image"
 sample 02-vpc eth0_mac_addr=$MAC >"$P1/aliyun_custom_image/os.conf"
 
-# mkdisk IMG DISK_MIB ROOT_MIB: partition 1 ext4 (16 MiB at 1 MiB) with os.conf, partition 2 ext4
-# of ROOT_MIB from the rootfs, the rest of the disk unallocated
+# mkdisk IMG DISK_MIB ROOT_MIB [ROOTFS]: partition 1 ext4 (16 MiB at 1 MiB) with os.conf, partition
+# 2 ext4 of ROOT_MIB from ROOTFS ($R), the rest of the disk unallocated
 mkdisk() {
 	local p2=$((17 * 2048))
 	rm -f "$1" && truncate -s "$2M" "$1" &&
 		printf 'label: dos\nunit: sectors\nstart=2048, size=32768, type=83\nstart=%s, size=%s, type=83\n' \
 			$p2 $(($3 * 2048)) | sfdisk -q "$1" &&
 		mkfs.ext4 -q -F -L cfg -E offset=$((2048 * 512)) -d "$P1" "$1" 16M &&
-		mkfs.ext4 -q -F -L root -E offset=$((p2 * 512)) -d "$R" "$1" "$3M"
+		mkfs.ext4 -q -F -L root -E offset=$((p2 * 512)) -d "${4:-$R}" "$1" "$3M"
 }
 # datasum IMG: sha256 of the image's content, each non-zero 4 KiB block with its offset (holes
 # and zeros alike skipped: fast on a sparse file; the kernel may allocate zeros in a hole when the
@@ -112,5 +112,25 @@ has "grow: nothing to grow" "^grow: .*nothing to grow (partition 2 of loop[0-9]*
 has "identity: the same instance" "identity: the instance configured last (same NIC MACs): nothing made anew" "$out"
 lacks "no host key removed" "remove /etc/ssh/" "$out"
 check "nothing on the image changed" test "$(datasum "$IMG")" = "$before"
+# 3. Debian with sysvinit: osconf's /etc/init.d/osconf-ssh-keygen makes the keys, the machine-id
+# is written at once
+R2=$SCRATCH/rootfs-sysv
+mkroot debian "$R2"
+mkdir -p "$R2/sbin" "$R2/usr/sbin" "$R2/etc/ssh" "$R2/etc/init.d" "$R2/etc/rcS.d" "$R2/var/lib/urandom" "$R2/var/lib/osconf"
+: >"$R2/sbin/init" && : >"$R2/usr/sbin/sshd" && printf '#!/bin/sh\nexec /usr/sbin/sshd\n' >"$R2/etc/init.d/ssh"
+printf 'key\n' >"$R2/etc/ssh/ssh_host_ed25519_key" && printf 'pub\n' >"$R2/etc/ssh/ssh_host_ed25519_key.pub"
+printf '0123456789abcdef0123456789abcdef\n' >"$R2/etc/machine-id" && printf 'seed' >"$R2/var/lib/urandom/random-seed"
+printf '# NIC MACs of the instance osconf configured last\n%s\n' $MAC_IMAGE >"$R2/var/lib/osconf/instance"
+"$OSCONF" install --root "$R2" --init sysv >"$SCRATCH/install.log" 2>&1 || { fail "osconf install --root --init sysv"; diag "$(cat "$SCRATCH/install.log")"; }
+mkdisk "$IMG" 1024 512 "$R2" || fail "the sysvinit disk image"
+before=$(datasum "$IMG")
+check "osconf plan --root on the sysvinit image" plan "$IMG"
+out=$(cat "$SCRATCH/plan.out")
+has "sysv: grow: the file system grown (sizes)" "^grow: at the image's boot: ext4 on .*ext4 grown online 0.5 GiB -> 1.0 GiB" "$out"
+has "sysv: the host keys removed, osconf's script makes new ones" "identity: SSH host keys removed; /etc/init.d/osconf-ssh-keygen (installed by osconf) makes new ones before sshd starts" "$out"
+has "sysv: ... every one of them" "remove /etc/ssh/ssh_host_ed25519_key.pub$" "$out"
+has "sysv: a new machine-id at once" "^+++ b/etc/machine-id$" "$out"
+has "sysv: the random seed removed" "remove /var/lib/urandom/random-seed$" "$out"
+check "sysv: nothing on the image changed" test "$(datasum "$IMG")" = "$before"
 check "no loop device left" sh -c "! losetup -j '$IMG' | grep -q ."
 done_testing
