@@ -84,13 +84,20 @@ plan() {
 	return $rc
 }
 
+# planned NAME DISK_MIB ROOT_MIB [ROOTFS]: $IMG built and planned: the plan in $out, the image's
+# checksum before it in $before
+planned() {
+	mkdisk "$IMG" $2 $3 ${4:-} || { fail "$1: the disk image"; return 1; }
+	before=$(datasum "$IMG")
+	check "$1: osconf plan --root on the mounted image" plan "$IMG"
+	out=$(cat "$SCRATCH/plan.out")
+}
+unchanged() { check "$1: nothing on the image changed (sha256 of all its data)" test "$(datasum "$IMG")" = "$before"; }
+
 # 1. 2 GiB disk, 1 GiB root, other MACs recorded than os.conf's: growth and a reset
 printf '# NIC MACs of the instance osconf configured last\n%s\n' $MAC_IMAGE >"$R/var/lib/osconf/instance"
 IMG=$SCRATCH/disk.img
-mkdisk "$IMG" 2048 1024 || skip_all "cannot build the disk image"
-before=$(datasum "$IMG")
-check "osconf plan --root on the mounted image" plan "$IMG"
-out=$(cat "$SCRATCH/plan.out")
+planned systemd 2048 1024
 check "exit 0" test "$(cat "$SCRATCH/plan.rc")" = 0
 has "grow: partition 2 extended to the disk's end (sectors)" "^grow: at the image's boot: ext4 on loop[0-9]*p2; dos partition 2 of loop[0-9]*: sectors 34816-2131967 -> 34816-4194303 (to the end of the disk)" "$out"
 has "grow: the file system grown (sizes)" "^grow: .*ext4 grown online 1.0 GiB -> 2.0 GiB" "$out"
@@ -100,18 +107,16 @@ has "identity: ... every one of them" "remove /etc/ssh/ssh_host_rsa_key.pub$" "$
 has "identity: a new machine-id, from the next boot on (systemd)" "^+++ b/var/lib/osconf/machine-id.next$" "$out"
 has "identity: the random seed removed" "remove /var/lib/systemd/random-seed$" "$out"
 has "identity: the new instance recorded" "^+++ b/var/lib/osconf/instance$" "$out"
-check "nothing on the image changed (sha256 of all its data)" test "$(datasum "$IMG")" = "$before"
+unchanged systemd
 
 # 2. the disk filled by the root, the same MACs recorded: nothing to grow, nothing made anew
 printf '# NIC MACs of the instance osconf configured last\n%s\n' $MAC >"$R/var/lib/osconf/instance"
-mkdisk "$IMG" 1041 1024 || fail "the second disk image"
-before=$(datasum "$IMG")
-check "osconf plan --root on a full disk" plan "$IMG"
-out=$(cat "$SCRATCH/plan.out")
+planned "full disk" 1041 1024
 has "grow: nothing to grow" "^grow: .*nothing to grow (partition 2 of loop[0-9]* ends at the end of the disk)" "$out"
 has "identity: the same instance" "identity: the instance configured last (same NIC MACs): nothing made anew" "$out"
 lacks "no host key removed" "remove /etc/ssh/" "$out"
-check "nothing on the image changed" test "$(datasum "$IMG")" = "$before"
+unchanged "full disk"
+
 # 3. Debian with sysvinit: osconf's /etc/init.d/osconf-ssh-keygen makes the keys, the machine-id
 # is written at once
 R2=$SCRATCH/rootfs-sysv
@@ -122,15 +127,12 @@ printf 'key\n' >"$R2/etc/ssh/ssh_host_ed25519_key" && printf 'pub\n' >"$R2/etc/s
 printf '0123456789abcdef0123456789abcdef\n' >"$R2/etc/machine-id" && printf 'seed' >"$R2/var/lib/urandom/random-seed"
 printf '# NIC MACs of the instance osconf configured last\n%s\n' $MAC_IMAGE >"$R2/var/lib/osconf/instance"
 "$OSCONF" install --root "$R2" --init sysv >"$SCRATCH/install.log" 2>&1 || { fail "osconf install --root --init sysv"; diag "$(cat "$SCRATCH/install.log")"; }
-mkdisk "$IMG" 1024 512 "$R2" || fail "the sysvinit disk image"
-before=$(datasum "$IMG")
-check "osconf plan --root on the sysvinit image" plan "$IMG"
-out=$(cat "$SCRATCH/plan.out")
+planned sysv 1024 512 "$R2"
 has "sysv: grow: the file system grown (sizes)" "^grow: at the image's boot: ext4 on .*ext4 grown online 0.5 GiB -> 1.0 GiB" "$out"
 has "sysv: the host keys removed, osconf's script makes new ones" "identity: SSH host keys removed; /etc/init.d/osconf-ssh-keygen (installed by osconf) makes new ones before sshd starts" "$out"
 has "sysv: ... every one of them" "remove /etc/ssh/ssh_host_ed25519_key.pub$" "$out"
 has "sysv: a new machine-id at once" "^+++ b/etc/machine-id$" "$out"
 has "sysv: the random seed removed" "remove /var/lib/urandom/random-seed$" "$out"
-check "sysv: nothing on the image changed" test "$(datasum "$IMG")" = "$before"
+unchanged sysv
 check "no loop device left" sh -c "! losetup -j '$IMG' | grep -q ."
 done_testing
