@@ -2,7 +2,7 @@
 # tests/install/keygen-run.t — the host key scripts `osconf install` adds on sysvinit and OpenRC, run for
 # real: in a chroot of the cached Debian rootfs with openssh-server (an overlay: the cache stays as
 # it is), inside a private mount and PID namespace, they make the keys when there are none and do
-# nothing when there are.
+# nothing when there are; Debian's insserv takes their LSB header.
 # SPDX-License-Identifier: Apache-2.0
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/../vm/vmlib.sh"
@@ -61,5 +61,23 @@ for init in sysv openrc; do
 	has_line "$init: a key type removed on purpose is not made again" removed-type-stays-removed "$out"
 	check "$init: the cached rootfs is untouched" test ! -e "$ROOTFS/etc/init.d/osconf-ssh-keygen"
 done
+# Debian's own insserv (the cached sysvinit rootfs) takes the LSB header as osconf wrote the
+# order: no warning, osconf-ssh-keygen after osconf in .depend.boot and in rcS.d
+SYSV=$(vm_rootfs_path "$VM_PKGS_SYSV")
+if [ -e "$SYSV/.complete" ] && [ -x "$SYSV/sbin/insserv" ]; then
+	rm -rf "$SCRATCH/upper" "$SCRATCH/work" && mkdir -p "$SCRATCH/upper" "$SCRATCH/work"
+	out=$(timeout 120 unshare --mount --propagation private sh -c '
+		mount -t overlay overlay -o lowerdir="$1",upperdir="$2/upper",workdir="$2/work" "$2/root" &&
+		"$3" install --root "$2/root" --init sysv >/dev/null 2>&1 && chroot "$2/root" insserv 2>&1 && echo insserv-ok &&
+		sed -n "s/^osconf-ssh-keygen:/rule:/p" "$2/root/etc/init.d/.depend.boot" && ls "$2/root/etc/rcS.d"' \
+		sh "$SYSV" "$SCRATCH" "$OSCONF" 2>&1)
+	has_line "insserv accepts the script" insserv-ok "$out"
+	lacks "... without a warning" "insserv: warning" "$out"
+	has "... osconf-ssh-keygen after osconf in .depend.boot" "^rule: .*osconf" "$out"
+	kg=$(echo "$out" | sed -n 's/^S\([0-9][0-9]\)osconf-ssh-keygen$/\1/p') oc=$(echo "$out" | sed -n 's/^S\([0-9][0-9]\)osconf$/\1/p')
+	check "... and in rcS.d (S$oc osconf, S$kg osconf-ssh-keygen)" test -n "$kg" -a -n "$oc" -a "${kg:-0}" -ge "${oc:-99}"
+else
+	for i in 1 2 3 4; do skip "no cached Debian sysvinit rootfs with insserv (tests/vm/boot-rc.t builds it)"; done
+fi
 check "no mount left behind" sh -c "! grep -q '$SCRATCH' /proc/self/mountinfo"
 done_testing
