@@ -3,6 +3,7 @@
 #include "cli/grow_step.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "grow/grow.h"
@@ -27,13 +28,15 @@ static void say(const struct run_opts *o, struct grow_status *gs, const char *st
 		log_info("grow: %s", gs->detail);
 }
 
-/* The running system: read, decide, print (plan) or apply. */
-static void grow_host(const struct run_opts *o, struct root *root, struct grow_status *gs)
+/* The file system mounted at mnt ("/": the running system's): read, decide, print (plan) or
+ * apply (the running system only: an image tree grows at its own boot). */
+static void grow_run(const struct run_opts *o, struct root *root, const char *mnt, struct grow_status *gs)
 {
 	char err[400] = "", line[700];
 	struct grow_facts f = { 0 };
 	struct grow_plan g = { 0 };
-	int r = grow_read_facts("/dev", &f, err, sizeof(err));
+	const char *when = streq(mnt, "/") ? "" : "at the image's boot: ";
+	int r = grow_read_facts("/dev", mnt, &f, err, sizeof(err));
 	if (r == 0 && (r = grow_decide(&f, &g, err, sizeof(err))) < 0)
 		grow_facts_free(&f);
 	if (r < 0)
@@ -47,7 +50,8 @@ static void grow_host(const struct run_opts *o, struct root *root, struct grow_s
 		say(o, gs, "unchanged", line);
 		return grow_facts_free(&g.f);
 	}
-	grow_describe(&g, line, sizeof(line));
+	snprintf(line, sizeof(line), "%s", when);
+	grow_describe(&g, line + strlen(line), sizeof(line) - strlen(line));
 	if (o->dry_run) {
 		say(o, gs, "planned", line);
 		return grow_facts_free(&g.f);
@@ -76,16 +80,14 @@ int grow_step(const struct run_opts *o, struct root *root, const struct agent_co
 		say(o, gs, "off", "off (grow=no in " AGENT_CONF_PATH ")");
 		return 0;
 	}
-	if (!root->is_host || o->no_live) {
-		/* an image tree: there is no disk to look at, only the setting to show */
-		if (o->dry_run)
-			say(o, gs, "skipped",
-			    "on: at every boot the partition holding / is extended to the end of its disk and its "
-			    "file system grown online (grow=no in " AGENT_CONF_PATH " turns it off)");
-		else
-			gs->state = "skipped";
-		return 0;
-	}
-	grow_host(o, root, gs);
+	/* an image tree grows at its own boot: plan shows what that would do when the tree is the
+	 * mounted root of a disk's partition (an image attached to a loop device), apply nothing */
+	_cleanup_free_ char *mnt = NULL;
+	if (root->is_host && !o->no_live)
+		grow_run(o, root, "/", gs);
+	else if (o->dry_run && (mnt = realpath(root->path, NULL)) && !streq(mnt, "/"))
+		grow_run(o, root, mnt, gs);
+	else
+		gs->state = "skipped";
 	return streq(gs->state, "failed") ? -1 : 0;
 }

@@ -16,8 +16,10 @@ struct grow_status {
 
 /* Grows the running system's root when the settings allow (ac: /etc/osconf.conf), the root
  * is the running system's and os.conf is located (as at boot), not named with --conf;
- * `plan` (o->dry_run) prints what it would do instead. gs->state stays NULL with --conf.
- * Reports itself; -1 when growing failed, else 0. */
+ * `plan` (o->dry_run) prints what it would do instead — for an image tree mounted from a
+ * disk's partition (--root), what its boot would do there ("skipped" when applying to a tree).
+ * gs->state stays NULL with --conf. Reports itself; -1 when growing (or planning it) failed,
+ * else 0. */
 int grow_step(const struct run_opts *o, struct root *root, const struct agent_conf *ac, struct grow_status *gs);
 /* Whether the step changed something or failed: then a run without os.conf writes the record. */
 static inline bool grow_status_noteworthy(const struct grow_status *gs)

@@ -417,8 +417,8 @@ int run_pipeline(const struct run_opts *o)
 	if (ac.switch_error[0])
 		log_warn("%s", ac.switch_error);
 	struct run_extra x = { .ac = &ac, .run_made = run_made };
-	/* growing the running system's root comes first and does not depend on os.conf; for
-	 * another tree there is only the setting to show, once os.conf is found */
+	/* growing the running system's root comes first and does not depend on os.conf; another
+	 * tree's is planned once os.conf is found (its boot would grow it) */
 	bool grows = root.is_host && !o->no_live;
 	if (grows)
 		x.failed = grow_step(o, &root, &ac, &x.gs) < 0;
@@ -427,7 +427,7 @@ int run_pipeline(const struct run_opts *o)
 		goto out;
 	}
 	if (!grows)
-		grow_step(o, &root, &ac, &x.gs);
+		x.failed = grow_step(o, &root, &ac, &x.gs) < 0;
 	if (!src.present) {
 		log_info("no os.conf at %s: nothing to do", src.path);
 		rc = x.failed ? EXIT_FAILED : EXIT_APPLIED;

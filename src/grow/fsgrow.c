@@ -72,7 +72,7 @@ static int xfs_size(int rootfd, struct grow_facts *f, char *err, size_t errsize)
 {
 	struct osconf_xfs_geom_v1 g = { 0 };
 	if (ioctl(rootfd, OSCONF_XFS_IOC_FSGEOMETRY_V1, &g) < 0)
-		return snprintf(err, errsize, "XFS geometry of /: %s", strerror(errno)), negerrno();
+		return snprintf(err, errsize, "XFS geometry of %s: %s", f->part, strerror(errno)), negerrno();
 	f->fs_block = g.blocksize;
 	f->fs_bytes = g.datablocks * g.blocksize;
 	f->xfs_imaxpct = g.imaxpct;
@@ -83,7 +83,7 @@ static int btrfs_size(int rootfd, struct grow_facts *f, char *err, size_t errsiz
 {
 	struct btrfs_ioctl_fs_info_args fi = { 0 };
 	if (ioctl(rootfd, BTRFS_IOC_FS_INFO, &fi) < 0)
-		return snprintf(err, errsize, "btrfs info of /: %s", strerror(errno)), negerrno();
+		return snprintf(err, errsize, "btrfs info of %s: %s", f->part, strerror(errno)), negerrno();
 	if (fi.num_devices != 1)
 		return snprintf(err, errsize, "btrfs on %llu devices: not grown", (unsigned long long)fi.num_devices),
 		       -EUCLEAN;
@@ -101,7 +101,7 @@ static int btrfs_size(int rootfd, struct grow_facts *f, char *err, size_t errsiz
 	return snprintf(err, errsize, "btrfs: no device found"), -ENODEV;
 }
 
-int grow_fs_size(const char *dev_dir, struct grow_facts *f, char *err, size_t errsize)
+int grow_fs_size(const char *dev_dir, const char *mnt, struct grow_facts *f, char *err, size_t errsize)
 {
 	if (f->fs == GROW_FS_EXT4) {
 		_cleanup_close_ int fd = grow_open_dev(dev_dir, f->part, f->part_dev, O_RDONLY);
@@ -111,9 +111,9 @@ int grow_fs_size(const char *dev_dir, struct grow_facts *f, char *err, size_t er
 	}
 	if (f->fs == GROW_FS_OTHER)
 		return 0;
-	_cleanup_close_ int root = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int root = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
-		return snprintf(err, errsize, "opening /: %s", strerror(errno)), negerrno();
+		return snprintf(err, errsize, "opening %s: %s", mnt, strerror(errno)), negerrno();
 	return f->fs == GROW_FS_XFS ? xfs_size(root, f, err, errsize) : btrfs_size(root, f, err, errsize);
 }
 

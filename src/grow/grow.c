@@ -55,7 +55,7 @@ int grow_decide(struct grow_facts *f, struct grow_plan *out, char *err, size_t e
 		return 0;
 	}
 	if (f->kind == GROW_OTHER) {
-		snprintf(g.note, sizeof(g.note), "/ is %s: nothing to grow", f->other);
+		snprintf(g.note, sizeof(g.note), "/ is %s", f->other);
 		*out = g;
 		return 0;
 	}
@@ -120,6 +120,7 @@ void grow_describe(const struct grow_plan *g, char *out, size_t size)
 /* ---- reading the facts ---- */
 
 struct root_mount {
+	const char *mnt;
 	struct mount_entry e;
 	bool found;
 };
@@ -127,8 +128,8 @@ struct root_mount {
 static int take_root(const struct mount_entry *e, void *ctx)
 {
 	struct root_mount *m = ctx;
-	if (streq(e->mountpoint, "/")) {
-		m->e = *e; /* the last one mounted on / is what / is */
+	if (streq(e->mountpoint, m->mnt)) {
+		m->e = *e; /* the last one mounted there is what is seen */
 		m->found = true;
 	}
 	return 0;
@@ -157,10 +158,16 @@ static void classify_dm(const struct blockdev *b, struct grow_facts *f)
 }
 
 /* The root's block device, partition and disk from /proc/self/mountinfo and /sys. */
-static int read_device(struct grow_facts *f, struct blockdev *part, struct blockdev *disk, char *err, size_t errsize)
+static int read_device(const char *mnt, struct grow_facts *f, struct blockdev *part, struct blockdev *disk, char *err,
+		       size_t errsize)
 {
-	struct root_mount m = { 0 };
+	struct root_mount m = { .mnt = mnt };
 	int r = mountinfo_foreach("/proc/self/mountinfo", take_root, &m);
+	if (r == 0 && !m.found && !streq(mnt, "/")) {
+		f->kind = GROW_OTHER;
+		snprintf(f->other, sizeof(f->other), "not a mount point (%.100s is a directory of another file system)", mnt);
+		return 0;
+	}
 	if (r < 0 || !m.found)
 		return snprintf(err, errsize, "/proc/self/mountinfo: %s", r < 0 ? strerror(-r) : "no / entry"),
 		       r < 0 ? r : -ENOENT;
@@ -178,8 +185,10 @@ static int read_device(struct grow_facts *f, struct blockdev *part, struct block
 		snprintf(f->other, sizeof(f->other), "%s from %.100s, not a block device", m.e.fstype, m.e.source);
 		return 0;
 	}
+	/* a loop device's partitions are a disk's (an image attached with partx); the loop device
+	 * itself is a file's */
 	if (strncmp(part->name, "dm-", 3) == 0 || strncmp(part->name, "md", 2) == 0 ||
-	    strncmp(part->name, "loop", 4) == 0) {
+	    (strncmp(part->name, "loop", 4) == 0 && !part->partno)) {
 		if (strncmp(part->name, "dm-", 3) == 0)
 			classify_dm(part, f);
 		else
@@ -224,11 +233,11 @@ static int read_table(const char *dev_dir, struct grow_facts *f, const struct bl
 	return 0;
 }
 
-int grow_read_facts(const char *dev_dir, struct grow_facts *out, char *err, size_t errsize)
+int grow_read_facts(const char *dev_dir, const char *mnt, struct grow_facts *out, char *err, size_t errsize)
 {
 	struct grow_facts f = { 0 };
 	struct blockdev part = { 0 }, disk = { 0 };
-	int r = read_device(&f, &part, &disk, err, errsize);
+	int r = read_device(mnt, &f, &part, &disk, err, errsize);
 	if (r < 0)
 		return r;
 	if (f.kind == GROW_PARTITION || f.kind == GROW_WHOLE_DISK) {
@@ -237,7 +246,7 @@ int grow_read_facts(const char *dev_dir, struct grow_facts *out, char *err, size
 		f.part_dev = part.dev, f.disk_dev = disk.dev, f.partno = part.partno;
 		r = read_table(dev_dir, &f, &part, &disk, err, errsize);
 		if (r == 0)
-			r = grow_fs_size(dev_dir, &f, err, errsize);
+			r = grow_fs_size(dev_dir, mnt, &f, err, errsize);
 	}
 	if (r < 0) {
 		grow_facts_free(&f);
@@ -288,7 +297,7 @@ static int entry_apply(struct plan_entry *e, struct apply_ctx *ctx)
 	const struct grow_plan *g = e->data;
 	struct grow_facts now = { 0 };
 	struct grow_plan again = { 0 };
-	int r = grow_read_facts("/dev", &now, ctx->err, sizeof(ctx->err));
+	int r = grow_read_facts("/dev", "/", &now, ctx->err, sizeof(ctx->err));
 	if (r == 0)
 		r = grow_decide(&now, &again, ctx->err, sizeof(ctx->err));
 	grow_facts_free(&now);

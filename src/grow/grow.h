@@ -53,10 +53,12 @@ struct grow_plan {
 int grow_decide(struct grow_facts *f, struct grow_plan *out, char *err, size_t errsize);
 bool grow_needed(const struct grow_plan *g);
 
-/* Reads the facts from the running system: /proc/self/mountinfo's "/", /sys/dev/block, the
- * disk's table and the file system's size (its superblock or ioctl). dev_dir is "/dev".
- * Negative errno with err set when something could not be read. */
-int grow_read_facts(const char *dev_dir, struct grow_facts *f, char *err, size_t errsize);
+/* Reads the facts from the running system: the file system /proc/self/mountinfo has mounted
+ * at mnt ("/"; or an image's root mounted elsewhere, for `plan --root`), /sys/dev/block, the
+ * disk's table and the file system's size (its superblock or ioctl). dev_dir is "/dev". mnt
+ * other than "/" and no mount there: GROW_OTHER. Negative errno with err set when something
+ * could not be read. */
+int grow_read_facts(const char *dev_dir, const char *mnt, struct grow_facts *f, char *err, size_t errsize);
 void grow_facts_free(struct grow_facts *f);
 
 /* Adds the plan entry carrying g (moved into it, its table too). */
@@ -65,8 +67,8 @@ int grow_plan_add(struct plan *p, struct grow_plan *g);
 /* Prints the one-line description of g (for plan and the status record). */
 void grow_describe(const struct grow_plan *g, char *out, size_t size);
 
-/* The file-system and kernel steps (fsgrow.c). */
-int grow_fs_size(const char *dev_dir, struct grow_facts *f, char *err, size_t errsize);
+/* The file-system and kernel steps (fsgrow.c); the size of the file system mounted at mnt. */
+int grow_fs_size(const char *dev_dir, const char *mnt, struct grow_facts *f, char *err, size_t errsize);
 int grow_fs_apply(const struct grow_plan *g, char *err, size_t errsize);
 int grow_blkpg_resize(int diskfd, const struct grow_plan *g, char *err, size_t errsize);
 /* Opens /dev/NAME (dev_dir/NAME), checking that it is the block device dev. */

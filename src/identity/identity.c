@@ -96,7 +96,7 @@ static int plan_host_keys(int rootfd, struct fsview *fs, struct plan *p)
 		return r;
 	if (s.regen == SSH_REGEN_NONE)
 		return plan_note(p, "identity: %d SSH host key file%s kept: nothing in this tree makes new ones before "
-				 "sshd starts (osconf install adds osconf-ssh-keygen.service on systemd)", s.nkeys,
+				 "sshd starts (osconf install adds osconf-ssh-keygen where nothing does)", s.nkeys,
 				 s.nkeys == 1 ? "" : "s");
 	for (int i = 0; i < s.nkeys && r == 0; i++) {
 		char path[128];

@@ -206,8 +206,8 @@ void check_host_keys(struct inspect *ctx, struct check_result *c)
 		result_set(c, CHECK_PASS, NULL, "no private SSH host keys in /etc/ssh; %s makes them before sshd starts", s.how);
 	else
 		result_set(c, CHECK_WARN,
-			   "install osconf into the image (`osconf install --root`: its osconf-ssh-keygen.service runs "
-			   "ssh-keygen -A before sshd), or make the keys at boot otherwise",
+			   "install osconf into the image (`osconf install --root`: its osconf-ssh-keygen unit or init "
+			   "script runs ssh-keygen -A before sshd), or make the keys at boot otherwise",
 			   "no SSH host keys in /etc/ssh and nothing makes them at boot: sshd will not start");
 }
 

@@ -88,7 +88,8 @@ void check_ssh_login(struct inspect *ctx, struct check_result *c)
 		r = ssh_info_read(ctx->root, info, &s);
 		if (r == 0 && s.regen == SSH_REGEN_NONE) {
 			result_set(c, CHECK_WARN,
-				   "make them at every first boot: osconf install adds osconf-ssh-keygen.service (ssh-keygen -A before sshd)",
+				   "make them at every first boot: osconf install adds osconf-ssh-keygen (a unit, or an init "
+				   "script on sysvinit and OpenRC: ssh-keygen -A before sshd)",
 				   "no SSH host keys and %s: sshd does not start, os.conf's password works only on the console",
 				   s.how);
 			return;

@@ -45,20 +45,32 @@ static bool has_word(const char *s, size_t slen, const char *w, size_t len)
 	return false;
 }
 
-/* Appends the words of s (slen bytes) except name; then name when add. */
+/* Appends the words of s (slen bytes) except name; then name when add (where it was, when it
+ * was there: a second install changes nothing). */
 static void words_without(struct buf *out, const char *s, size_t slen, const char *name, bool add)
 {
 	const char *x;
 	size_t xl, i = 0, nlen = strlen(name);
+	bool keep = add && has_word(s, slen, name, nlen);
 	while (next_word(s, slen, &i, &x, &xl))
-		if (!(xl == nlen && !memcmp(x, name, nlen))) {
+		if (keep || !(xl == nlen && !memcmp(x, name, nlen))) {
 			buf_puts(out, " ");
 			buf_append(out, x, xl);
 		}
-	if (add) {
+	if (add && !keep) {
 		buf_puts(out, " ");
 		buf_puts(out, name);
 	}
+}
+
+/* "name: DEPS" (only DEPS that are in targets). */
+static void put_rule(struct buf *out, const char *name, const char *const *deps, const char *targets, size_t tlen)
+{
+	buf_printf(out, "%s:", name);
+	for (; deps && *deps; deps++)
+		if (has_word(targets, tlen, *deps, strlen(*deps)))
+			buf_printf(out, " %s", *deps);
+	buf_puts(out, "\n");
 }
 
 int insserv_edit(int rootfd, const char *rel, const char *name, const char *const *deps,
@@ -79,6 +91,7 @@ int insserv_edit(int rootfd, const char *rel, const char *name, const char *cons
 			tlen = len - 9;
 		}
 	pos = 0;
+	bool ruled = false;
 	while (buf_next_line(&old, &pos, &line, &len)) {
 		const char *colon = memchr(line, ':', len);
 		size_t tl = colon ? (size_t)(colon - line) : 0;
@@ -86,7 +99,10 @@ int insserv_edit(int rootfd, const char *rel, const char *name, const char *cons
 			buf_puts(&out, "TARGETS =");
 			words_without(&out, line + 9, len - 9, name, add);
 		} else if (colon && tl == nlen && !memcmp(line, name, nlen)) {
-			continue; /* our own rule, written again below */
+			if (add && !ruled) /* our own rule, written again where it was */
+				put_rule(&out, name, deps, targets, tlen);
+			ruled = true;
+			continue;
 		} else if (colon && in_list(before, line, tl)) {
 			buf_append(&out, line, tl + 1);
 			words_without(&out, colon + 1, len - tl - 1, name, add);
@@ -95,13 +111,8 @@ int insserv_edit(int rootfd, const char *rel, const char *name, const char *cons
 		}
 		buf_puts(&out, "\n");
 	}
-	if (add) {
-		buf_printf(&out, "%s:", name);
-		for (; deps && *deps; deps++)
-			if (has_word(targets, tlen, *deps, strlen(*deps)))
-				buf_printf(&out, " %s", *deps);
-		buf_puts(&out, "\n");
-	}
+	if (add && !ruled)
+		put_rule(&out, name, deps, targets, tlen);
 	if (!out.data)
 		return -ENOMEM;
 	const struct file_meta meta = { .mode = 0644 };

@@ -441,31 +441,64 @@ static int systemd_watch(int rootfd, const struct init_layout *l, const char *sp
 	return r;
 }
 
-/* systemd: the units that give a new instance its own identity (src/identity/): host keys made
- * before sshd, the new machine-id put in place at shutdown. */
-static const struct init_service identity_units[] = {
-	{ "osconf-ssh-keygen.service", "systemd/osconf-ssh-keygen.service", SSH_KEYGEN_UNIT, 0644, SSH_KEYGEN_UNIT,
-	  INIT_PICK_ONLY, { { { SSH_KEYGEN_LINK } } } },
-	{ "osconf-machine-id.service", "systemd/osconf-machine-id.service", IDENTITY_MACHINE_ID_UNIT, 0644,
-	  IDENTITY_MACHINE_ID_UNIT, INIT_PICK_ONLY, { { { IDENTITY_MACHINE_ID_LINK } } } },
-};
+/* systemd: the unit that puts a new instance's machine-id in place at shutdown (src/identity/). */
+static const struct init_service machine_id_unit = { "osconf-machine-id.service", "systemd/osconf-machine-id.service",
+	IDENTITY_MACHINE_ID_UNIT, 0644, IDENTITY_MACHINE_ID_UNIT, INIT_PICK_ONLY, { { { IDENTITY_MACHINE_ID_LINK } } } };
+
+/* Debian's sysvinit: name in insserv's .depend.boot, which sysv-rc follows instead of the
+ * links when it exists, after deps and before the scripts of before. */
+static int depend_boot(int rootfd, const char *name, const char *const *deps, const char *const *before, struct buf *log,
+		       char *err, size_t errlen)
+{
+	int r = looked(root_is_dir(rootfd, "etc/rcS.d"), "etc/rcS.d", err, errlen);
+	if (r > 0)
+		r = insserv_result(insserv_edit(rootfd, "etc/init.d/.depend.boot", name, deps, before, true, log),
+				   "/etc/init.d/.depend.boot", err, errlen);
+	return r;
+}
+
+/* sysvinit and OpenRC: /etc/init.d/osconf-ssh-keygen (ssh-keygen -A before sshd when there is
+ * no host key) where the tree has no way of its own to make them (src/tree/sshkeys.c); where it
+ * has one, an earlier install's script goes. systemd's unit comes with every install. */
+static int keygen_service(int rootfd, const struct init_layout *l, struct buf *log, char *err, size_t errlen)
+{
+	static const char *const deps[] = { "osconf", "mountall.sh", "mountall-bootclean.sh", "udev", NULL };
+	const struct init_info ii = { .system = l->system };
+	struct fs_borrowed fb;
+	struct ssh_info s;
+	if (l->system == INIT_SYSTEMD)
+		return put_service(rootfd, &l->keygen, log, err, errlen);
+	int r = ssh_info_read(fs_borrow_root(rootfd, &fb), &ii, &s);
+	if (r < 0) {
+		set_err(err, errlen, "cannot tell what makes SSH host keys from /etc/ssh and the init scripts: %s",
+			root_strerror(r));
+		return r;
+	}
+	if (s.regen == SSH_REGEN_DISTRO) {
+		buf_printf(log, "note: no %s: %s makes missing SSH host keys\n", l->keygen.path, s.how);
+		return sysv_openrc_disable(rootfd, l->keygen.name, log, err, errlen);
+	}
+	r = put_service(rootfd, &l->keygen, log, err, errlen);
+	if (r == 0 && l->system == INIT_SYSV)
+		r = depend_boot(rootfd, l->keygen.name, deps, NULL, log, err, errlen);
+	return r < 0 ? r : 0;
+}
 
 /* osconf's layout for init (src/tree/init.c): the unit or script and its links, insserv's
- * boot order on Debian's sysvinit, the watch service, and systemd's identity units. */
+ * boot order on Debian's sysvinit, the host key maker, the watch service, and systemd's
+ * machine-id unit. */
 static int enable(int rootfd, enum init_system init, const char *spec, struct buf *log, char *err, size_t errlen)
 {
 	const struct init_layout *l = init_layout(init);
 	if (!l)
 		return -EINVAL;
 	int r = put_service(rootfd, &l->boot, log, err, errlen);
-	/* Debian: insserv's .depend.boot, which sysv-rc follows instead of the links when it exists */
 	if (r == 0 && init == INIT_SYSV)
-		r = looked(root_is_dir(rootfd, "etc/rcS.d"), "etc/rcS.d", err, errlen);
-	if (r > 0)
-		r = insserv_result(insserv_edit(rootfd, "etc/init.d/.depend.boot", l->boot.name, boot_deps, net_scripts,
-						true, log), "/etc/init.d/.depend.boot", err, errlen);
-	for (size_t i = 0; r == 0 && init == INIT_SYSTEMD && i < ARRAY_SIZE(identity_units); i++)
-		r = put_service(rootfd, &identity_units[i], log, err, errlen);
+		r = depend_boot(rootfd, l->boot.name, boot_deps, net_scripts, log, err, errlen);
+	if (r >= 0)
+		r = keygen_service(rootfd, l, log, err, errlen);
+	if (r == 0 && init == INIT_SYSTEMD)
+		r = put_service(rootfd, &machine_id_unit, log, err, errlen);
 	if (r < 0)
 		return r;
 	return init == INIT_SYSTEMD ? systemd_watch(rootfd, l, spec, log, err, errlen)
@@ -591,13 +624,15 @@ int osconf_uninstall(const char *rootpath, struct buf *log, char *err, size_t er
 	if (lock < 0)
 		return lock;
 	const struct init_layout *sd = init_layout(INIT_SYSTEMD);
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(identity_units); i++)
-		r = remove_service(root.fd, &identity_units[i], log, err, errlen);
-	if (r < 0 || (r = remove_service(root.fd, &sd->watch, log, err, errlen)) < 0 ||
+	if ((r = remove_service(root.fd, &sd->keygen, log, err, errlen)) < 0 ||
+	    (r = remove_service(root.fd, &machine_id_unit, log, err, errlen)) < 0 ||
+	    (r = remove_service(root.fd, &sd->watch, log, err, errlen)) < 0 ||
 	    (r = remove_service(root.fd, &sd->boot, log, err, errlen)) < 0)
 		return r;
+	/* sysvinit and OpenRC share the scripts' names; the keygen's .depend.boot rule names osconf */
 	const struct init_layout *sysv = init_layout(INIT_SYSV);
-	if ((r = sysv_openrc_disable(root.fd, sysv->watch.name, log, err, errlen)) < 0 ||
+	if ((r = sysv_openrc_disable(root.fd, sysv->keygen.name, log, err, errlen)) < 0 ||
+	    (r = sysv_openrc_disable(root.fd, sysv->watch.name, log, err, errlen)) < 0 ||
 	    (r = sysv_openrc_disable(root.fd, sysv->boot.name, log, err, errlen)) < 0)
 		return r;
 

@@ -12,6 +12,7 @@
 
 #define SYSTEMD_UNIT "/usr/lib/systemd/system/osconf.service"
 #define SYSTEMD_PATH_UNIT "/usr/lib/systemd/system/osconf.path"
+#define SYSTEMD_KEYGEN_UNIT "/usr/lib/systemd/system/osconf-ssh-keygen.service"
 #define RC(base, n, name) base "/rc" #n ".d/" name
 
 const struct init_layout init_layouts[] = {
@@ -19,7 +20,10 @@ const struct init_layout init_layouts[] = {
 	  { "osconf.service", "systemd/osconf.service", SYSTEMD_UNIT, 0644, SYSTEMD_UNIT, INIT_PICK_ONLY,
 	    { { { "/etc/systemd/system/sysinit.target.wants/osconf.service" } } } },
 	  { "osconf.path", "systemd/osconf.path", SYSTEMD_PATH_UNIT, 0644, SYSTEMD_PATH_UNIT, INIT_PICK_ONLY,
-	    { { { "/etc/systemd/system/paths.target.wants/osconf.path" } } } } },
+	    { { { "/etc/systemd/system/paths.target.wants/osconf.path" } } } },
+	  { "osconf-ssh-keygen.service", "systemd/osconf-ssh-keygen.service", SYSTEMD_KEYGEN_UNIT, 0644,
+	    SYSTEMD_KEYGEN_UNIT, INIT_PICK_ONLY,
+	    { { { "/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service" } } } } },
 	/* Debian's rcS.d (Default-Start: S), RHEL's /etc/rc.d/rcN.d, else /etc/rcN.d (2345). */
 	{ INIT_SYSV, "sysv", "sysvinit",
 	  { "osconf", "sysv/osconf", "/etc/init.d/osconf", 0755, "../init.d/osconf", INIT_PICK_DIRS,
@@ -36,14 +40,26 @@ const struct init_layout init_layouts[] = {
 		  RC("/etc/rc.d", 6, "K10osconf-watch") } },
 	      { { RC("/etc", 0, "K10osconf-watch"), RC("/etc", 1, "K10osconf-watch"), RC("/etc", 2, "S90osconf-watch"),
 		  RC("/etc", 3, "S90osconf-watch"), RC("/etc", 4, "S90osconf-watch"), RC("/etc", 5, "S90osconf-watch"),
-		  RC("/etc", 6, "K10osconf-watch") } } } } },
+		  RC("/etc", 6, "K10osconf-watch") } } } },
+	  /* where osconf's links go, with its number: S06osconf-ssh-keygen sorts after S06osconf */
+	  { "osconf-ssh-keygen", "sysv/osconf-ssh-keygen", "/etc/init.d/osconf-ssh-keygen", 0755,
+	    "../init.d/osconf-ssh-keygen", INIT_PICK_DIRS,
+	    { { { "/etc/rcS.d/S??osconf-ssh-keygen" } },
+	      { { RC("/etc/rc.d", 2, "S??osconf-ssh-keygen"), RC("/etc/rc.d", 3, "S??osconf-ssh-keygen"),
+		  RC("/etc/rc.d", 4, "S??osconf-ssh-keygen"), RC("/etc/rc.d", 5, "S??osconf-ssh-keygen") } },
+	      { { RC("/etc", 2, "S??osconf-ssh-keygen"), RC("/etc", 3, "S??osconf-ssh-keygen"),
+		  RC("/etc", 4, "S??osconf-ssh-keygen"), RC("/etc", 5, "S??osconf-ssh-keygen") } } } } },
 	/* OpenRC orders within a runlevel only: sysinit where the network service starts there
 	 * (Debian's OpenRC), else boot (Alpine: networking is there). */
 	{ INIT_OPENRC, "openrc", "openrc",
 	  { "osconf", "openrc/osconf", "/etc/init.d/osconf", 0755, "/etc/init.d/osconf", INIT_PICK_NETWORK,
 	    { { { "/etc/runlevels/sysinit/osconf" } }, { { "/etc/runlevels/boot/osconf" } } } },
 	  { "osconf-watch", "openrc/osconf-watch", "/etc/init.d/osconf-watch", 0755, "/etc/init.d/osconf-watch",
-	    INIT_PICK_ONLY, { { { "/etc/runlevels/default/osconf-watch" } } } } },
+	    INIT_PICK_ONLY, { { { "/etc/runlevels/default/osconf-watch" } } } },
+	  /* osconf's runlevel: before the default one, where sshd starts */
+	  { "osconf-ssh-keygen", "openrc/osconf-ssh-keygen", "/etc/init.d/osconf-ssh-keygen", 0755,
+	    "/etc/init.d/osconf-ssh-keygen", INIT_PICK_NETWORK,
+	    { { { "/etc/runlevels/sysinit/osconf-ssh-keygen" } }, { { "/etc/runlevels/boot/osconf-ssh-keygen" } } } } },
 };
 const size_t init_layouts_count = ARRAY_SIZE(init_layouts);
 _Static_assert(ARRAY_SIZE(init_layouts) == INIT_LAYOUTS_N, "INIT_LAYOUTS_N counts init_layouts");

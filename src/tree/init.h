@@ -46,6 +46,9 @@ struct init_layout {
 	const char *title; /* as reports name it: "systemd", "sysvinit", "openrc" */
 	struct init_service boot;  /* osconf apply at boot */
 	struct init_service watch; /* re-apply on change (where partition 1 is mounted permanently) */
+	struct init_service keygen; /* ssh-keygen -A before sshd when there is no host key (a new
+				     * instance's, src/identity/); on sysvinit and OpenRC only where
+				     * the tree has no mechanism of its own (src/tree/sshkeys.h) */
 };
 
 /* The layout of system, or NULL for INIT_UNKNOWN. */

@@ -19,13 +19,13 @@ enum keygen_kind {
 	KEYGEN_FILE,     /* a program sshd's unit runs before it starts */
 	KEYGEN_SCRIPT,   /* an init script that runs ssh-keygen */
 	KEYGEN_ENABLED,  /* a service enabled for the image's init system */
-	KEYGEN_LINK,     /* osconf's own unit, enabled by its link */
+	KEYGEN_OSCONF,   /* osconf's own keygen service for one init system (init.h), there and enabled */
 };
 
 static const struct {
 	enum keygen_kind kind;
 	enum ssh_regen regen;
-	const char *name, *how;
+	const char *name, *how; /* KEYGEN_OSCONF: name is the init system's (init.h) */
 } keygen_ways[] = {
 	{ KEYGEN_UNIT, SSH_REGEN_DISTRO, "sshd-keygen@.service", "sshd-keygen@.service (RHEL, Fedora: sshd.service wants sshd-keygen.target)" },
 	{ KEYGEN_UNIT, SSH_REGEN_DISTRO, "sshd-keygen.service", "sshd-keygen.service (RHEL 7, older Fedora and SUSE)" },
@@ -34,8 +34,23 @@ static const struct {
 	{ KEYGEN_SCRIPT, SSH_REGEN_DISTRO, "/etc/init.d/sshd", "/etc/init.d/sshd runs ssh-keygen (Alpine, Gentoo, RHEL 6)" },
 	{ KEYGEN_ENABLED, SSH_REGEN_DISTRO, "cloud-init", "cloud-init (its ssh module makes host keys at first boot)" },
 	{ KEYGEN_ENABLED, SSH_REGEN_DISTRO, "cloud-init-local", "cloud-init (its ssh module makes host keys at first boot)" },
-	{ KEYGEN_LINK, SSH_REGEN_OSCONF, SSH_KEYGEN_LINK, "osconf-ssh-keygen.service (installed by osconf)" },
+	{ KEYGEN_OSCONF, SSH_REGEN_OSCONF, "systemd", "osconf-ssh-keygen.service (installed by osconf)" },
+	{ KEYGEN_OSCONF, SSH_REGEN_OSCONF, "sysv", "/etc/init.d/osconf-ssh-keygen (installed by osconf)" },
+	{ KEYGEN_OSCONF, SSH_REGEN_OSCONF, "openrc", "/etc/init.d/osconf-ssh-keygen (installed by osconf, OpenRC)" },
 };
+
+/* osconf's keygen service for the init system called name, when the tree boots with it (or
+ * info does not say): its file there and enabled as that init system enables it. */
+static bool osconf_keygen(struct fsview *fs, const struct init_info *info, const char *name)
+{
+	struct init_info only = { 0 };
+	char path[256];
+	if (init_system_parse(name, &only.system) < 0 || (info && info->system && info->system != only.system))
+		return false;
+	const struct init_layout *l = init_layout(only.system);
+	return l && init_service_file(fs, &l->keygen, path, sizeof(path)) &&
+	       init_unit_enabled(fs, &only, l->keygen.name, NULL, 0);
+}
 
 /* 1 when way i is in the tree, 0 when not, negative errno when that cannot be told. */
 static int keygen_way(struct fsview *fs, const struct init_info *info, size_t i)
@@ -62,8 +77,8 @@ static int keygen_way(struct fsview *fs, const struct init_info *info, size_t i)
 	}
 	case KEYGEN_ENABLED:
 		return init_unit_enabled(fs, info, name, NULL, 0);
-	case KEYGEN_LINK:
-		return fs_exists(fs, name);
+	case KEYGEN_OSCONF:
+		return osconf_keygen(fs, info, name);
 	}
 	return 0;
 }

@@ -9,10 +9,8 @@ struct init_info;
 
 #define SSH_KEYS_MAX 32
 #define SSH_SCRIPT_MAX (1 << 20) /* bytes of an init script looked into for ssh-keygen */
-/* osconf's own unit for systemd trees without a distro mechanism (installed by `osconf install`) */
-#define SSH_KEYGEN_UNIT "/usr/lib/systemd/system/osconf-ssh-keygen.service"
-#define SSH_KEYGEN_LINK "/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service"
 
+/* The distro's ways come first: SSH_REGEN_OSCONF says that only osconf's makes the keys. */
 enum ssh_regen { SSH_REGEN_NONE, SSH_REGEN_DISTRO, SSH_REGEN_OSCONF };
 
 struct ssh_info {
@@ -27,7 +25,8 @@ struct ssh_info {
 /* Reads /etc/ssh's host key names and what makes missing ones before sshd (one table in
  * sshkeys.c: RHEL/Fedora sshd-keygen units, Arch's sshdgenkeys, SUSE's sshd-gen-keys-start, an
  * sshd init script running ssh-keygen as Alpine's and Gentoo's do, cloud-init enabled, or
- * osconf's own osconf-ssh-keygen.service). info (may be NULL: any init system) tells where to
- * look for enabled services. What cannot be listed or read (other than absent) is an error
+ * osconf's own keygen service of init.h's layouts: osconf-ssh-keygen.service, or the
+ * /etc/init.d/osconf-ssh-keygen script of sysvinit and OpenRC, installed and enabled). info (may be
+ * NULL: any init system) tells where to look for enabled services. What cannot be listed or read (other than absent) is an error
  * (negative errno). */
 int ssh_info_read(struct fsview *fs, const struct init_info *info, struct ssh_info *out);

@@ -96,6 +96,34 @@ printf '[Service]\nExecStart=/usr/bin/ssh-keygen -A\n' >"$SCRATCH/osconfkeygen/u
 ln -s /usr/lib/systemd/system/osconf-ssh-keygen.service "$SCRATCH/osconfkeygen/etc/systemd/system/multi-user.target.wants/"
 tree osconfkeygen pass 0
 detail "osconf-ssh-keygen.service (installed by osconf)"
+# sysvinit (Debian's rcS.d, ssh in rc2.d) and OpenRC without a distro way to make host keys:
+# `osconf install --root` adds /etc/init.d/osconf-ssh-keygen: both pass, saying so, as a tree
+# and as an image; without that script (or not enabled) both warn
+for init in sysv openrc; do
+	variant $init-keygen
+	d=$SCRATCH/$init-keygen
+	rm -rf "$d/etc/systemd" "$d/usr/lib/systemd"
+	mkdir -p "$d/etc/init.d"
+	printf '#!/bin/sh\nexec /usr/sbin/sshd\n' >"$d/etc/init.d/ssh"  # Debian's: makes no keys
+	if [ $init = sysv ]; then
+		mkdir -p "$d/etc/rcS.d" "$d/etc/rc2.d" && ln -s ../init.d/ssh "$d/etc/rc2.d/S01ssh"
+		cp "$d/usr/sbin/sshd" "$d/sbin-init" && mkdir -p "$d/sbin" && mv "$d/sbin-init" "$d/sbin/init"
+	else
+		mkdir -p "$d/etc/runlevels/default" "$d/sbin" && ln -s /etc/init.d/ssh "$d/etc/runlevels/default/ssh"
+		printf 'openrc stand-in\n' >"$d/sbin/openrc-run"
+	fi
+	"$OSCONF" install --root "$d" --init $init >"$SCRATCH/install.log" 2>&1 || { fail "$init: install"; diag "$(cat "$SCRATCH/install.log")"; }
+	tree $init-keygen pass 0
+	detail "/etc/init.d/osconf-ssh-keygen (installed by osconf"
+	make_image "$SCRATCH/$init-keygen.img" dos vfat "$d" 2>/dev/null
+	run_check "$init image without host keys, osconf-ssh-keygen makes them" "$SCRATCH/$init-keygen.img" pass 0
+	python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["checks"] if c["id"]=="ssh-host-keys"][0]; assert c["status"] == "pass" and "/etc/init.d/osconf-ssh-keygen (installed by osconf" in c["message"], c' \
+		"$SCRATCH/out.json" && ok "$init image: ssh-host-keys passes with the note" || fail "$init image: ssh-host-keys note"
+	rm -f "$SCRATCH/$init-keygen.img"
+	find "$d/etc" -name '*osconf-ssh-keygen' ! -path '*/init.d/*' -delete  # the links gone: not enabled
+	tree $init-keygen pass 0 "" ssh-host-keys,ssh-login
+	detail "nothing in the tree makes them at boot"
+done
 variant hostkey
 rm "$SCRATCH/hostkey/usr/lib/systemd/system/sshd-keygen@.service"
 mkdir -p "$SCRATCH/hostkey/var/lib/ssh"

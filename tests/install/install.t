@@ -49,13 +49,34 @@ networking: mountkernfs.sh urandom
 mountnfs.sh: networking
 DEP
 cp $T/etc/init.d/.depend.boot $SCRATCH/depend.orig
+# OpenSSH's server as Debian has it: its init script makes no host keys (the package's postinst does)
+mkdir -p $T/etc/ssh $T/usr/sbin && : > $T/usr/sbin/sshd && printf '#!/bin/sh\nexec /usr/sbin/sshd\n' > $T/etc/init.d/ssh
+check "image check before install: no host keys and nothing makes them (warning)" sh -c "'$OSCONF' image check --root $T 2>&1 | grep -q '^WARN  ssh-host-keys .*nothing makes them at boot'"
 check "install into a Debian sysvinit tree" "$OSCONF" install --root $T
-check "insserv .depend.boot: osconf a target, after local fs, before networking" sh -c "grep -qx 'TARGETS = .* mountnfs.sh osconf' $T/etc/init.d/.depend.boot && grep -qx 'osconf: mountall.sh mountall-bootclean.sh udev' $T/etc/init.d/.depend.boot && grep -qx 'networking: mountkernfs.sh urandom osconf' $T/etc/init.d/.depend.boot"
-"$OSCONF" install --root $T >/dev/null 2>&1
-check "second install leaves .depend.boot as it was" test "$(grep -c osconf $T/etc/init.d/.depend.boot)" = 3
+check "insserv .depend.boot: osconf a target, after local fs, before networking" sh -c "grep -qx 'TARGETS = .* mountnfs.sh osconf osconf-ssh-keygen' $T/etc/init.d/.depend.boot && grep -qx 'osconf: mountall.sh mountall-bootclean.sh udev' $T/etc/init.d/.depend.boot && grep -qx 'networking: mountkernfs.sh urandom osconf' $T/etc/init.d/.depend.boot"
+check "insserv .depend.boot: osconf-ssh-keygen after osconf" grep -qx 'osconf-ssh-keygen: osconf mountall.sh mountall-bootclean.sh udev' $T/etc/init.d/.depend.boot
+# what install adds to the tree (no sshd way to make host keys here: osconf-ssh-keygen too)
+got=$(cd $T && find . -path ./run -prune -o ! -type d -printf '%p %l\n' | sort)
+want="./etc/init.d/.depend.boot 
+./etc/init.d/osconf 
+./etc/init.d/osconf-ssh-keygen 
+./etc/init.d/ssh 
+./etc/rcS.d/S06osconf ../init.d/osconf
+./etc/rcS.d/S06osconf-ssh-keygen ../init.d/osconf-ssh-keygen
+./etc/rcS.d/S07networking ../init.d/networking
+./sbin/init 
+./usr/sbin/osconf 
+./usr/sbin/sshd "
+if [ "$got" = "$want" ]; then ok "the Debian sysvinit tree after install"; else fail "the Debian sysvinit tree after install"; diag "$got"; fi
+cp $T/etc/init.d/.depend.boot $SCRATCH/depend.installed
+out=$("$OSCONF" install --root $T 2>&1)
+if ! echo "$out" | grep -v '^osconf: \(unchanged\|init system\|note\)' | grep -q .; then ok "second install changes nothing (sysv)"; else fail "second install changes nothing (sysv)"; diag "$out"; fi
+check "second install leaves .depend.boot as it was" cmp $SCRATCH/depend.installed $T/etc/init.d/.depend.boot
 check "init script is dist/sysv/osconf, 0755" sh -c "cmp $S/sysv/osconf $T/etc/init.d/osconf && [ \$(stat -c %a $T/etc/init.d/osconf) = 755 ]"
+check "host key script is dist/sysv/osconf-ssh-keygen, 0755" sh -c "cmp $S/sysv/osconf-ssh-keygen $T/etc/init.d/osconf-ssh-keygen && [ \$(stat -c %a $T/etc/init.d/osconf-ssh-keygen) = 755 ]"
 check "S-link just before networking" test "$(readlink $T/etc/rcS.d/S06osconf)" = ../init.d/osconf
-check "uninstall (sysv)" sh -c "'$OSCONF' uninstall --root $T && test ! -e $T/etc/init.d/osconf && test -z \"\$(find $T/etc/rcS.d -name '*osconf')\""
+check "image check: ssh-host-keys passes, osconf's script makes the keys" sh -c "'$OSCONF' image check --root $T 2>&1 | grep -q '^PASS  ssh-host-keys .*/etc/init.d/osconf-ssh-keygen (installed by osconf) makes them'"
+check "uninstall (sysv)" sh -c "'$OSCONF' uninstall --root $T && test ! -e $T/etc/init.d/osconf && test ! -e $T/etc/init.d/osconf-ssh-keygen && test -z \"\$(find $T/etc/rcS.d -name '*osconf*')\""
 check "uninstall restores .depend.boot" cmp $SCRATCH/depend.orig $T/etc/init.d/.depend.boot
 
 # sysv and OpenRC with partition 1 mounted permanently: `osconf watch` as a service
@@ -85,11 +106,13 @@ for n in 2 3 4 5; do ln -s ../init.d/network $T/etc/rc.d/rc$n.d/S10network; done
 check "install --init sysv into a RHEL tree" "$OSCONF" install --root $T --init sysv --partition LABEL=CUSTOMIMG
 check "script in /etc/rc.d/init.d" test -x $T/etc/rc.d/init.d/osconf
 check "S09osconf in runlevels 2-5" sh -c "for n in 2 3 4 5; do [ \"\$(readlink $T/etc/rc.d/rc\$n.d/S09osconf)\" = ../init.d/osconf ] || exit 1; done"
+check "S09osconf-ssh-keygen in runlevels 2-5 (after S09osconf)" sh -c "for n in 2 3 4 5; do [ \"\$(readlink $T/etc/rc.d/rc\$n.d/S09osconf-ssh-keygen)\" = ../init.d/osconf-ssh-keygen ] || exit 1; done"
 # the network script renumbered (S10 → S01): one link, below it (S00), the old S09 removed
 for n in 2 3 4 5; do mv $T/etc/rc.d/rc$n.d/S10network $T/etc/rc.d/rc$n.d/S01network; done
 check "reinstall after renumbering: S00osconf only" sh -c "'$OSCONF' install --root $T --init sysv >/dev/null &&
-	test -L $T/etc/rc.d/rc3.d/S00osconf && test \$(find $T/etc/rc.d -name 'S*osconf' | wc -l) = 4"
-check "uninstall (RHEL sysv)" sh -c "'$OSCONF' uninstall --root $T && test -z \"\$(find $T/etc/rc.d -name '*osconf')\" && test ! -e $T/etc/rc.d/init.d/osconf"
+	test -L $T/etc/rc.d/rc3.d/S00osconf && test \$(find $T/etc/rc.d -name 'S*osconf' | wc -l) = 4 &&
+	test -L $T/etc/rc.d/rc3.d/S00osconf-ssh-keygen && test \$(find $T/etc/rc.d -name 'S*osconf-ssh-keygen' | wc -l) = 4"
+check "uninstall (RHEL sysv)" sh -c "'$OSCONF' uninstall --root $T && test -z \"\$(find $T/etc/rc.d -name '*osconf*')\" && test ! -e $T/etc/rc.d/init.d/osconf && test ! -e $T/etc/rc.d/init.d/osconf-ssh-keygen"
 
 # OpenRC (Alpine)
 T=$SCRATCH/openrc
@@ -97,15 +120,24 @@ mkdir -p $T/sbin $T/etc/init.d $T/etc/runlevels/boot && : > $T/sbin/openrc-run &
 check "install into an OpenRC tree" "$OSCONF" install --root $T --partition PARTUUID=5eed0001-01
 check "openrc-run script" sh -c "cmp $S/openrc/osconf $T/etc/init.d/osconf && head -1 $T/etc/init.d/osconf | grep -qx '#!/sbin/openrc-run'"
 check "in the boot runlevel" test "$(readlink $T/etc/runlevels/boot/osconf)" = /etc/init.d/osconf
+check "osconf-ssh-keygen (openrc-run) in the boot runlevel" sh -c "cmp $S/openrc/osconf-ssh-keygen $T/etc/init.d/osconf-ssh-keygen && test \"\$(readlink $T/etc/runlevels/boot/osconf-ssh-keygen)\" = /etc/init.d/osconf-ssh-keygen"
 check "no osconf-watch without a permanent mount of partition 1" sh -c "test -f $T/etc/init.d/osconf && test ! -e $T/etc/init.d/osconf-watch"
-check "uninstall (openrc)" sh -c "'$OSCONF' uninstall --root $T && test ! -L $T/etc/runlevels/boot/osconf && test ! -e $T/etc/osconf.conf"
+check "uninstall (openrc)" sh -c "'$OSCONF' uninstall --root $T && test ! -L $T/etc/runlevels/boot/osconf && test ! -e $T/etc/osconf.conf && test -z \"\$(find $T/etc -name '*osconf*')\""
+# Alpine's sshd script makes its own host keys: no osconf-ssh-keygen, and an earlier one goes
+"$OSCONF" install --root $T >/dev/null 2>&1
+printf '#!/sbin/openrc-run\nstart_pre() {\n\tssh-keygen -A\n}\n' >$T/etc/init.d/sshd
+out=$("$OSCONF" install --root $T 2>&1)
+check "Alpine's sshd makes the keys: osconf-ssh-keygen removed, and said why" sh -c "test ! -e $T/etc/init.d/osconf-ssh-keygen && test ! -L $T/etc/runlevels/boot/osconf-ssh-keygen && test -L $T/etc/runlevels/boot/osconf &&
+	printf '%s\n' '$out' | grep -q 'note: no /etc/init.d/osconf-ssh-keygen: /etc/init.d/sshd runs ssh-keygen'"
+"$OSCONF" uninstall --root $T >/dev/null 2>&1
 
 # Debian's OpenRC: networking starts in sysinit, so osconf goes there (OpenRC orders within a runlevel)
 T=$SCRATCH/debopenrc
 mkdir -p $T/sbin $T/etc/init.d $T/etc/runlevels/sysinit $T/etc/runlevels/boot && : > $T/sbin/openrc-run && : > $T/sbin/init
 ln -s /etc/init.d/networking $T/etc/runlevels/sysinit/networking
 check "install into a Debian OpenRC tree: sysinit runlevel" sh -c "'$OSCONF' install --root $T >/dev/null 2>&1 && test \"\$(readlink $T/etc/runlevels/sysinit/osconf)\" = /etc/init.d/osconf && test ! -e $T/etc/runlevels/boot/osconf"
-check "uninstall (Debian OpenRC)" sh -c "'$OSCONF' uninstall --root $T >/dev/null 2>&1 && test ! -L $T/etc/runlevels/sysinit/osconf"
+check "... osconf-ssh-keygen there too" test "$(readlink $T/etc/runlevels/sysinit/osconf-ssh-keygen)" = /etc/init.d/osconf-ssh-keygen
+check "uninstall (Debian OpenRC)" sh -c "'$OSCONF' uninstall --root $T >/dev/null 2>&1 && test ! -L $T/etc/runlevels/sysinit/osconf && test -z \"\$(find $T/etc -name '*osconf*')\""
 
 # a symlink in the image cannot send a write outside it
 T=$SCRATCH/escape
@@ -124,6 +156,9 @@ check "sysv script is valid sh" sh -n $S/sysv/osconf
 check "openrc script is valid sh" sh -n $S/openrc/osconf
 check "watch scripts are valid sh" sh -c "sh -n $S/sysv/osconf-watch && sh -n $S/openrc/osconf-watch"
 check "LSB header runs before \$network" grep -q '^# X-Start-Before:.*\$network' $S/sysv/osconf
+check "host key scripts are valid sh" sh -c "sh -n $S/sysv/osconf-ssh-keygen && sh -n $S/openrc/osconf-ssh-keygen"
+check "host key scripts start before sshd, after osconf" sh -c "grep -qx '# X-Start-Before:    ssh sshd' $S/sysv/osconf-ssh-keygen && grep -qx '# Should-Start:      osconf' $S/sysv/osconf-ssh-keygen &&
+	grep -qx '	before sshd ssh' $S/openrc/osconf-ssh-keygen && grep -q '^	after .* osconf$' $S/openrc/osconf-ssh-keygen"
 check "unit orders before network-pre.target" sh -c "grep -qx 'Before=network-pre.target sysinit.target shutdown.target' $S/systemd/osconf.service && grep -qx 'DefaultDependencies=no' $S/systemd/osconf.service"
 if command -v systemd-analyze >/dev/null 2>&1; then
 	T=$SCRATCH/verify; mkdir -p $T/usr/sbin && cp "$OSCONF" $T/usr/sbin/osconf

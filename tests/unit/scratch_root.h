@@ -29,12 +29,15 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
-/* A file of the root with content s (0644), parents created. */
-static inline void scratch_put(const char *rel, const char *s)
+/* A file of the root at rootfd with content s (0644), parents created. */
+static inline void scratch_put_at(int rootfd, const char *rel, const char *s)
 {
 	struct buf b = BUF_INIT;
 	buf_puts(&b, s);
 	const struct file_meta meta = { .mode = 0644 };
-	assert_true(atomic_write(root.fd, rel, &b, &meta, 0) >= 0);
+	assert_true(atomic_write(rootfd, rel, &b, &meta, 0) >= 0);
 	buf_free(&b);
 }
+
+/* The same in the scratch root. */
+static inline void scratch_put(const char *rel, const char *s) { scratch_put_at(root.fd, rel, s); }

@@ -10,6 +10,7 @@
 #include "scratch_root.h"
 #include "tree/agent.h"
 #include "tree/fsview.h"
+#include "tree/init.h"
 #include "tree/sshkeys.h"
 #include "util/macros.h"
 
@@ -83,11 +84,12 @@ static void test_plan_reset(void **state)
 	assert_true(planned(&p, IDENTITY_RECORD, false));
 	plan_free(&p);
 	/* osconf's keygen unit enabled: the keys go too */
-	scratch_put(SSH_KEYGEN_UNIT + 1, "");
+	const struct init_service *kg = &init_layout(INIT_SYSTEMD)->keygen;
+	scratch_put(kg->path + 1, "");
 	char link[600];
-	snprintf(link, sizeof(link), "%s%s", dir, SSH_KEYGEN_LINK);
+	snprintf(link, sizeof(link), "%s%s", dir, kg->links[0].paths[0]);
 	scratch_put("etc/systemd/system/multi-user.target.wants/.keep", "");
-	assert_int_equal(symlink(SSH_KEYGEN_UNIT, link), 0);
+	assert_int_equal(symlink(kg->target, link), 0);
 	plan_init(&p);
 	assert_int_equal(identity_plan(root.fd, &m, &ac, &p, &st, err, sizeof(err)), 0);
 	assert_true(planned(&p, "/etc/ssh/ssh_host_ed25519_key", true));
@@ -111,6 +113,70 @@ static void test_plan_reset(void **state)
 	assert_int_equal(p.n, 0);
 	plan_free(&p);
 	model_free(&m);
+}
+
+/* sysvinit (Debian's rcS.d) and OpenRC trees without a distro way to make host keys: the keys
+ * stay until osconf's /etc/init.d/osconf-ssh-keygen is there and enabled (rcS.d link, runlevel
+ * link), then they go; the machine-id is made now (no systemd holds it), the seed goes. */
+static void test_plan_reset_sysv_openrc(void **state)
+{
+	(void)state;
+	static const struct {
+		enum init_system sys;
+		const char *name, *init, *link, *target;
+	} trees[] = {
+		{ INIT_SYSV, "sysv", "sbin/init", "etc/rcS.d/S06osconf-ssh-keygen", "../init.d/osconf-ssh-keygen" },
+		{ INIT_OPENRC, "openrc", "sbin/openrc-run", "etc/runlevels/boot/osconf-ssh-keygen",
+		  "/etc/init.d/osconf-ssh-keygen" },
+	};
+	for (size_t t = 0; t < ARRAY_SIZE(trees); t++) {
+		char path[600];
+		snprintf(path, sizeof(path), "%s/%s", dir, trees[t].name);
+		assert_int_equal(mkdir(path, 0755), 0);
+		struct root sub = ROOT_INIT;
+		assert_int_equal(root_open(path, &sub), 0);
+		scratch_put_at(sub.fd, trees[t].init, "");
+		scratch_put_at(sub.fd, "etc/init.d/ssh", "#!/bin/sh\nexec /usr/sbin/sshd\n"); /* Debian's: makes no keys */
+		scratch_put_at(sub.fd, "etc/ssh/ssh_host_ed25519_key", "k");
+		scratch_put_at(sub.fd, "etc/ssh/ssh_host_ed25519_key.pub", "p");
+		scratch_put_at(sub.fd, "usr/sbin/sshd", "");
+		scratch_put_at(sub.fd, "etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+		scratch_put_at(sub.fd, "var/lib/urandom/random-seed", "seed");
+		struct osconf_model m;
+		model_init(&m);
+		set_mac(&m, 0, 0x40);
+		struct agent_conf ac = { 0 };
+		struct identity_status st = { 0 };
+		struct plan p;
+		char err[200] = "";
+		plan_init(&p);
+		assert_int_equal(identity_plan(sub.fd, &m, &ac, &p, &st, err, sizeof(err)), 0);
+		assert_false(planned(&p, "/etc/ssh/ssh_host_ed25519_key", true));
+		assert_non_null(strstr(p.notes.data, "2 SSH host key files kept"));
+		assert_true(planned(&p, "/etc/machine-id", false));
+		assert_false(planned(&p, IDENTITY_MACHINE_ID_NEXT, false));
+		assert_true(planned(&p, "/var/lib/urandom/random-seed", true));
+		plan_free(&p);
+		/* the script alone is not enough: it must be enabled */
+		const struct init_service *kg = &init_layout(trees[t].sys)->keygen;
+		scratch_put_at(sub.fd, kg->path + 1, "#!/bin/sh\nssh-keygen -A\n");
+		plan_init(&p);
+		assert_int_equal(identity_plan(sub.fd, &m, &ac, &p, &st, err, sizeof(err)), 0);
+		assert_false(planned(&p, "/etc/ssh/ssh_host_ed25519_key", true));
+		plan_free(&p);
+		scratch_put_at(sub.fd, trees[t].link, "");
+		assert_int_equal(unlinkat(sub.fd, trees[t].link, 0), 0);
+		assert_int_equal(symlinkat(trees[t].target, sub.fd, trees[t].link), 0);
+		plan_init(&p);
+		assert_int_equal(identity_plan(sub.fd, &m, &ac, &p, &st, err, sizeof(err)), 0);
+		assert_string_equal(st.state, "new");
+		assert_true(planned(&p, "/etc/ssh/ssh_host_ed25519_key", true));
+		assert_true(planned(&p, "/etc/ssh/ssh_host_ed25519_key.pub", true));
+		assert_non_null(strstr(p.notes.data, "SSH host keys removed; /etc/init.d/osconf-ssh-keygen (installed by osconf"));
+		plan_free(&p);
+		model_free(&m);
+		root_close(&sub);
+	}
 }
 
 /* install's record of the machine it runs on: read from this machine's /sys, written into the
@@ -141,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key_and_record),
 		cmocka_unit_test(test_plan_reset),
+		cmocka_unit_test(test_plan_reset_sysv_openrc),
 		cmocka_unit_test(test_record_host),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

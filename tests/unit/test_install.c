@@ -104,6 +104,8 @@ static void test_dist_embedded(void **state)
 	assert_non_null(dist_file("systemd/osconf.path"));
 	assert_non_null(dist_file("sysv/osconf"));
 	assert_non_null(dist_file("openrc/osconf"));
+	assert_non_null(dist_file("sysv/osconf-ssh-keygen"));
+	assert_non_null(dist_file("openrc/osconf-ssh-keygen"));
 	assert_null(dist_file("rpm/osconf.spec"));
 }
 

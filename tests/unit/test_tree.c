@@ -387,8 +387,8 @@ static void test_init_layout_table(void **state)
 		assert_int_equal(init_system_parse(l->name, &sys), 0);
 		assert_int_equal(sys, l->system);
 		assert_string_equal(init_system_title(l->system), l->title);
-		const struct init_service *svcs[] = { &l->boot, &l->watch };
-		for (size_t k = 0; k < 2; k++) {
+		const struct init_service *svcs[] = { &l->boot, &l->watch, &l->keygen };
+		for (size_t k = 0; k < ARRAY_SIZE(svcs); k++) {
 			const struct init_service *s = svcs[k];
 			assert_true(s->path[0] == '/' && s->dist && s->mode);
 			assert_non_null(strstr(s->path, s->name));
