@@ -14,17 +14,6 @@ make_root "$SCRATCH/root"
 mkdir -p "$SCRATCH/root/boot/efi/aliyun_custom_image"
 variant() { rm -rf "$SCRATCH/$1"; cp -a "$SCRATCH/root" "$SCRATCH/$1"; }
 IRD=boot/initrd.img-$KVER
-tree() {   # tree NAME RESULT EXIT [FAIL_ID] [WARN_ID]: image check --root on variant NAME
-	local rc=0 out
-	"$OSCONF" image check --json --root "$SCRATCH/$1" >"$SCRATCH/out.json" 2>"$SCRATCH/err" || rc=$?
-	if [ "$rc" = "$3" ] && out=$(json_expect "$SCRATCH/out.json" "$2" "${4:-}" "${5:-}" 2>&1); then
-		ok "$1: $2${4:+, fails $4}${5:+, warns $5}"
-	else
-		fail "$1: exit $rc"
-		diag "$out"
-		diag "$("$OSCONF" image check --root "$SCRATCH/$1" 2>&1)"
-	fi
-}
 says() {
 	python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["checks"] if c["id"]=="drivers"][0]; assert sys.argv[2] in json.dumps(c), c' \
 		"$SCRATCH/out.json" "$1" && ok "says: $1" || fail "drivers does not say: $1"
@@ -34,33 +23,33 @@ says() {
 for comp in cat gzip "xz --check=crc32" zstd "lz4 -l" lz4; do
 	variant c
 	make_initramfs "$SCRATCH/c/$IRD" "$comp" virtio_blk.ko virtio_pci.ko.zst
-	tree c pass 0
+	check_tree c pass 0
 	says "virtio_blk (the virtio disk): in the initramfs"
 done
 variant early
 EARLY=1 make_initramfs "$SCRATCH/early/$IRD" zstd virtio_pci.ko.xz virtio_blk.ko.xz
-tree early pass 0
+check_tree early pass 0
 says "initramfs: cpio+zstd"
 # two compressed archives in one file (as some build tools append one)
 variant twice
 make_initramfs "$SCRATCH/twice/$IRD" gzip other.ko
 make_initramfs "$SCRATCH/twice.2" xz virtio_blk.ko virtio_pci.ko
 cat "$SCRATCH/twice.2" >>"$SCRATCH/twice/$IRD"
-tree twice pass 0
+check_tree twice pass 0
 says "initramfs: gzip+xz"
 
 # built in: =y in config-VERSION, or listed in modules.builtin
 variant cfg
 make_initramfs "$SCRATCH/cfg/$IRD" gzip
 sed -i 's/CONFIG_VIRTIO_BLK=m/CONFIG_VIRTIO_BLK=y/; s/CONFIG_VIRTIO_PCI=m/CONFIG_VIRTIO_PCI=y/' "$SCRATCH/cfg/boot/config-$KVER"
-tree cfg pass 0
+check_tree cfg pass 0
 says "virtio_blk (the virtio disk): built in"
 variant builtin
 rm "$SCRATCH/builtin/boot/config-$KVER" "$SCRATCH/builtin/$IRD"
 sed -i "s|initrd\t/boot/initrd.img-$KVER||" "$SCRATCH/builtin/boot/grub/grub.cfg"
 printf 'kernel/drivers/block/virtio_blk.ko\nkernel/drivers/virtio/virtio_pci.ko\nkernel/drivers/net/virtio_net.ko\n' \
 	>"$SCRATCH/builtin/lib/modules/$KVER/modules.builtin"
-tree builtin pass 0
+check_tree builtin pass 0
 says "no NVMe before the root"
 
 # failures: each in an image
@@ -83,18 +72,18 @@ rm -f "$SCRATCH/d.img"
 # warnings
 variant nonet
 printf 'kernel/drivers/block/virtio_blk.ko.xz:\n' >"$SCRATCH/nonet/lib/modules/$KVER/modules.dep"
-tree nonet pass 0 "" drivers
+check_tree nonet pass 0 "" drivers
 says "has no virtio_net"
 variant bz
 make_initramfs "$SCRATCH/bz/$IRD" bzip2 virtio_blk.ko virtio_pci.ko
-tree bz pass 0 "" drivers
+check_tree bz pass 0 "" drivers
 says "bzip2-compressed initramfs not read"
 variant junk
 head -c 4096 /dev/urandom | tr -d '\000' >"$SCRATCH/junk/$IRD"
-tree junk pass 0 "" drivers
+check_tree junk pass 0 "" drivers
 variant trunc
 make_initramfs "$SCRATCH/trunc.ird" gzip virtio_blk.ko virtio_pci.ko
 head -c 200 "$SCRATCH/trunc.ird" >"$SCRATCH/trunc/$IRD"
-tree trunc pass 0 "" drivers
+check_tree trunc pass 0 "" drivers
 says "initramfs not fully read"
 done_testing

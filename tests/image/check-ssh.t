@@ -12,70 +12,58 @@ need_tools sfdisk mkfs.vfat mcopy mkfs.ext4 python3
 make_root "$SCRATCH/root"
 mkdir -p "$SCRATCH/root/boot/efi/aliyun_custom_image"
 variant() { rm -rf "$SCRATCH/$1"; cp -a "$SCRATCH/root" "$SCRATCH/$1"; }
-# tree NAME RESULT EXIT [FAIL_ID] [WARN_ID]: image check --root on variant NAME
-tree() {
-	local rc=0 out
-	"$OSCONF" image check --json --root "$SCRATCH/$1" >"$SCRATCH/out.json" 2>"$SCRATCH/err" || rc=$?
-	if [ "$rc" = "$3" ] && out=$(json_expect "$SCRATCH/out.json" "$2" "${4:-}" "${5:-}" 2>&1); then
-		ok "$1: $2${4:+, fails $4}${5:+, warns $5}"
-	else
-		fail "$1: exit $rc"
-		diag "$out"
-		diag "$("$OSCONF" image check --root "$SCRATCH/$1" 2>&1)"
-	fi
-}
 detail() {   # detail TEXT: the ssh-login result of the last run mentions TEXT
 	python3 -c 'import json,sys; c=[c for c in json.load(open(sys.argv[1]))["checks"] if c["id"]=="ssh-login"][0]; assert sys.argv[2] in json.dumps(c), c' \
 		"$SCRATCH/out.json" "$1" && ok "says: $1" || fail "ssh-login does not say: $1"
 }
 
-tree root pass 0
+check_tree root pass 0
 detail "PermitRootLogin yes (/etc/ssh/sshd_config.d/50-root.conf:1)"
 detail "made at boot by sshd-keygen@.service"
 
 variant nosshd
 rm "$SCRATCH/nosshd/usr/sbin/sshd"
-tree nosshd pass 0 "" ssh-login
+check_tree nosshd pass 0 "" ssh-login
 variant off
 rm "$SCRATCH/off/etc/systemd/system/multi-user.target.wants/sshd.service"
-tree off pass 0 "" ssh-login
+check_tree off pass 0 "" ssh-login
 detail "installed but not enabled"
 variant socket   # Debian's socket activation counts
 rm "$SCRATCH/socket/etc/systemd/system/multi-user.target.wants/sshd.service"
 mkdir -p "$SCRATCH/socket/etc/systemd/system/sockets.target.wants"
 printf '[Socket]\nListenStream=22\n' >"$SCRATCH/socket/usr/lib/systemd/system/ssh.socket"
 ln -s /usr/lib/systemd/system/ssh.socket "$SCRATCH/socket/etc/systemd/system/sockets.target.wants/"
-tree socket pass 0
+check_tree socket pass 0
 
 # the first value wins: an included file read earlier decides
 variant prohibit
 printf 'PermitRootLogin prohibit-password\n' >"$SCRATCH/prohibit/etc/ssh/sshd_config.d/10-cloud.conf"
-tree prohibit pass 0 "" ssh-login
+check_tree prohibit pass 0 "" ssh-login
 detail "os.conf's password works only on the console"
 detail "10-cloud.conf:1"
 # relative Include (under /etc/ssh), quoted value and Key=value form
 variant relative
 printf 'Include "sshd_config.d/*.conf"\nPasswordAuthentication=no\n' >"$SCRATCH/relative/etc/ssh/sshd_config"
-tree relative pass 0 "" ssh-login
+check_tree relative pass 0 "" ssh-login
 detail "PasswordAuthentication is no"
 # a Match block's settings are not global
 variant match
 printf 'PasswordAuthentication yes\nMatch Address 10.0.0.0/8\n  PermitRootLogin yes\n' >"$SCRATCH/match/etc/ssh/sshd_config"
-tree match pass 0 "" ssh-login
+check_tree match pass 0 "" ssh-login
 detail "PermitRootLogin is not set"
 # ... but a Match in an included file ends with that file
 variant matchinc
 printf 'Match User alice\n PasswordAuthentication no\n' >"$SCRATCH/matchinc/etc/ssh/sshd_config.d/00-alice.conf"
-tree matchinc pass 0
+check_tree matchinc pass 0
 variant noconf
 rm -r "$SCRATCH/noconf/etc/ssh/sshd_config" "$SCRATCH/noconf/etc/ssh/sshd_config.d"
-tree noconf pass 0 "" ssh-login
+check_tree noconf pass 0 "" ssh-login
 
 # host keys: absent with nothing to make them (Debian without cloud-init or osconf's keygen unit)
 # warns in ssh-host-keys and ssh-login, in an image too
 variant nokeygen
 rm "$SCRATCH/nokeygen/usr/lib/systemd/system/sshd-keygen@.service"
-tree nokeygen pass 0 "" ssh-host-keys,ssh-login
+check_tree nokeygen pass 0 "" ssh-host-keys,ssh-login
 detail "nothing in the tree makes them at boot"
 make_image "$SCRATCH/nokeygen.img" dos vfat "$SCRATCH/nokeygen" 2>/dev/null
 run_check "image without host keys or a way to make them" "$SCRATCH/nokeygen.img" pass 0 "" ssh-host-keys,ssh-login
@@ -87,14 +75,14 @@ rm "$SCRATCH/cloudinit/usr/lib/systemd/system/sshd-keygen@.service"
 mkdir -p "$SCRATCH/cloudinit/etc/systemd/system/cloud-init.target.wants"
 printf '[Service]\nExecStart=/usr/bin/cloud-init init\n' >"$SCRATCH/cloudinit/usr/lib/systemd/system/cloud-init.service"
 ln -s /usr/lib/systemd/system/cloud-init.service "$SCRATCH/cloudinit/etc/systemd/system/cloud-init.target.wants/"
-tree cloudinit pass 0
+check_tree cloudinit pass 0
 detail "cloud-init"
 variant osconfkeygen
 rm "$SCRATCH/osconfkeygen/usr/lib/systemd/system/sshd-keygen@.service"
 mkdir -p "$SCRATCH/osconfkeygen/etc/systemd/system/multi-user.target.wants"
 printf '[Service]\nExecStart=/usr/bin/ssh-keygen -A\n' >"$SCRATCH/osconfkeygen/usr/lib/systemd/system/osconf-ssh-keygen.service"
 ln -s /usr/lib/systemd/system/osconf-ssh-keygen.service "$SCRATCH/osconfkeygen/etc/systemd/system/multi-user.target.wants/"
-tree osconfkeygen pass 0
+check_tree osconfkeygen pass 0
 detail "osconf-ssh-keygen.service (installed by osconf)"
 # sysvinit (Debian's rcS.d, ssh in rc2.d) and OpenRC without a distro way to make host keys:
 # `osconf install --root` adds /etc/init.d/osconf-ssh-keygen: both pass, saying so, as a tree
@@ -113,7 +101,7 @@ for init in sysv openrc; do
 		printf 'openrc stand-in\n' >"$d/sbin/openrc-run"
 	fi
 	"$OSCONF" install --root "$d" --init $init >"$SCRATCH/install.log" 2>&1 || { fail "$init: install"; diag "$(cat "$SCRATCH/install.log")"; }
-	tree $init-keygen pass 0
+	check_tree $init-keygen pass 0
 	detail "/etc/init.d/osconf-ssh-keygen (installed by osconf"
 	make_image "$SCRATCH/$init-keygen.img" dos vfat "$d" 2>/dev/null
 	run_check "$init image without host keys, osconf-ssh-keygen makes them" "$SCRATCH/$init-keygen.img" pass 0
@@ -121,7 +109,7 @@ for init in sysv openrc; do
 		"$SCRATCH/out.json" && ok "$init image: ssh-host-keys passes with the note" || fail "$init image: ssh-host-keys note"
 	rm -f "$SCRATCH/$init-keygen.img"
 	find "$d/etc" -name '*osconf-ssh-keygen' ! -path '*/init.d/*' -delete  # the links gone: not enabled
-	tree $init-keygen pass 0 "" ssh-host-keys,ssh-login
+	check_tree $init-keygen pass 0 "" ssh-host-keys,ssh-login
 	detail "nothing in the tree makes them at boot"
 done
 variant hostkey
@@ -130,5 +118,5 @@ mkdir -p "$SCRATCH/hostkey/var/lib/ssh"
 printf 'HostKey /var/lib/ssh/host_key\n' >>"$SCRATCH/hostkey/etc/ssh/sshd_config"
 printf 'key\n' >"$SCRATCH/hostkey/var/lib/ssh/host_key"
 # (ssh-host-keys looks in /etc/ssh only: there it finds none and nothing that makes them)
-tree hostkey pass 0 "" ssh-host-keys
+check_tree hostkey pass 0 "" ssh-host-keys
 done_testing

@@ -370,3 +370,18 @@ make_lvm_image() {
 	rm -f "$SCRATCH/root.xfs"
 	mbr_boot_code "$out"
 }
+
+# check_tree NAME RESULT EXIT [FAIL_ID] [WARN_ID]: `image check --json --root` on the tree
+# $SCRATCH/NAME exits EXIT with RESULT, failing exactly FAIL_ID and warning WARN_ID (json_expect);
+# its JSON stays in $SCRATCH/out.json for the test's own checks
+check_tree() {
+	local rc=0 out
+	"$OSCONF" image check --json --root "$SCRATCH/$1" >"$SCRATCH/out.json" 2>"$SCRATCH/err" || rc=$?
+	if [ "$rc" = "$3" ] && out=$(json_expect "$SCRATCH/out.json" "$2" "${4:-}" "${5:-}" 2>&1); then
+		ok "$1: $2${4:+, fails $4}${5:+, warns $5}"
+	else
+		fail "$1: exit $rc"
+		diag "$out"
+		diag "$("$OSCONF" image check --root "$SCRATCH/$1" 2>&1)"
+	fi
+}
