@@ -55,15 +55,14 @@ void nic_names_resolve(const struct osconf_model *m, bool live, struct nic_names
 		struct nl nl = NL_INIT;
 		struct nl_link *links = NULL;
 		size_t n = 0;
-		if (nl_open(&nl, NULL, 0) < 0)
-			return;
-		int r = nl_dump_links(&nl, &links, &n, NULL, 0);
+		/* a failed dump (a starved boot's timeout) is tried again, not taken as no NIC */
+		int r = nl_open(&nl, NULL, 0);
+		if (r == 0)
+			r = nl_dump_links(&nl, &links, &n, NULL, 0);
 		nl_close(&nl);
-		if (r < 0)
-			return;
-		bool all = match_links(m, links, n, out);
+		bool all = r == 0 && match_links(m, links, n, out);
 		free(links);
-		if (all || !udev || waited >= UDEV_WAIT_MS)
+		if (all || (r == 0 && !udev) || waited >= UDEV_WAIT_MS)
 			return;
 		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
 	}
