@@ -1,14 +1,19 @@
 /* names.c — the kernel names of os.conf's NICs: found by MAC over rtnetlink on the running system. */
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "net/backend.h"
 #include "sys/netlink.h"
+#include "util/clock.h"
+#include "util/macros.h"
 
 #define UDEV_WAIT_MS 10000
+#define UDEV_DATA "/run/udev/data"
 
 /* At boot osconf may run while udev is still probing or renaming NICs (eth0 → ens5): a
  * link counts as ready once udev has recorded it (/run/udev/data/n<ifindex>, as
@@ -18,7 +23,7 @@ static bool udev_ready(const struct nl_link *l)
 	char path[64];
 	if (access("/run/udev/control", F_OK) < 0)
 		return true;
-	snprintf(path, sizeof(path), "/run/udev/data/n%d", l->ifindex);
+	snprintf(path, sizeof(path), UDEV_DATA "/n%d", l->ifindex);
 	return access(path, F_OK) == 0;
 }
 
@@ -40,6 +45,30 @@ static bool match_links(const struct osconf_model *m, const struct nl_link *link
 	return all;
 }
 
+/* Sleep until udev records a NIC (a file n<ifindex> appears in its database: it writes a
+ * temporary and renames it) or ms pass. Waking on udev's records instead of every 50 ms
+ * leaves udev the CPU while its coldplug runs; without inotify (ifd < 0), 50 ms. */
+static void udev_sleep(int ifd, int ms)
+{
+	if (ifd < 0) {
+		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+		return;
+	}
+	char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (long long until = now_ms() + ms, left = ms; left > 0; left = until - now_ms()) {
+		if (poll(&(struct pollfd){ .fd = ifd, .events = POLLIN }, 1, (int)left) <= 0)
+			return;
+		ssize_t n = read(ifd, ev, sizeof(ev));
+		if (n <= 0)
+			return;
+		for (char *p = ev; p < ev + n; p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+			if ((e->mask & IN_Q_OVERFLOW) || (e->len && e->name[0] == 'n'))
+				return;
+		}
+	}
+}
+
 /* RTM_GETLINK (not /sys/class/net) so that the answer is the caller's network namespace.
  * Waits up to UDEV_WAIT_MS for NICs that are missing or not yet processed by udev. */
 void nic_names_resolve(const struct osconf_model *m, bool live, struct nic_names *out)
@@ -51,7 +80,8 @@ void nic_names_resolve(const struct osconf_model *m, bool live, struct nic_names
 	if (!live)
 		return;
 	bool udev = access("/run/udev/control", F_OK) == 0;
-	for (int waited = 0;; waited += 50) {
+	_cleanup_close_ int ifd = -2; /* set up at the first wait */
+	for (long long until = now_ms() + UDEV_WAIT_MS;;) {
 		struct nl nl = NL_INIT;
 		struct nl_link *links = NULL;
 		size_t n = 0;
@@ -62,8 +92,16 @@ void nic_names_resolve(const struct osconf_model *m, bool live, struct nic_names
 		nl_close(&nl);
 		bool all = r == 0 && match_links(m, links, n, out);
 		free(links);
-		if (all || (r == 0 && !udev) || waited >= UDEV_WAIT_MS)
+		if (all || (r == 0 && !udev) || now_ms() >= until)
 			return;
-		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+		if (ifd == -2) { /* watched from now on; what udev recorded before, the next dump sees */
+			ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+			if (ifd >= 0 && inotify_add_watch(ifd, UDEV_DATA, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0)
+				ifd = (close(ifd), -1);
+			continue;
+		}
+		/* a missing link is recorded by udev once it appears; still looked at once a second */
+		long long left = until - now_ms();
+		udev_sleep(r == 0 ? ifd : -1, left < 1000 ? (int)left : 1000);
 	}
 }

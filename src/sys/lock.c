@@ -10,14 +10,8 @@
 #include <unistd.h>
 
 #include "sys/root.h"
+#include "util/clock.h"
 #include "util/macros.h"
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Still the file at the lock path? A holder may remove it (uninstall does) before releasing:
  * a waiter that then gets the lock on the removed file must open the path again. */

@@ -14,18 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/macros.h"
 
 #define FILE_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE)
 #define DIR_EVENTS (IN_DELETE_SELF | IN_MOVE_SELF | IN_UNMOUNT | IN_IGNORED)
 #define REWATCH_MS 2000
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool file_present(const char *dir, const char *name)
 {

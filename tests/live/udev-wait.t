@@ -9,9 +9,12 @@ enter_ns "$@"
 add_nic eth0 00:8c:fa:5e:14:23          # the kernel's first name; udev will call it ens5
 sample 02-vpc -hostname -password -eth0_gateway -dns_nameserver | conf vpc   # its eth0 only
 mkdir -p /run/udev/data && : > /run/udev/control   # "udev is running"
-# "udev" renames the NIC after 1 s and then records it
-( sleep 1; ip link set eth0 down; ip link set eth0 name ens5
-  : > /run/udev/data/n$(cat /sys/class/net/ens5/ifindex 2>/dev/null || ip -o link show ens5 | cut -d: -f1) ) &
+# "udev" renames the NIC after 1 s and then records it as udev does: a temporary file renamed
+# (osconf wakes on the rename; a block device's record before it must not end the wait)
+( sleep 0.5; : > /run/udev/data/b8:0
+  sleep 0.5; ip link set eth0 down; ip link set eth0 name ens5
+  n=n$(cat /sys/class/net/ens5/ifindex 2>/dev/null || ip -o link show ens5 | cut -d: -f1)
+  : > "/run/udev/data/.#$n.tmp" && mv "/run/udev/data/.#$n.tmp" "/run/udev/data/$n" ) &
 udev=$!
 start=$(date +%s%N)
 out=$(osconf_apply vpc --backend ifcfg 2>&1); rc=$?
