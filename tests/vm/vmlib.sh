@@ -284,9 +284,10 @@ VM_PW=$(case_password 02-vpc)
 # vm_probe_common: the start of a guest probe script (sh): the NIC found by $VM_MAC (a pattern:
 # VM_PROBE_MAC, e.g. '*' for any, for an image booted with several MACs), host name,
 # addresses, routes, nameservers and which test password root's hash verifies (crypt(3) in the
-# guest, through perl: the sample's, or boot.t's second one), each as a "VMR key=value" or "VMR key value" line on the console.
+# guest, through perl: the sample's, or boot.t's second one; VM_PROBE_PASSWORDS: only those), each
+# as a "VMR key=value" or "VMR key value" line on the console.
 vm_probe_common() {
-	sed "s/@PASSWORDS@/$VM_PW N3w-pass.2/; s/@MAC@/${VM_PROBE_MAC:-$VM_MAC}/" <<'EOF'
+	sed "s/@PASSWORDS@/${VM_PROBE_PASSWORDS:-$VM_PW N3w-pass.2}/; s/@MAC@/${VM_PROBE_MAC:-$VM_MAC}/" <<'EOF'
 #!/bin/sh
 # vm-report — boot-test probe: print the configured state on the serial console, then power off.
 nic=$(for n in /sys/class/net/*; do [ "${n##*/}" = lo ] || case "$(cat $n/address)" in @MAC@) echo ${n##*/} ;; esac; done)
