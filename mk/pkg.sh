@@ -16,8 +16,10 @@ maintainer="${DEBFULLNAME:-osconf package builder} <${DEBEMAIL:-${EMAIL:-$(id -u
 
 case $kind in
 deb)
-	# sysvinit Debian: the LSB script too (systemd prefers the native unit of the same name)
+	# sysvinit Debian: the LSB scripts too (systemd prefers the native units of the same names);
+	# nothing else makes SSH host keys there, so osconf-ssh-keygen comes with them
 	install -D -m 0755 dist/sysv/osconf "$stage/etc/init.d/osconf"
+	install -D -m 0755 dist/sysv/osconf-ssh-keygen "$stage/etc/init.d/osconf-ssh-keygen"
 	mkdir -p "$stage/DEBIAN"
 	cat >"$stage/DEBIAN/control" <<CTRL
 Package: osconf
@@ -31,9 +33,9 @@ Description: configure an Alibaba Cloud Customized Linux instance from os.conf
  osconf finds aliyun_custom_image/os.conf on the image's first partition, applies it
  (root password, hostname, NICs, routes, default gateway, DNS) before the network
  starts, and removes it. The file is parsed, never executed. The package enables
- osconf.service (and the sysvinit script) at boot; nothing runs at install time.
+ osconf.service (and the sysvinit scripts) at boot; nothing runs at install time.
 CTRL
-	echo /etc/init.d/osconf >"$stage/DEBIAN/conffiles"
+	printf '/etc/init.d/osconf\n/etc/init.d/osconf-ssh-keygen\n' >"$stage/DEBIAN/conffiles"
 	install -m 0755 dist/deb/postinst dist/deb/postrm "$stage/DEBIAN/"
 	install -D -m 0644 dist/deb/copyright "$stage/usr/share/doc/osconf/copyright"
 	# The binary is static: no shared-library Depends (any C library, or none, will do).

@@ -25,7 +25,7 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 	if [ -f "$deb" ]; then ok "make deb: $deb"; else fail "make deb"; diag "$(cat $SCRATCH/deb.err)"; fi
 	list=$(dpkg-deb -c "$deb" 2>/dev/null | awk '{print $1, $6}')
 	for f in "-rwxr-xr-x ./usr/sbin/osconf" "-rw-r--r-- ./usr/lib/systemd/system/osconf.service" \
-		 "-rwxr-xr-x ./etc/init.d/osconf" "-rw-r--r-- ./usr/share/man/man8/osconf.8.gz" \
+		 "-rwxr-xr-x ./etc/init.d/osconf" "-rwxr-xr-x ./etc/init.d/osconf-ssh-keygen" "-rw-r--r-- ./usr/share/man/man8/osconf.8.gz" \
 		 "-rw-r--r-- ./usr/share/man/man5/os.conf.5.gz"; do
 		check "deb contains ${f#* }" grep -qxF -- "$f" <<<"$list"
 	done
@@ -38,7 +38,8 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 	mkdir -p $SCRATCH/debctl && dpkg-deb -e "$deb" $SCRATCH/debctl
 	check "deb postinst enables osconf.service and the identity units" grep -q 'for unit in osconf.service:sysinit osconf-machine-id.service:sysinit osconf-ssh-keygen.service:multi-user; do' $SCRATCH/debctl/postinst
 	check "deb postinst never starts it" sh -c "! grep -qE 'systemctl (start|restart)|invoke-rc.d' $SCRATCH/debctl/postinst"
-	check "deb init script is a conffile" grep -qx /etc/init.d/osconf $SCRATCH/debctl/conffiles
+	check "deb init scripts are conffiles" sh -c "grep -qx /etc/init.d/osconf $SCRATCH/debctl/conffiles && grep -qx /etc/init.d/osconf-ssh-keygen $SCRATCH/debctl/conffiles"
+	check "deb keygen script is dist's" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./etc/init.d/osconf-ssh-keygen | cmp - dist/sysv/osconf-ssh-keygen"
 	check "deb unit is dist's" sh -c "dpkg-deb --fsys-tarfile '$deb' | tar -xO ./usr/lib/systemd/system/osconf.service | cmp - dist/systemd/osconf.service"
 	# installed for real into the cached Debian 12 systemd rootfs of the boot test (when there)
 	. "$OSCONF_SRC/tests/vm/vmlib.sh"
@@ -49,7 +50,7 @@ if command -v dpkg-deb >/dev/null 2>&1; then
 		check "postinst enabled osconf.service in sysinit.target.wants" test -L $T/etc/systemd/system/sysinit.target.wants/osconf.service
 		check "... osconf-machine-id.service in sysinit.target.wants" test -L $T/etc/systemd/system/sysinit.target.wants/osconf-machine-id.service
 		check "... osconf-ssh-keygen.service in multi-user.target.wants" test -L $T/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service
-		check "postinst put the LSB script in rcS.d (update-rc.d)" sh -c "ls $T/etc/rcS.d | grep -q '^S[0-9][0-9]osconf$'"
+		check "postinst put the LSB scripts in rcS.d (update-rc.d)" sh -c "ls $T/etc/rcS.d | grep -q '^S[0-9][0-9]osconf$' && ls $T/etc/rcS.d | grep -q '^S[0-9][0-9]osconf-ssh-keygen$'"
 		check "installed binary runs" chroot $T /usr/sbin/osconf --version
 		check "dpkg -P removes the links" sh -c "chroot $T dpkg -P osconf >/dev/null 2>&1 && test ! -L $T/etc/systemd/system/sysinit.target.wants/osconf.service && test ! -L $T/etc/systemd/system/multi-user.target.wants/osconf-ssh-keygen.service && ! ls $T/etc/rcS.d | grep -q osconf"
 	else
