@@ -62,17 +62,14 @@ static const char *other_agent(struct fsview *fs, char *found, size_t len)
 }
 
 /* /etc/osconf.conf partition=SPEC compared with partition 1. */
-static void check_recorded_partition(struct inspect *ctx, struct check_result *c)
+static void check_recorded_partition(struct inspect *ctx, const struct agent_conf *ac, struct check_result *c)
 {
-	struct agent_conf ac;
-	if (agent_conf_read(ctx->root, &ac) < 0)
-		return;
-	if (ac.partition_error[0]) {
+	if (ac->partition_error[0]) {
 		result_set(c, CHECK_FAIL, "run osconf install --root on the image tree again, or correct partition= in /etc/osconf.conf",
-			   "%s", ac.partition_error);
+			   "%s", ac->partition_error);
 		return;
 	}
-	const char *spec = ac.partition;
+	const char *spec = ac->partition;
 	if (!spec[0])
 		return;
 	int i = ctx->directory ? -1 : inspect_part_index(ctx, 1);
@@ -84,6 +81,25 @@ static void check_recorded_partition(struct inspect *ctx, struct check_result *c
 	else
 		result_set(c, CHECK_FAIL, "run osconf install --root on the image tree again, or correct partition= in /etc/osconf.conf",
 			   "/etc/osconf.conf records partition=%s, which is not partition 1", spec);
+}
+
+/* /etc/osconf.conf as a whole: its partition=, and the settings osconf would warn about (and
+ * take the default for) at every boot. */
+static void check_agent_conf(struct inspect *ctx, struct check_result *c)
+{
+	struct agent_conf ac;
+	if (agent_conf_read(ctx->root, &ac) < 0)
+		return;
+	check_recorded_partition(ctx, &ac, c);
+	const char *const bad[] = { ac.lock_wait_error, ac.switch_error };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!bad[i][0])
+			continue;
+		if (c->status == CHECK_PASS)
+			result_set(c, CHECK_WARN, "correct the setting in /etc/osconf.conf", "%s", bad[i]);
+		else
+			result_detail(c, "%s", bad[i]);
+	}
 }
 
 /* Where osconf is enabled, for each init system's layout whose unit or script the tree has
@@ -131,7 +147,7 @@ void check_agent(struct inspect *ctx, struct check_result *c)
 		for (size_t i = 0; i < INIT_LAYOUTS_N; i++)
 			if (a.how[i][0])
 				result_detail(c, "enabled by %s", a.how[i]);
-		check_recorded_partition(ctx, c);
+		check_agent_conf(ctx, c);
 		return;
 	}
 	char other[300];

@@ -90,6 +90,16 @@ printf 'partition=UUID=0000-0000\n' >"$SCRATCH/wrongpart/etc/osconf.conf"
 make_image "$SCRATCH/wrongpart.img" dos vfat "$SCRATCH/wrongpart" 2>/dev/null
 run_check "/etc/osconf.conf records another partition" "$SCRATCH/wrongpart.img" fail 1 agent
 
+# settings osconf would warn about at every boot (and take the default for): a warning, by name
+variant badsetting
+printf 'lock_wait=soon\ngrow=maybe\n' >>"$SCRATCH/badsetting/etc/osconf.conf"
+make_image "$SCRATCH/badsetting.img" dos vfat "$SCRATCH/badsetting" 2>/dev/null
+run_check "/etc/osconf.conf with an invalid lock_wait= and grow=" "$SCRATCH/badsetting.img" pass 0 "" agent
+check "the warning names the line of lock_wait= and of grow=" python3 -c 'import json, sys
+c = [c for c in json.load(open(sys.argv[1]))["checks"] if c["id"] == "agent"][0]
+t = json.dumps(c)
+assert "/etc/osconf.conf:" in c["message"] and "lock_wait" in t and "grow=" in t, c' "$SCRATCH/out.json"
+
 variant devname
 printf '/dev/vda2 / ext4 defaults 0 1\n/dev/vda1 /boot/efi vfat umask=077 0 2\n' >"$SCRATCH/devname/etc/fstab"
 make_image "$SCRATCH/devname.img" dos vfat "$SCRATCH/devname" 2>/dev/null
