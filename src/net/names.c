@@ -1,8 +1,10 @@
 /* names.c — the kernel names of os.conf's NICs: found by MAC over rtnetlink on the running system. */
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/inotify.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,8 +48,9 @@ static bool match_links(const struct osconf_model *m, const struct nl_link *link
 }
 
 /* Sleep until udev records a NIC (a file n<ifindex> appears in its database: it writes a
- * temporary and renames it) or ms pass. Waking on udev's records instead of every 50 ms
- * leaves udev the CPU while its coldplug runs; without inotify (ifd < 0), 50 ms. */
+ * temporary, .#n… or n….tmp, and renames it), its database directory appears (ifd watches
+ * /run/udev until then), or ms pass. Waking on udev's records instead of every 50 ms leaves
+ * udev the CPU while its coldplug runs; without inotify (ifd < 0), 50 ms. */
 static void udev_sleep(int ifd, int ms)
 {
 	if (ifd < 0) {
@@ -63,7 +66,8 @@ static void udev_sleep(int ifd, int ms)
 			return;
 		for (char *p = ev; p < ev + n; p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len) {
 			const struct inotify_event *e = (const struct inotify_event *)p;
-			if ((e->mask & IN_Q_OVERFLOW) || (e->len && e->name[0] == 'n'))
+			if ((e->mask & IN_Q_OVERFLOW) ||
+			    (e->len && ((e->name[0] == 'n' && !strchr(e->name, '.')) || streq(e->name, "data"))))
 				return;
 		}
 	}
@@ -81,6 +85,7 @@ void nic_names_resolve(const struct osconf_model *m, bool live, struct nic_names
 		return;
 	bool udev = access("/run/udev/control", F_OK) == 0;
 	_cleanup_close_ int ifd = -2; /* set up at the first wait */
+	bool data = false;            /* ifd watches UDEV_DATA (else /run/udev, for it to appear) */
 	for (long long until = now_ms() + UDEV_WAIT_MS;;) {
 		struct nl nl = NL_INIT;
 		struct nl_link *links = NULL;
@@ -94,11 +99,16 @@ void nic_names_resolve(const struct osconf_model *m, bool live, struct nic_names
 		free(links);
 		if (all || (r == 0 && !udev) || now_ms() >= until)
 			return;
-		if (ifd == -2) { /* watched from now on; what udev recorded before, the next dump sees */
+		if (ifd == -2)
 			ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-			if (ifd >= 0 && inotify_add_watch(ifd, UDEV_DATA, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0)
+		if (ifd >= 0 && !data) { /* watched from now on; what udev recorded before, the next dump sees */
+			if (inotify_add_watch(ifd, UDEV_DATA, IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) >= 0) {
+				data = true;
+				continue;
+			}
+			/* udev makes its database directory with its first record */
+			if (errno != ENOENT || inotify_add_watch(ifd, "/run/udev", IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0)
 				ifd = (close(ifd), -1);
-			continue;
 		}
 		/* a missing link is recorded by udev once it appears; still looked at once a second */
 		long long left = until - now_ms();
